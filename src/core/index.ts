@@ -1,0 +1,20 @@
+// The core's public surface: use-cases, types and errors. cli/ and ui/ import from here only,
+// never from internal/.
+export * from './errors.js';
+export type * from './types.js';
+export { ChatStream, collectChat } from './chat-stream.js';
+export {
+  OpenRouterProvider,
+  OPENROUTER_DEFAULTS,
+  type OpenRouterProviderOptions,
+  type GenerateParams,
+} from './providers/openrouter.js';
+export { createProvider, PROVIDER_ORDER, type ProviderName } from './providers/provider-factory.js';
+export {
+  CircuitBreaker,
+  createMemoryBreakerStore,
+  type BreakerState,
+  type BreakerStore,
+} from './internal/circuit-breaker.js';
+export { redactSecrets } from './internal/redact.js';
+export { assertSecureBaseUrl } from './internal/base-url.js';

@@ -1,0 +1,137 @@
+// One HTTP attempt of a chat call, as batches of events (one batch per network read). Limits:
+// `callTimeoutMs` for the response headers and for the longest silence inside a stream
+// (keep-alive comments count as life); `firstTokenTimeoutMs` for the first token even while
+// keep-alives arrive (a hanging router sends them forever); `timeoutMs` for a whole
+// non-streaming attempt, whose headers only come once the completion is done.
+import { DevsynthError, OpenRouterConnectionError } from '../errors.js';
+import type { StreamEvent } from '../types.js';
+import { AttemptDeadline } from './attempt-deadline.js';
+import { ChunkReader } from './chunk-reader.js';
+import type { HttpClient } from './http-client.js';
+import { decodeSse } from './sse-decoder.js';
+import { type ErrorContext, errorFromResponse, errorFromTransport } from './to-provider-error.js';
+
+export interface ChatAttemptOptions {
+  http: HttpClient;
+  path: string;
+  body: Record<string, unknown>;
+  stream: boolean;
+  callTimeoutMs: number;
+  firstTokenTimeoutMs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  ctx: ErrorContext;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** Yields event batches; throws typed errors carrying the partial text. */
+export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerator<StreamEvent[], void, undefined> {
+  const { http, stream, ctx } = options;
+  const label = ctx.providerLabel;
+  const deadline = new AttemptDeadline(options.signal);
+  const reader = new ChunkReader(ctx);
+  try {
+    if (stream) {
+      deadline.arm('headers', options.callTimeoutMs, () =>
+        new OpenRouterConnectionError('timeout', `no response from ${label} within ${seconds(options.callTimeoutMs)} (call_timeout)`),
+      );
+      deadline.arm('first_token', options.firstTokenTimeoutMs, () =>
+        new OpenRouterConnectionError(
+          'first_token_timeout',
+          `no answer from ${label} within ${seconds(options.firstTokenTimeoutMs)} (first_token_timeout)`,
+        ),
+      );
+    } else {
+      deadline.arm('attempt', options.timeoutMs, () =>
+        new OpenRouterConnectionError('timeout', `no answer from ${label} within ${seconds(options.timeoutMs)} (timeout)`),
+      );
+    }
+
+    const response = await http.send({ method: 'POST', path: options.path, body: options.body, signal: deadline.signal });
+    deadline.disarm('headers');
+    const generationId = response.headers.get('x-generation-id') ?? undefined;
+    const errorCtx = generationId ? { ...ctx, generationId } : ctx;
+
+    if (response.status >= 400) {
+      const text = await readText(response, deadline, http.host, ctx);
+      throw errorFromResponse(response.status, response.headers, text, errorCtx);
+    }
+
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!stream || !contentType.includes('text/event-stream')) {
+      // A JSON answer: the non-streaming call, or an error body sent with status 200.
+      const text = await readText(response, deadline, http.host, ctx);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw reader.protocolError('the body is not JSON');
+      }
+      const out: StreamEvent[] = [];
+      reader.readCompletion(body, out);
+      out.push(reader.done());
+      yield out;
+      return;
+    }
+
+    if (!response.body) throw reader.protocolError('the stream has no body');
+    deadline.arm('silence', options.callTimeoutMs, () =>
+      new OpenRouterConnectionError(
+        'stalled',
+        `the stream from ${label} stalled: nothing for ${seconds(options.callTimeoutMs)} (call_timeout)`,
+      ),
+    );
+    let sawDone = false;
+    const body = response.body as unknown as AsyncIterable<Uint8Array>;
+    for await (const items of decodeSse(body, () => deadline.refresh('silence'))) {
+      const out: StreamEvent[] = [];
+      for (const item of items) {
+        if (item.kind === 'comment') continue;
+        if (item.data === '[DONE]') {
+          sawDone = true;
+          break;
+        }
+        let chunk: unknown;
+        try {
+          chunk = JSON.parse(item.data);
+        } catch {
+          throw reader.protocolError(`a stream chunk is not JSON: ${item.data.slice(0, 80)}`);
+        }
+        reader.readChunk(chunk, out);
+      }
+      if (reader.hasOutput) deadline.disarm('first_token');
+      if (out.length > 0) yield out;
+      if (sawDone) break;
+    }
+    if (!reader.finished && !sawDone) {
+      throw new OpenRouterConnectionError('truncated', `the stream from ${label} ended before the answer was complete`, {
+        partialContent: reader.partial(),
+        hint: 'the connection closed early; try again',
+        ...(reader.id ? { generationId: reader.id } : {}),
+      });
+    }
+    yield [reader.done()];
+  } catch (error) {
+    throw explain(error, deadline, reader, http.host, ctx);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The typed error for whatever ended the attempt, with the partial text attached. */
+function explain(error: unknown, deadline: AttemptDeadline, reader: ChunkReader, host: string, ctx: ErrorContext): DevsynthError {
+  // A limit or the user aborted: the fetch or read rejected with an AbortError, or the typed
+  // reason itself; either way the deadline knows the real cause.
+  const typed = deadline.reason ?? (error instanceof DevsynthError ? error : errorFromTransport(error, ctx, host, 'read'));
+  if (typed.partialContent === undefined && reader.hasOutput) typed.partialContent = reader.partial();
+  return typed;
+}
+
+async function readText(response: Response, deadline: AttemptDeadline, host: string, ctx: ErrorContext): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw deadline.reason ?? errorFromTransport(error, ctx, host, 'read');
+  }
+}

@@ -1,0 +1,43 @@
+// ChatRequest → the JSON body of POST /chat/completions, validated before anything is sent.
+import type { ChatRequest } from '../types.js';
+import {
+  validateMaxTokens,
+  validateMessages,
+  validateModelId,
+  validateRequestSize,
+  validateTemperature,
+} from './validate-request.js';
+
+export interface ChatBodyDefaults {
+  model: string;
+  temperature: number;
+  maxTokens: number;
+  maxRequestBytes: number;
+}
+
+export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults): Record<string, unknown> {
+  const model = request.model ?? defaults.model;
+  validateModelId(model);
+  for (const fallback of request.models ?? []) validateModelId(fallback, 'fallback model');
+  validateMessages(request.messages);
+  const temperature = request.temperature ?? defaults.temperature;
+  const maxTokens = request.maxTokens ?? defaults.maxTokens;
+  validateTemperature(temperature);
+  validateMaxTokens(maxTokens);
+
+  const body: Record<string, unknown> = {
+    ...request.extra,
+    model,
+    messages: request.messages,
+    temperature,
+    // Documented as deprecated in favour of max_completion_tokens, but every provider honours it.
+    max_tokens: maxTokens,
+    stream: request.stream ?? true,
+  };
+  // OpenRouter tries `models` in order after `model`; the primary must lead the list.
+  if (request.models && request.models.length > 0) body.models = [model, ...request.models.filter((m) => m !== model)];
+  if (request.provider) body.provider = request.provider;
+  if (request.reasoning) body.reasoning = request.reasoning;
+  validateRequestSize(body, defaults.maxRequestBytes);
+  return body;
+}

@@ -1,0 +1,156 @@
+// The vocabulary shared by the provider core, the CLI and the UI.
+import type { DevsynthError } from './errors.js';
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+export interface ChatMessage {
+  role: Role;
+  content: string;
+  name?: string;
+  tool_call_id?: string;
+}
+
+/**
+ * Token usage and cost as OpenRouter sends it (snake_case, passed through unchanged so that
+ * `--json` shows every field the service reported).
+ */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Credits (≈ USD); 0 for `:free` models. */
+  cost?: number;
+  is_byok?: boolean;
+  prompt_tokens_details?: Record<string, unknown>;
+  completion_tokens_details?: Record<string, unknown>;
+  cost_details?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/** OpenRouter provider routing preferences (`provider` in the request). */
+export interface ProviderPreferences {
+  order?: string[];
+  allow_fallbacks?: boolean;
+  only?: string[];
+  ignore?: string[];
+  sort?: string | Record<string, unknown>;
+  data_collection?: 'allow' | 'deny';
+  require_parameters?: boolean;
+  max_price?: { prompt?: number; completion?: number; [k: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** One chat completion request, provider-neutral. */
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** `org/slug[:variant]`; the provider's default when absent. */
+  model?: string;
+  /** Fallback models, sent as OpenRouter's `models` list. */
+  models?: string[];
+  temperature?: number;
+  maxTokens?: number;
+  /** Default true: SSE streaming. False: one JSON response, same events. */
+  stream?: boolean;
+  reasoning?: { effort?: string; max_tokens?: number; exclude?: boolean; enabled?: boolean };
+  provider?: ProviderPreferences;
+  /** Further OpenRouter request fields (top_p, seed, stop, …), sent as they are. */
+  extra?: Record<string, unknown>;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborting it cancels the request; the stream then throws CancelledError. */
+  signal?: AbortSignal;
+}
+
+/** Events of a chat call, in order: meta?, (reasoning|token|usage|retry)*, done. */
+export type StreamEvent =
+  /** The response started: who is answering. Emitted once, before the first token. */
+  | { type: 'meta'; id?: string; model?: string; provider?: string }
+  | { type: 'token'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'usage'; usage: Usage }
+  /** A failed attempt will be retried after delayMs. */
+  | {
+      type: 'retry';
+      attempt: number;
+      maxRetries: number;
+      delayMs: number;
+      reason: string;
+      status?: number;
+      error: DevsynthError;
+    }
+  | {
+      type: 'done';
+      finishReason: string | null;
+      nativeFinishReason?: string | null;
+      id?: string;
+      model?: string;
+      provider?: string;
+    };
+
+/** A finished chat call, gathered from its events. */
+export interface ChatResult {
+  id?: string;
+  model?: string;
+  provider?: string;
+  content: string;
+  reasoning?: string;
+  finishReason: string | null;
+  usage?: Usage;
+}
+
+export interface EmbedRequest {
+  input: string[];
+  model?: string;
+  dimensions?: number;
+}
+
+export interface EmbedResult {
+  model: string;
+  data: Array<{ index: number; embedding: number[] }>;
+  usage?: { prompt_tokens: number; total_tokens: number; cost?: number; [k: string]: unknown };
+}
+
+/** One catalogue entry (GET /models), with the nullable fields the real service sends. */
+export interface ModelInfo {
+  id: string;
+  name?: string;
+  description?: string;
+  created?: number;
+  context_length: number | null;
+  /** USD per token as decimal strings; "-1" means variable (routers). */
+  pricing: { prompt: string; completion: string; [k: string]: unknown };
+  architecture?: {
+    modality?: string;
+    input_modalities?: string[];
+    output_modalities?: string[];
+    tokenizer?: string;
+    [k: string]: unknown;
+  };
+  top_provider?: {
+    context_length?: number | null;
+    max_completion_tokens?: number | null;
+    is_moderated?: boolean;
+  };
+  supported_parameters?: string[];
+  [field: string]: unknown;
+}
+
+/** GET /key: what the key may spend and has spent. */
+export interface KeyInfo {
+  label?: string;
+  limit: number | null;
+  limit_remaining?: number | null;
+  limit_reset?: string | null;
+  usage?: number;
+  usage_daily?: number;
+  usage_weekly?: number;
+  usage_monthly?: number;
+  is_free_tier?: boolean;
+  expires_at?: string | null;
+  [field: string]: unknown;
+}
+
+/** One line of the redacted debug log (requests, retries, breaker changes). */
+export type DebugLogger = (line: string) => void;
