@@ -24,7 +24,9 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = renderError(error, {
       debug: argv.includes('--debug') || process.env.DEVSYNTH_DEBUG === '1',
       color: wantsColor(argv),
-      write: (text) => process.stderr.write(text),
+      json: argv.includes('--json'),
+      stderr: (text) => process.stderr.write(text),
+      stdout: (text) => process.stdout.write(text),
     });
   }
 }

@@ -4,19 +4,37 @@ import { DevsynthError, EXIT_CODES, redactSecrets } from '../core/index.js';
 export interface RenderErrorOptions {
   debug: boolean;
   color: boolean;
-  write: (text: string) => void;
+  /** --json: also print the contract's failure object on stdout. */
+  json: boolean;
+  stderr: (text: string) => void;
+  stdout: (text: string) => void;
 }
 
 const red = (text: string, color: boolean) => (color ? `\u001b[31m${text}\u001b[39m` : text);
 const dim = (text: string, color: boolean) => (color ? `\u001b[2m${text}\u001b[22m` : text);
 
-/** Writes `devsynth-or: <message>` (+ `hint:` line, + stack with --debug) and returns the exit code. */
+/** The contract's `--json` failure object. */
+export function jsonFailure(error: unknown): Record<string, unknown> {
+  const body: Record<string, unknown> =
+    error instanceof DevsynthError
+      ? { error: error.toJSON() }
+      : { error: { kind: 'internal', message: `unexpected error: ${String((error as Error)?.message ?? error)}`, exit_code: EXIT_CODES.internal } };
+  const partial = error instanceof DevsynthError ? error.partialContent : undefined;
+  if (partial) body.partial_content = partial;
+  return body;
+}
+
+/**
+ * Writes `devsynth-or: <message>` (+ a `hint:` line, + the stack with --debug) to stderr, and
+ * with --json the failure object to stdout; returns the exit code.
+ */
 export function renderError(error: unknown, options: RenderErrorOptions): number {
   const known = error instanceof DevsynthError;
   const message = known ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   let text = `${red('devsynth-or:', options.color)} ${message}\n`;
   if (known && error.hint) text += `${dim('hint:', options.color)} ${error.hint}\n`;
   if (options.debug && error instanceof Error && error.stack) text += `${dim(error.stack, options.color)}\n`;
-  options.write(redactSecrets(text));
+  options.stderr(redactSecrets(text));
+  if (options.json) options.stdout(`${redactSecrets(JSON.stringify(jsonFailure(error)))}\n`);
   return known ? error.exitCode : EXIT_CODES.internal;
 }

@@ -18,3 +18,5 @@ export {
 } from './internal/circuit-breaker.js';
 export { redactSecrets } from './internal/redact.js';
 export { assertSecureBaseUrl } from './internal/base-url.js';
+export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
+export { suggestModels } from './suggest-models.js';

@@ -1,0 +1,113 @@
+// The renderer for pipes, files and CI: the answer alone on stdout, written once per network
+// read (not per token: a write per delta alone costs 1.5× on a 100k-token stream); retries,
+// usage and warnings on stderr; with --json, one object at the end instead.
+import type { ChatResult, StreamEvent, Usage } from '../core/index.js';
+import { formatUsageLine } from './format-usage.js';
+
+export interface PlainWriterOptions {
+  json: boolean;
+  /** --usage: a usage line on stderr at the end. */
+  usage: boolean;
+  /** -q: nothing on stderr but errors. */
+  quiet: boolean;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  now?: () => number;
+}
+
+/** What the writer saw, for the session store and for `--json` failures. */
+export interface PlainWriterOutcome extends ChatResult {
+  startedAt: number;
+  firstTokenAt?: number;
+  endedAt: number;
+}
+
+/**
+ * Renders a chat stream. Throws what the stream throws, after ending the partial answer with a
+ * newline; the error then carries the partial text.
+ */
+export async function writePlain(
+  batches: AsyncIterable<StreamEvent[]>,
+  options: PlainWriterOptions,
+): Promise<PlainWriterOutcome> {
+  const now = options.now ?? Date.now;
+  const content: string[] = [];
+  const reasoning: string[] = [];
+  const outcome: PlainWriterOutcome = { content: '', finishReason: null, startedAt: now(), endedAt: 0 };
+  let lastChar = '\n';
+  const finish = () => {
+    outcome.content = content.join('');
+    if (reasoning.length > 0) outcome.reasoning = reasoning.join('');
+    outcome.endedAt = now();
+  };
+  try {
+    for await (const batch of batches) {
+      let text = '';
+      for (const event of batch) {
+        switch (event.type) {
+          case 'token':
+            text += event.text;
+            break;
+          case 'reasoning':
+            reasoning.push(event.text);
+            break;
+          case 'usage':
+            outcome.usage = event.usage;
+            break;
+          case 'retry':
+            if (!options.quiet && !options.json) {
+              options.stderr.write(
+                `devsynth-or: ${event.reason}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
+              );
+            }
+            break;
+          case 'meta':
+          case 'done':
+            if (event.id !== undefined) outcome.id = event.id;
+            if (event.model !== undefined) outcome.model = event.model;
+            if (event.provider !== undefined) outcome.provider = event.provider;
+            if (event.type === 'done') outcome.finishReason = event.finishReason;
+            break;
+        }
+      }
+      if (text.length > 0) {
+        outcome.firstTokenAt ??= now();
+        content.push(text);
+        if (!options.json) options.stdout.write(text);
+        lastChar = text[text.length - 1] ?? lastChar;
+      }
+    }
+  } catch (error) {
+    finish();
+    if (!options.json && lastChar !== '\n') options.stdout.write('\n');
+    throw error;
+  }
+  finish();
+  if (options.json) {
+    options.stdout.write(`${JSON.stringify(jsonResult(outcome))}\n`);
+  } else if (lastChar !== '\n') {
+    options.stdout.write('\n');
+  }
+  if (options.usage && !options.quiet && outcome.usage) {
+    options.stderr.write(`${formatUsageLine(outcome)}\n`);
+  }
+  return outcome;
+}
+
+/** The contract's `--json` success object. */
+export function jsonResult(result: ChatResult): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: result.id ?? null,
+    model: result.model ?? null,
+    provider: result.provider ?? null,
+    content: result.content,
+  };
+  if (result.reasoning !== undefined) json.reasoning = result.reasoning;
+  json.finish_reason = result.finishReason;
+  json.usage = result.usage ?? emptyUsage();
+  return json;
+}
+
+function emptyUsage(): Usage {
+  return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+}
