@@ -1,0 +1,88 @@
+// A small catalogue in the shape of real GET /models entries: a free variant, the free router
+// and a router with "-1" (variable) prices, a model with a null context length, and a
+// small-context model for pruning tests.
+type Json = Record<string, unknown>;
+
+interface ModelSpec {
+  id: string;
+  name: string;
+  context: number | null;
+  prompt: string;
+  completion: string;
+  tokenizer?: string;
+  output?: string[];
+  maxCompletion?: number | null;
+}
+
+function model(spec: ModelSpec): Json {
+  const [author, slug] = spec.id.split('/');
+  const output = spec.output ?? ['text'];
+  return {
+    id: spec.id,
+    canonical_slug: spec.id.replace(/:.*$/, ''),
+    hugging_face_id: null,
+    name: spec.name,
+    created: 1750000000,
+    description: `${spec.name} (fake catalogue entry)`,
+    context_length: spec.context,
+    architecture: {
+      modality: `text->${output[0]}`,
+      input_modalities: ['text'],
+      output_modalities: output,
+      tokenizer: spec.tokenizer ?? 'Other',
+      instruct_type: null,
+    },
+    pricing: { prompt: spec.prompt, completion: spec.completion },
+    top_provider: { context_length: spec.context, max_completion_tokens: spec.maxCompletion ?? null, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: ['temperature', 'max_tokens', 'top_p', 'stop', 'seed'],
+    default_parameters: null,
+    supported_voices: null,
+    links: { details: `/api/v1/models/${author}/${slug}/endpoints` },
+  };
+}
+
+export function defaultModels(): Json[] {
+  return [
+    model({ id: 'openrouter/free', name: 'Free Models Router', context: 200000, prompt: '0', completion: '0', tokenizer: 'Router' }),
+    model({ id: 'openrouter/auto', name: 'Auto Router', context: 2000000, prompt: '-1', completion: '-1', tokenizer: 'Router' }),
+    model({ id: 'openai/gpt-4o-mini', name: 'OpenAI: GPT-4o-mini', context: 128000, prompt: '0.00000015', completion: '0.0000006', tokenizer: 'GPT', maxCompletion: 16384 }),
+    model({ id: 'openai/gpt-4', name: 'OpenAI: GPT-4', context: 8191, prompt: '0.00003', completion: '0.00006', tokenizer: 'GPT', maxCompletion: 4096 }),
+    model({ id: 'meta-llama/llama-3.3-70b-instruct:free', name: 'Meta: Llama 3.3 70B Instruct (free)', context: 131072, prompt: '0', completion: '0', tokenizer: 'Llama3' }),
+    model({ id: 'anthropic/claude-haiku-4.5', name: 'Anthropic: Claude Haiku 4.5', context: 200000, prompt: '0.000001', completion: '0.000005', tokenizer: 'Claude', maxCompletion: 64000 }),
+    model({ id: 'tiny/context-model', name: 'Tiny: 4k context', context: 4096, prompt: '0.0000001', completion: '0.0000002' }),
+    model({ id: 'mystery/no-context', name: 'Mystery: unknown context', context: null, prompt: '0.000001', completion: '0.000002' }),
+  ];
+}
+
+export function defaultEmbeddingModels(): Json[] {
+  return [
+    model({ id: 'openai/text-embedding-3-small', name: 'OpenAI: Text Embedding 3 Small', context: 8192, prompt: '0.00000002', completion: '0', tokenizer: 'GPT', output: ['embeddings'] }),
+    model({ id: 'openai/text-embedding-3-large', name: 'OpenAI: Text Embedding 3 Large', context: 8192, prompt: '0.00000013', completion: '0', tokenizer: 'GPT', output: ['embeddings'] }),
+    model({ id: 'qwen/qwen3-embedding-0.6b', name: 'Qwen: Qwen3 Embedding 0.6B', context: 32768, prompt: '0.00000001', completion: '0', tokenizer: 'Qwen3', output: ['embeddings'] }),
+  ];
+}
+
+export function defaultKeyInfo(): Json {
+  return {
+    label: 'sk-or-v1-tes...0000',
+    limit: 10,
+    limit_remaining: 7.5,
+    limit_reset: 'monthly',
+    include_byok_in_limit: false,
+    usage: 2.5,
+    usage_daily: 0.1,
+    usage_weekly: 0.7,
+    usage_monthly: 2.5,
+    byok_usage: 0,
+    byok_usage_daily: 0,
+    byok_usage_weekly: 0,
+    byok_usage_monthly: 0,
+    is_free_tier: false,
+    is_management_key: false,
+    is_provisioning_key: false,
+    creator_user_id: null,
+    expires_at: null,
+    rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
+  };
+}

@@ -1,0 +1,611 @@
+// A fake OpenRouter on real HTTP (127.0.0.1, port 0) that answers with the shapes of real
+// captures (../shared/docs/openrouter-api.md) and injects faults on demand. Request bodies are
+// validated against OpenRouter's official OpenAPI spec, so a client that drifts from the real
+// API fails here rather than in production.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { defaultEmbeddingModels, defaultKeyInfo, defaultModels } from './fake-catalogue.js';
+import { validateChatRequest, validateEmbeddingsRequest } from './openapi.js';
+
+export const TEST_API_KEY = 'sk-or-v1-test-0000000000000000';
+
+type Json = Record<string, unknown>;
+
+/** A normal answer: SSE when the request asked for a stream, else one JSON body. */
+export interface ReplyStep {
+  kind: 'reply';
+  content?: string[];
+  reasoning?: string[];
+  model?: string;
+  provider?: string;
+  finishReason?: string;
+  usage?: Json;
+  /** Where usage goes in a stream; the three placements seen in real captures. */
+  usagePlacement?: 'separate-empty-choices' | 'separate-with-role-choice' | 'on-finish-chunk';
+  /** `: OPENROUTER PROCESSING` comments before the first chunk. */
+  keepAlives?: number;
+  chunkDelayMs?: number;
+  crlf?: boolean;
+  /** Send `data: [DONE]` (default true). */
+  done?: boolean;
+}
+/** An error status with a body (see errorBodies for the real ones). */
+export interface HttpErrorStep {
+  kind: 'http-error';
+  status: number;
+  body: Json | string;
+  headers?: Record<string, string>;
+}
+/** Chunks, then a chunk with a top-level `error` and finish_reason "error". */
+export interface MidstreamErrorStep {
+  kind: 'midstream-error';
+  content: string[];
+  error: { code?: number | string; message: string; metadata?: Json };
+  done?: boolean;
+}
+/** Chunks, then finish_reason "error" alone (no `error` object). */
+export interface FinishErrorStep {
+  kind: 'finish-error';
+  content: string[];
+  nativeFinishReason?: string;
+}
+/** A non-streaming 200 carrying an error. */
+export interface ErrorIn200Step {
+  kind: 'error-in-200';
+  shape: 'error-only' | 'error-with-empty-choices' | 'choice-error';
+  error?: { code?: number | string; message: string; metadata?: Json };
+  partialContent?: string;
+}
+/** The socket is destroyed: before headers, or after `afterChunks` content chunks. */
+export interface ResetStep {
+  kind: 'reset';
+  afterChunks?: number;
+}
+/** Never finishes (until close()): before headers, or after some chunks, optionally with keep-alives. */
+export interface StallStep {
+  kind: 'stall';
+  afterChunks?: number;
+  beforeHeaders?: boolean;
+  keepAliveEveryMs?: number;
+}
+/** Chunks, then the end: no finish_reason, no [DONE]. */
+export interface TruncateStep {
+  kind: 'truncate';
+  content: string[];
+}
+/** Chunks, then a data line that is not JSON. */
+export interface MalformedStep {
+  kind: 'malformed';
+  content: string[];
+  line?: string;
+}
+export interface DelayStep {
+  kind: 'delay';
+  ms: number;
+  then: Step;
+}
+export interface RawStep {
+  kind: 'raw';
+  handle: (req: IncomingMessage, res: ServerResponse, body: Json | undefined) => void;
+}
+export type Step =
+  | ReplyStep
+  | HttpErrorStep
+  | MidstreamErrorStep
+  | FinishErrorStep
+  | ErrorIn200Step
+  | ResetStep
+  | StallStep
+  | TruncateStep
+  | MalformedStep
+  | DelayStep
+  | RawStep;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: Json | undefined;
+  receivedAt: number;
+}
+
+export interface FakeOptions {
+  apiKey?: string;
+  models?: Json[];
+  embeddingModels?: Json[];
+  keyInfo?: Json;
+  /** Validate request bodies against the spec (default true); violations get a 400. */
+  validateRequests?: boolean;
+}
+
+export interface FakeOpenRouter {
+  url: string;
+  requests: RecordedRequest[];
+  violations: string[];
+  /** Every JSON body and SSE chunk sent, for validation against the spec. */
+  sent: Array<{ path: string; status: number; stream: boolean; json: unknown }>;
+  script(...steps: Step[]): void;
+  close(): Promise<void>;
+}
+
+let generation = 0;
+
+/** The chunk and body builders, shared by every step kind. */
+class Answer {
+  readonly id = `gen-${Math.floor(Date.now() / 1000)}-${String(++generation).padStart(20, '0')}`;
+  readonly created = Math.floor(Date.now() / 1000);
+  constructor(
+    readonly model: string,
+    readonly provider: string,
+  ) {}
+
+  chunk(delta: Json, finishReason: string | null = null, extra: Json = {}): Json {
+    return {
+      id: this.id,
+      provider: this.provider,
+      model: this.model,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      choices: [{ index: 0, delta, finish_reason: finishReason, native_finish_reason: finishReason, logprobs: null }],
+      ...extra,
+    };
+  }
+}
+
+export function defaultUsage(promptTokens: number, completionTokens: number): Json {
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    cost: 0.0000015 * (promptTokens + completionTokens),
+    is_byok: false,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    cost_details: { upstream_inference_cost: null, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
+  };
+}
+
+function embeddingOf(text: string, dimensions = 8): number[] {
+  const vector = Array.from({ length: dimensions }, (_, i) => {
+    let h = 2166136261 ^ i;
+    for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
+    return ((h >>> 0) % 2000) / 1000 - 1;
+  });
+  return vector;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<FakeOpenRouter> {
+  const apiKey = options.apiKey ?? TEST_API_KEY;
+  const validate = options.validateRequests ?? true;
+  const queue: Step[] = [];
+  const requests: RecordedRequest[] = [];
+  const violations: string[] = [];
+  const sent: FakeOpenRouter['sent'] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const sendJson = (res: ServerResponse, path: string, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    sent.push({ path, status, stream: false, json: body });
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const authError = (req: IncomingMessage): Json | undefined => {
+    const header = req.headers.authorization;
+    if (!header) return { error: { message: 'No cookie auth credentials found', code: 401 } };
+    if (header !== `Bearer ${apiKey}`) return { error: { message: 'User not found.', code: 401 }, user_id: 'user_fake' };
+    return undefined;
+  };
+
+  /** Writes SSE lines with the step's line ending; returns false once the client is gone. */
+  const sse = (res: ServerResponse, crlf = false) => {
+    const eol = crlf ? '\r\n' : '\n';
+    return {
+      open: (extra: Record<string, string> = {}) =>
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...extra }),
+      comment: (text = 'OPENROUTER PROCESSING') => res.write(`: ${text}${eol}${eol}`),
+      data: (path: string, json: Json) => {
+        sent.push({ path, status: 200, stream: true, json });
+        return res.write(`data: ${JSON.stringify(json)}${eol}${eol}`);
+      },
+      raw: (text: string) => res.write(text),
+      done: () => res.write(`data: [DONE]${eol}${eol}`),
+    };
+  };
+
+  const contentChunks = (out: ReturnType<typeof sse>, answer: Answer, path: string, content: string[]) => {
+    out.data(path, answer.chunk({ role: 'assistant', content: '' }));
+    for (const piece of content) out.data(path, answer.chunk({ content: piece }));
+  };
+
+  async function serveChat(step: Step, req: IncomingMessage, res: ServerResponse, body: Json | undefined, path: string) {
+    const stream = body?.stream === true;
+    const answer = new Answer(String(body?.model ?? 'openrouter/free'), 'FakeProvider');
+    const headers = { 'x-generation-id': answer.id };
+    switch (step.kind) {
+      case 'delay':
+        await wait(step.ms);
+        return serveChat(step.then, req, res, body, path);
+      case 'raw':
+        return step.handle(req, res, body);
+      case 'http-error':
+        if (typeof step.body === 'string') {
+          res.writeHead(step.status, { 'content-type': 'text/html', ...step.headers });
+          res.end(step.body);
+          return;
+        }
+        return sendJson(res, path, step.status, step.body, step.headers ?? {});
+      case 'reset':
+        if (step.afterChunks === undefined || !stream) return req.socket.destroy();
+        {
+          const out = sse(res);
+          out.open(headers);
+          contentChunks(out, answer, path, Array.from({ length: step.afterChunks }, (_, i) => `part${i} `));
+          // Let the chunks reach the client before the connection drops.
+          setTimeout(() => req.socket.destroy(), 20);
+        }
+        return;
+      case 'stall': {
+        if (step.beforeHeaders || !stream) return stallWith(res, step.keepAliveEveryMs, false);
+        const out = sse(res);
+        out.open(headers);
+        contentChunks(out, answer, path, Array.from({ length: step.afterChunks ?? 0 }, (_, i) => `part${i} `));
+        return stallWith(res, step.keepAliveEveryMs, true);
+      }
+      case 'truncate': {
+        const out = sse(res);
+        out.open(headers);
+        contentChunks(out, answer, path, step.content);
+        res.end();
+        return;
+      }
+      case 'malformed': {
+        const out = sse(res);
+        out.open(headers);
+        contentChunks(out, answer, path, step.content);
+        out.raw(`${step.line ?? 'data: {"id":'}\n\n`);
+        res.end();
+        return;
+      }
+      case 'midstream-error': {
+        const out = sse(res);
+        out.open(headers);
+        contentChunks(out, answer, path, step.content);
+        out.data(path, { ...answer.chunk({ content: '' }, 'error'), error: step.error });
+        if (step.done) out.done();
+        res.end();
+        return;
+      }
+      case 'finish-error': {
+        const out = sse(res);
+        out.open(headers);
+        contentChunks(out, answer, path, step.content);
+        const chunk = answer.chunk({ content: '' }, 'error');
+        (chunk.choices as Json[])[0]!.native_finish_reason = step.nativeFinishReason ?? 'MALFORMED_FUNCTION_CALL';
+        out.data(path, chunk);
+        out.done();
+        res.end();
+        return;
+      }
+      case 'error-in-200': {
+        const error = step.error ?? { code: 502, message: 'Provider returned error', metadata: { raw: 'upstream failed', provider_name: 'FakeProvider' } };
+        if (step.shape === 'error-only') return sendJson(res, path, 200, { error, user_id: 'user_fake' }, headers);
+        if (step.shape === 'error-with-empty-choices') {
+          return sendJson(res, path, 200, { id: answer.id, object: 'chat.completion', error, choices: [] }, headers);
+        }
+        return sendJson(res, path, 200, {
+          id: answer.id,
+          provider: answer.provider,
+          model: answer.model,
+          object: 'chat.completion',
+          created: answer.created,
+          choices: [
+            {
+              index: 0,
+              finish_reason: 'error',
+              native_finish_reason: 'error',
+              error,
+              message: { role: 'assistant', content: step.partialContent ?? '', refusal: null, reasoning: null },
+              logprobs: null,
+            },
+          ],
+          system_fingerprint: null,
+        }, headers);
+      }
+      case 'reply':
+        return serveReply(step, res, body, path, answer, stream, headers);
+    }
+  }
+
+  function stallWith(res: ServerResponse, keepAliveEveryMs: number | undefined, headersSent: boolean) {
+    if (keepAliveEveryMs === undefined) return;
+    if (!headersSent) res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const timer = setInterval(() => res.write(': OPENROUTER PROCESSING\n\n'), keepAliveEveryMs);
+    timers.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      timers.delete(timer);
+    });
+  }
+
+  async function serveReply(step: ReplyStep, res: ServerResponse, body: Json | undefined, path: string, base: Answer, stream: boolean, headers: Record<string, string>) {
+    const answer = step.model || step.provider ? new Answer(step.model ?? base.model, step.provider ?? base.provider) : base;
+    const content = step.content ?? ['Hello', ' from', ' fake'];
+    const reasoning = step.reasoning ?? [];
+    const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
+    const promptTokens = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
+    const usage = step.usage ?? defaultUsage(promptTokens, content.length);
+    const finishReason = step.finishReason ?? 'stop';
+    const genHeaders = { 'x-generation-id': answer.id };
+    if (!stream) {
+      return sendJson(res, path, 200, {
+        id: answer.id,
+        provider: answer.provider,
+        model: answer.model,
+        object: 'chat.completion',
+        created: answer.created,
+        choices: [
+          {
+            logprobs: null,
+            finish_reason: finishReason,
+            native_finish_reason: finishReason,
+            index: 0,
+            message: { role: 'assistant', content: content.join(''), refusal: null, reasoning: reasoning.length ? reasoning.join('') : null },
+          },
+        ],
+        system_fingerprint: null,
+        usage,
+      }, { ...headers, ...genHeaders });
+    }
+    const out = sse(res, step.crlf);
+    out.open({ ...headers, ...genHeaders });
+    for (let i = 0; i < (step.keepAlives ?? 0); i++) out.comment();
+    out.data(path, answer.chunk({ role: 'assistant', content: '' }));
+    for (const piece of reasoning) out.data(path, answer.chunk({ role: 'assistant', content: '', reasoning: piece }));
+    for (const piece of content) {
+      if (step.chunkDelayMs) await wait(step.chunkDelayMs);
+      if (res.destroyed) return;
+      out.data(path, answer.chunk({ role: 'assistant', content: piece }));
+    }
+    const placement = step.usagePlacement ?? 'separate-empty-choices';
+    if (placement === 'on-finish-chunk') {
+      out.data(path, answer.chunk({ role: 'assistant', content: '' }, finishReason, { usage }));
+    } else {
+      out.data(path, answer.chunk({ role: 'assistant', content: '' }, finishReason));
+      const usageChunk = answer.chunk({ role: 'assistant', content: '' }, null, { usage });
+      if (placement === 'separate-empty-choices') usageChunk.choices = [];
+      out.data(path, usageChunk);
+    }
+    if (step.done !== false) out.done();
+    res.end();
+  }
+
+  function serveEmbeddings(step: Step | undefined, req: IncomingMessage, res: ServerResponse, body: Json | undefined, path: string) {
+    if (step && step.kind !== 'reply') return serveChat(step, req, res, body, path);
+    const input = body?.input;
+    const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? (input as string[]) : [];
+    const dimensions = typeof body?.dimensions === 'number' ? body.dimensions : 8;
+    const tokens = texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(String(text).length / 4)), 0);
+    return sendJson(res, path, 200, {
+      id: `gen-emb-${++generation}`,
+      object: 'list',
+      data: texts.map((text, index) => ({ object: 'embedding', embedding: embeddingOf(String(text), dimensions), index })),
+      model: String(body?.model ?? 'openai/text-embedding-3-small'),
+      usage: { prompt_tokens: tokens, total_tokens: tokens, cost: tokens * 0.00000002 },
+    });
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname.replace(/^\/api\/v1/, '');
+      const text = await readBody(req);
+      let body: Json | undefined;
+      try {
+        body = text ? (JSON.parse(text) as Json) : undefined;
+      } catch {
+        return sendJson(res, path, 400, { error: { code: 400, message: 'Invalid JSON body' } });
+      }
+      requests.push({ method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, receivedAt: Date.now() });
+
+      if (req.method === 'GET' && path === '/models') {
+        const embeddings = url.searchParams.get('output_modalities') === 'embeddings';
+        const data = embeddings ? options.embeddingModels ?? defaultEmbeddingModels() : options.models ?? defaultModels();
+        return sendJson(res, path, 200, { data });
+      }
+      if (req.method === 'GET' && path === '/embeddings/models') {
+        return sendJson(res, path, 200, { data: options.embeddingModels ?? defaultEmbeddingModels() });
+      }
+      const denied = authError(req);
+      if (denied) return sendJson(res, path, 401, denied);
+      if (req.method === 'GET' && (path === '/key' || path === '/auth/key')) {
+        return sendJson(res, path, 200, { data: options.keyInfo ?? defaultKeyInfo() });
+      }
+      if (req.method === 'POST' && (path === '/chat/completions' || path === '/embeddings')) {
+        if (validate) {
+          const problems = path === '/chat/completions' ? validateChatRequest(body) : validateEmbeddingsRequest(body);
+          if (problems.length > 0) {
+            violations.push(...problems.map((problem) => `${path}: ${problem}`));
+            return sendJson(res, path, 400, { error: { code: 400, message: `Invalid request: ${problems[0]}` } });
+          }
+        }
+        const step = queue.shift();
+        if (path === '/embeddings') return serveEmbeddings(step, req, res, body, path);
+        return serveChat(step ?? { kind: 'reply' }, req, res, body, path);
+      }
+      return sendJson(res, path, 404, { error: { code: 404, message: `Not Found: ${req.method} ${path}` } });
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 500, message: `fake server bug: ${String(error)}` } }));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api/v1`,
+    requests,
+    violations,
+    sent,
+    script: (...steps) => queue.push(...steps),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearInterval(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Real error bodies (openrouter-api.md §4, §5), ready to use as steps. */
+export const errorBodies = {
+  rateLimited(retryAfterSeconds?: number): HttpErrorStep {
+    const reset = String(Date.now() + 60_000);
+    return {
+      kind: 'http-error',
+      status: 429,
+      headers: {
+        ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
+        'x-ratelimit-limit': '20',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': reset,
+      },
+      body: {
+        error: {
+          message: 'Rate limit exceeded: limit_rpm/meta-llama/llama-3.3-70b-instruct/abc. High demand for meta-llama/llama-3.3-70b-instruct:free on OpenRouter - limited to 20 requests per minute. Please retry shortly.',
+          code: 429,
+          metadata: { headers: { 'X-RateLimit-Limit': '20', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset }, provider_name: null },
+        },
+        user_id: 'user_fake',
+      },
+    };
+  },
+  dailyCap(resetMs: number): HttpErrorStep {
+    const reset = String(resetMs);
+    return {
+      kind: 'http-error',
+      status: 429,
+      headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      body: {
+        error: {
+          message: 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
+          code: 429,
+          metadata: {
+            headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset },
+            provider_name: null,
+            limit_source: 'openrouter_free_tier_daily',
+            remedy_hint: 'Wait for the daily reset',
+          },
+        },
+        user_id: 'user_fake',
+      },
+    };
+  },
+  upstreamRateLimited(): HttpErrorStep {
+    return {
+      kind: 'http-error',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: {
+        error: {
+          message: 'Provider returned error',
+          code: 429,
+          metadata: {
+            raw: 'meta-llama/llama-3.3-70b-instruct:free is temporarily rate-limited upstream. Please retry shortly.',
+            provider_name: 'Venice',
+            is_byok: false,
+            retry_after_seconds: 1,
+            limit_source: 'upstream_provider_shared_pool',
+          },
+        },
+      },
+    };
+  },
+  unauthorized: (): HttpErrorStep => ({ kind: 'http-error', status: 401, body: { error: { message: 'No cookie auth credentials found', code: 401 } } }),
+  userNotFound: (): HttpErrorStep => ({ kind: 'http-error', status: 401, body: { error: { message: 'User not found.', code: 401 }, user_id: 'user_fake' } }),
+  insufficientCredits: (): HttpErrorStep => ({
+    kind: 'http-error',
+    status: 402,
+    body: {
+      error: {
+        message: 'This request requires more credits, or fewer max_tokens. You requested up to 4096 tokens, but can only afford 1000. To increase, visit https://openrouter.ai/settings/credits and upgrade to a paid account',
+        code: 402,
+        metadata: { provider_name: null, limit_source: 'openrouter_credits' },
+      },
+      user_id: 'user_fake',
+    },
+  }),
+  moderation: (): HttpErrorStep => ({
+    kind: 'http-error',
+    status: 403,
+    body: {
+      error: {
+        code: 403,
+        message: 'openai/gpt-5 requires moderation on OpenRouter. Your input was flagged for "violence". No credits were charged.',
+        metadata: { reasons: ['violence'], flagged_input: 'how to...ght', provider_name: 'OpenAI', model_slug: 'openai/gpt-5' },
+      },
+    },
+  }),
+  keyLimit: (): HttpErrorStep => ({
+    kind: 'http-error',
+    status: 403,
+    body: { error: { message: 'Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys', code: 403 } },
+  }),
+  invalidModel: (id: string): HttpErrorStep => ({
+    kind: 'http-error',
+    status: 400,
+    body: { error: { message: `${id} is not a valid model ID`, code: 400 }, user_id: 'user_fake' },
+  }),
+  noEndpoints: (id: string): HttpErrorStep => ({
+    kind: 'http-error',
+    status: 404,
+    body: { error: { message: `No endpoints found for ${id}.`, code: 404 }, user_id: 'user_fake' },
+  }),
+  payloadTooLarge: (): HttpErrorStep => ({ kind: 'http-error', status: 413, body: { error: { message: 'Request payload too large', code: 413 } } }),
+  unprocessable: (): HttpErrorStep => ({ kind: 'http-error', status: 422, body: { error: { message: 'Invalid argument', code: 422 } } }),
+  providerReturned: (status: number, raw: string, providerName: string): HttpErrorStep => ({
+    kind: 'http-error',
+    status,
+    body: { error: { message: 'Provider returned error', code: status, metadata: { raw, provider_name: providerName } } },
+  }),
+  server(status: 500 | 502 | 503 | 504 | 524 | 529, headers: Record<string, string> = {}): HttpErrorStep {
+    const messages: Record<number, string> = {
+      500: 'Internal Server Error',
+      502: 'Network connection lost.',
+      503: 'Service temporarily unavailable',
+      504: 'Gateway timeout',
+      524: 'Request timed out. Please try again later.',
+      529: 'Provider returned error',
+    };
+    return { kind: 'http-error', status, headers, body: { error: { code: status, message: messages[status] ?? 'error' } } };
+  },
+  availability(code: string, httpStatus: number, retryable: boolean, retryAfter?: number): HttpErrorStep {
+    return {
+      kind: 'http-error',
+      status: httpStatus,
+      body: {
+        error: {
+          message: `Model unavailable: ${code}`,
+          error_type: 'provider_unavailable',
+          http_status: httpStatus,
+          availability: { code, retryable, ...(retryAfter === undefined ? {} : { retry_after: retryAfter }) },
+          metadata: {},
+        },
+      },
+    };
+  },
+};
