@@ -42,6 +42,8 @@ export interface MidstreamErrorStep {
   content: string[];
   error: { code?: number | string; message: string; metadata?: Json };
   done?: boolean;
+  /** false: the error chunk has `choices: []` (no finish_reason "error" to lean on). Default true. */
+  withChoice?: boolean;
 }
 /** Chunks, then finish_reason "error" alone (no `error` object). */
 export interface FinishErrorStep {
@@ -280,7 +282,9 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
         const out = sse(res);
         out.open(headers);
         contentChunks(out, answer, path, step.content);
-        out.data(path, { ...answer.chunk({ content: '' }, 'error'), error: step.error });
+        const errorChunk: Json = { ...answer.chunk({ content: '' }, 'error'), error: step.error };
+        if (step.withChoice === false) errorChunk.choices = [];
+        out.data(path, errorChunk);
         if (step.done) out.done();
         res.end();
         return;
