@@ -26,15 +26,19 @@ export async function* decodeSse(
     onComment: (text) => batch.push({ kind: 'comment', text }),
   });
   const decoder = new TextDecoder('utf-8');
+  let endsWithCr = false;
   for await (const chunk of chunks) {
     onRead?.();
-    parser.feed(decoder.decode(chunk, { stream: true }));
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) endsWithCr = text.endsWith('\r');
+    parser.feed(text);
     if (batch.length > 0) {
       const ready = batch;
       batch = [];
       yield ready;
     }
   }
-  parser.feed(decoder.decode());
+  // A final CR may still be waiting to see whether LF follows; at EOF it is a whole line break.
+  parser.feed(decoder.decode() + (endsWithCr ? '\n' : ''));
   if (batch.length > 0) yield batch;
 }
