@@ -16,6 +16,10 @@ afterEach(async () => fake?.close());
 const auth = { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' };
 const chatBody = (stream: boolean) => JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream });
 
+// Wire JSON under test: its shape is what the assertions check, so it is read untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response): Promise<any> => response.json();
+
 async function post(path: string, body: string, headers: Record<string, string> = auth) {
   return fetch(`${fake.url}${path}`, { method: 'POST', headers, body });
 }
@@ -46,7 +50,7 @@ describe('fake OpenRouter', () => {
 
   it('answers a non-streaming request with one JSON body', async () => {
     fake = await startFakeOpenRouter();
-    const body = await (await post('/chat/completions', chatBody(false))).json();
+    const body = await json(await post('/chat/completions', chatBody(false)));
     expect(body.choices[0].message.content).toBe('Hello from fake');
     expect(validateChatResponse(body)).toEqual([]);
   });
@@ -101,7 +105,7 @@ describe('fake OpenRouter', () => {
     const first = await post('/chat/completions', chatBody(true));
     expect(first.status).toBe(429);
     expect(first.headers.get('retry-after')).toBe('7');
-    const second = await (await post('/chat/completions', chatBody(true))).json();
+    const second = await json(await post('/chat/completions', chatBody(true)));
     expect(second.error.metadata.limit_source).toBe('openrouter_free_tier_daily');
   });
 
@@ -116,11 +120,11 @@ describe('fake OpenRouter', () => {
     fake = await startFakeOpenRouter();
     const missing = await post('/chat/completions', chatBody(true), { 'content-type': 'application/json' });
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error.message).toBe('No cookie auth credentials found');
+    expect((await json(missing)).error.message).toBe('No cookie auth credentials found');
     const wrong = await post('/chat/completions', chatBody(true), { authorization: 'Bearer sk-or-v1-wrong', 'content-type': 'application/json' });
-    expect((await wrong.json()).error.message).toBe('User not found.');
+    expect((await json(wrong)).error.message).toBe('User not found.');
     expect((await fetch(`${fake.url}/models`)).status).toBe(200);
-    const embeddings = await (await fetch(`${fake.url}/models?output_modalities=embeddings`)).json();
+    const embeddings = await json(await fetch(`${fake.url}/models?output_modalities=embeddings`));
     expect(embeddings.data.every((m: { architecture: { output_modalities: string[] } }) => m.architecture.output_modalities.includes('embeddings'))).toBe(true);
   });
 
