@@ -32,8 +32,9 @@ export interface DevsynthErrorOptions {
 /** Base of every error devsynth-or raises on purpose. */
 export class DevsynthError extends Error {
   readonly kind: ErrorKind;
-  readonly hint?: string;
-  partialContent?: string;
+  // `declare`: optional fields stay absent, rather than own properties holding undefined.
+  declare readonly hint?: string;
+  declare partialContent?: string;
 
   constructor(kind: ErrorKind, message: string, options: DevsynthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -91,12 +92,12 @@ export interface ProviderErrorOptions extends DevsynthErrorOptions {
 
 /** Base of errors raised by a language-model provider (the specification's LLMProviderError). */
 export class LLMProviderError extends DevsynthError {
-  readonly status?: number;
-  readonly code?: number | string;
-  readonly metadata?: Record<string, unknown>;
-  readonly providerName?: string;
-  readonly generationId?: string;
-  readonly retryAfterMs?: number;
+  declare readonly status?: number;
+  declare readonly code?: number | string;
+  declare readonly metadata?: Record<string, unknown>;
+  declare readonly providerName?: string;
+  declare readonly generationId?: string;
+  declare readonly retryAfterMs?: number;
 
   constructor(kind: ErrorKind, message: string, options: ProviderErrorOptions = {}) {
     super(kind, message, options);
@@ -160,7 +161,7 @@ export class OpenRouterRateLimitError extends OpenRouterError {
   /** True for the daily free-tier cap, which no retry can lift before the reset. */
   readonly dailyCap: boolean;
   /** When the limit resets, if the server said (X-RateLimit-Reset). */
-  readonly resetAt?: Date;
+  declare readonly resetAt?: Date;
   constructor(message: string, options: ProviderErrorOptions & { dailyCap?: boolean; resetAt?: Date } = {}) {
     super('rate_limit', message, options);
     this.dailyCap = options.dailyCap ?? false;

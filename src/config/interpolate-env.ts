@@ -1,0 +1,92 @@
+// ${VAR}, ${VAR:-default}, ${VAR:?message} and $${ in config values: a pure function over the
+// parsed tree. A value whose variable is unset is dropped from its layer (so lower layers and
+// the defaults apply) and remembered, so that a command that needs it can name the variable
+// and where it was referenced.
+import { parse as parseYamlScalar } from 'yaml';
+import { ConfigError } from '../core/index.js';
+import type { KeyPath } from './yaml-file.js';
+
+export interface UnsetReference {
+  variable: string;
+  file: string;
+  line?: number;
+  /** Dotted key path, e.g. llm.providers.openrouter.api_key. */
+  path: string;
+}
+
+export interface InterpolationSite {
+  file: string;
+  lineOf: (path: KeyPath) => number | undefined;
+}
+
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g;
+const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::-|:\?)[^}]*)?\}$/;
+
+/** Interpolates one string; returns undefined when a referenced variable is unset. */
+function interpolateString(
+  text: string,
+  env: Record<string, string | undefined>,
+  onUnset: (variable: string) => void,
+  onRequired: (variable: string, message: string) => never,
+): string | undefined {
+  let unset = false;
+  const result = text.replace(REFERENCE, (match, name: string | undefined, operator: string | undefined, argument = '') => {
+    if (match === '$${') return '${';
+    const value = env[name as string];
+    const missing = value === undefined || value === '';
+    if (!missing) return value;
+    if (operator === ':-') return argument;
+    if (operator === ':?') return onRequired(name as string, argument || 'is required');
+    unset = true;
+    onUnset(name as string);
+    return '';
+  });
+  return unset ? undefined : result;
+}
+
+/** A value that was one whole reference takes the type its text has: "0.5" → 0.5, "true" → true. */
+function typed(original: string, value: string): unknown {
+  if (!WHOLE_REFERENCE.test(original)) return value;
+  try {
+    const parsed: unknown = parseYamlScalar(value);
+    return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+export function interpolateEnv(
+  tree: unknown,
+  env: Record<string, string | undefined>,
+  site: InterpolationSite,
+): { value: unknown; unset: UnsetReference[] } {
+  const unset: UnsetReference[] = [];
+  const visit = (node: unknown, path: Array<string | number>): unknown => {
+    if (typeof node === 'string') {
+      const line = site.lineOf(path);
+      const where = `${site.file}${line ? `:${line}` : ''}`;
+      const result = interpolateString(
+        node,
+        env,
+        (variable) => unset.push({ variable, file: site.file, ...(line ? { line } : {}), path: path.join('.') }),
+        (variable, message) => {
+          throw new ConfigError(`${where}: ${variable} is not set: ${message}`, {
+            hint: `export ${variable}=… or remove the reference at ${path.join('.')}`,
+          });
+        },
+      );
+      return result === undefined ? undefined : typed(node, result);
+    }
+    if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, index])).filter((item) => item !== undefined);
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(node)) {
+        const result = visit(value, [...path, key]);
+        if (result !== undefined) out[key] = result;
+      }
+      return out;
+    }
+    return node;
+  };
+  return { value: visit(tree, []), unset };
+}

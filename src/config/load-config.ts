@@ -1,0 +1,208 @@
+// The one config pipeline: find files (cosmiconfig, explicit search places, the `yaml`
+// package as loader) → refuse literal keys → interpolate ${VAR} → merge
+// defaults < user < project < --config < env < flags, remembering where each value came from →
+// validate (zod) → check base URLs. Every error names the file and line it is about.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { ConfigError } from '../core/index.js';
+import { checkBaseUrls, formatConfigIssues } from './format-config-issues.js';
+import { interpolateEnv, type UnsetReference } from './interpolate-env.js';
+import { refuseLiteralKeys } from './literal-keys.js';
+import { type Config, configSchema } from './schema.js';
+import { type KeyPath, lineOf, parseYamlFile, type YamlFile } from './yaml-file.js';
+
+export const SEARCH_PLACES = ['.devsynthrc', '.devsynthrc.yml', '.devsynthrc.yaml', 'devsynth.config.yml', 'devsynth.config.yaml'];
+
+/** Settings given as flags, the last word. */
+export interface ConfigFlags {
+  provider?: string;
+  baseUrl?: string;
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface LoadConfigOptions {
+  configFile?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  flags?: ConfigFlags;
+}
+
+/** One source of settings, in precedence order. */
+export interface ConfigLayer {
+  kind: 'default' | 'user' | 'project' | 'file' | 'env' | 'flag';
+  /** What a user reads: a file path, `env OPENROUTER_MODEL`, `flag --model`. */
+  label: string;
+  file?: YamlFile;
+  data: Record<string, unknown>;
+  /** For env and flag layers: the variable or flag behind each dotted path. */
+  origins?: Record<string, string>;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** ${VAR} references whose variable was unset. */
+  unset: UnsetReference[];
+  layers: ConfigLayer[];
+  /** Where the effective value at a dotted path came from. */
+  sourceOf(path: string): string;
+  /** The file (with line) or origin that set a dotted path, for messages. */
+  locate(path: KeyPath): string;
+  files: { defaults: string; user: string; project?: string; explicit?: string; searchedFrom: string };
+}
+
+export const DEFAULTS_FILE = new URL('../../config/default.yml', import.meta.url).pathname;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The user file: $XDG_CONFIG_HOME/devsynth/config.yml. */
+export function userConfigPath(env: Record<string, string | undefined>): string {
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(base, 'devsynth', 'config.yml');
+}
+
+const ENV_SETTINGS: Array<[string, KeyPath]> = [
+  ['DEVSYNTH_PROVIDER', ['llm', 'provider']],
+  ['OPENROUTER_MODEL', ['llm', 'providers', 'openrouter', 'model']],
+  ['OPENROUTER_BASE_URL', ['llm', 'providers', 'openrouter', 'base_url']],
+  ['OPENROUTER_HTTP_REFERER', ['llm', 'providers', 'openrouter', 'http_referer']],
+  ['OPENROUTER_X_TITLE', ['llm', 'providers', 'openrouter', 'x_title']],
+];
+
+const FLAG_SETTINGS: Array<[keyof ConfigFlags, string, KeyPath]> = [
+  ['provider', '--provider', ['llm', 'provider']],
+  ['baseUrl', '--base-url', ['llm', 'providers', 'openrouter', 'base_url']],
+  ['model', '--model', ['llm', 'providers', 'openrouter', 'model']],
+  ['temperature', '--temperature', ['llm', 'providers', 'openrouter', 'temperature']],
+  ['maxTokens', '--max-tokens', ['llm', 'providers', 'openrouter', 'max_tokens']],
+];
+
+function setIn(target: Record<string, unknown>, path: KeyPath, value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[String(key)];
+    node = (isObject(next) ? next : (node[String(key)] = {})) as Record<string, unknown>;
+  }
+  node[String(path[path.length - 1])] = value;
+}
+
+function pointLayer(kind: 'env' | 'flag', entries: Array<[string, KeyPath, unknown]>): ConfigLayer {
+  const layer: ConfigLayer = { kind, label: kind, data: {}, origins: {} };
+  for (const [origin, path, value] of entries) {
+    if (value === undefined || value === '') continue;
+    setIn(layer.data, path, value);
+    layer.origins![path.join('.')] = `${kind} ${origin}`;
+  }
+  return layer;
+}
+
+/** Deep merge, later layers winning; arrays and scalars replace. Records each leaf's layer. */
+function merge(layers: ConfigLayer[]): { tree: Record<string, unknown>; owners: Map<string, ConfigLayer> } {
+  const tree: Record<string, unknown> = {};
+  const owners = new Map<string, ConfigLayer>();
+  const visit = (layer: ConfigLayer, node: Record<string, unknown>, target: Record<string, unknown>, path: string[]) => {
+    for (const [key, value] of Object.entries(node)) {
+      const here = [...path, key];
+      if (isObject(value)) {
+        if (!isObject(target[key])) target[key] = {};
+        owners.set(here.join('.'), owners.get(here.join('.')) ?? layer);
+        visit(layer, value, target[key] as Record<string, unknown>, here);
+      } else {
+        target[key] = value;
+        owners.set(here.join('.'), layer);
+      }
+    }
+  };
+  for (const layer of layers) visit(layer, layer.data, tree, []);
+  return { tree, owners };
+}
+
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const env = options.env ?? process.env;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const home = env.HOME || homedir();
+  const explorer = cosmiconfig('devsynth', {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'global',
+    stopDir: home,
+    cache: false,
+    loaders: {
+      '.yml': (path, content) => parseYamlFile(path, content),
+      '.yaml': (path, content) => parseYamlFile(path, content),
+      noExt: (path, content) => parseYamlFile(path, content),
+    },
+  });
+  const read = (path: string): YamlFile => parseYamlFile(path, readFileSync(path, 'utf8'));
+
+  const fileLayers: ConfigLayer[] = [];
+  const unset: UnsetReference[] = [];
+  const addFile = (kind: ConfigLayer['kind'], file: YamlFile) => {
+    if (kind !== 'default') refuseLiteralKeys(file);
+    if (file.data !== null && !isObject(file.data)) {
+      throw new ConfigError(`${file.path}:1: the configuration must be a mapping (key: value), not a ${Array.isArray(file.data) ? 'list' : typeof file.data}`);
+    }
+    const interpolated = interpolateEnv(file.data ?? {}, env, { file: file.path, lineOf: (path) => lineOf(file, path) });
+    if (kind !== 'default') unset.push(...interpolated.unset);
+    fileLayers.push({ kind, label: file.path, file, data: interpolated.value as Record<string, unknown> });
+  };
+
+  addFile('default', read(DEFAULTS_FILE));
+  const userPath = userConfigPath(env);
+  if (existsSync(userPath)) addFile('user', read(userPath));
+  // cosmiconfig's global strategy ends in the OS config directory: that is the user file,
+  // already read; only files in the working directory or above it are project files.
+  const found = await explorer.search(cwd);
+  const foundDir = found ? dirname(found.filepath) : undefined;
+  const project = found && foundDir && (cwd === foundDir || cwd.startsWith(foundDir + sep)) && found.filepath !== userPath ? found.filepath : undefined;
+  if (project && found) addFile('project', found.config as YamlFile);
+  const explicit = options.configFile ?? env.DEVSYNTH_CONFIG;
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) {
+      throw new ConfigError(`config file not found: ${path}`, { hint: options.configFile ? 'check --config' : 'check DEVSYNTH_CONFIG' });
+    }
+    addFile('file', read(path));
+  }
+
+  const envLayer = pointLayer('env', ENV_SETTINGS.map(([name, path]) => [name, path, env[name]]));
+  const flags = options.flags ?? {};
+  const flagLayer = pointLayer('flag', FLAG_SETTINGS.map(([key, flag, path]) => [flag, path, flags[key]]));
+  const layers = [...fileLayers, envLayer, flagLayer];
+  const { tree, owners } = merge(layers);
+
+  const locate = (path: KeyPath): string => {
+    for (let depth = path.length; depth > 0; depth--) {
+      const key = path.slice(0, depth).join('.');
+      const layer = owners.get(key);
+      if (!layer) continue;
+      if (layer.file) {
+        const line = lineOf(layer.file, path.slice(0, depth));
+        return `${layer.file.path}${line ? `:${line}` : ''}`;
+      }
+      return layer.origins?.[key] ?? layer.label;
+    }
+    return fileLayers[fileLayers.length - 1]?.label ?? DEFAULTS_FILE;
+  };
+
+  const parsed = configSchema.safeParse(tree);
+  if (!parsed.success) throw formatConfigIssues(parsed.error.issues, tree, locate);
+  checkBaseUrls(parsed.data, locate);
+
+  return {
+    config: parsed.data,
+    unset,
+    layers,
+    locate,
+    sourceOf: (path) => {
+      const layer = owners.get(path);
+      if (!layer) return 'unset';
+      if (layer.kind === 'default') return 'default';
+      return layer.origins?.[path] ?? layer.label;
+    },
+    files: { defaults: DEFAULTS_FILE, user: userPath, ...(project ? { project } : {}), ...(explicit ? { explicit: resolve(cwd, explicit) } : {}), searchedFrom: cwd },
+  };
+}

@@ -1,0 +1,43 @@
+// The circuit breaker's state on disk, shared by every devsynth-or process of the user, so
+// that consecutive runs in a CI job fail fast during an outage (exit 8, no request sent).
+import { z } from 'zod';
+import type { BreakerState, BreakerStore } from '../core/index.js';
+import { JsonStore, type Warn } from './json-store.js';
+
+const breakerStateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('closed'), failures: z.number().int().min(0) }),
+  z.object({ state: z.literal('open'), failures: z.number().int().min(0), openedAt: z.number(), retryAt: z.number() }),
+  z.object({ state: z.literal('half-open'), failures: z.number().int().min(0), probeStartedAt: z.number() }),
+]);
+
+const fileSchema = z.object({ breakers: z.record(z.string(), breakerStateSchema) });
+type BreakerFile = z.infer<typeof fileSchema>;
+
+const CLOSED: BreakerState = { state: 'closed', failures: 0 };
+
+export interface FileBreakerStore extends BreakerStore {
+  /** Every provider's state, for `status`. */
+  all(): Record<string, BreakerState>;
+  readonly path: string;
+}
+
+export function createFileBreakerStore(dir: string, warn?: Warn): FileBreakerStore {
+  const store = new JsonStore<BreakerFile>({ dir, name: 'breakers', schema: fileSchema, empty: () => ({ breakers: {} }), ...(warn ? { warn } : {}) });
+  return {
+    path: store.path,
+    async get(key) {
+      return store.read().breakers[key];
+    },
+    async update(key, change) {
+      let next: BreakerState = CLOSED;
+      await store.update((file) => {
+        const current = file.breakers[key] ?? CLOSED;
+        next = change(current);
+        // The breaker returns the state itself when nothing changes: then nothing is written.
+        return next === current ? file : { breakers: { ...file.breakers, [key]: next } };
+      });
+      return next;
+    },
+    all: () => store.read().breakers,
+  };
+}

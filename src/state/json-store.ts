@@ -1,0 +1,97 @@
+// One JSON file of state behind conf (atomic writes, mode 0600), a zod schema, and a
+// cross-process lock for read-modify-write, so that parallel CLI runs in a CI job never lose
+// an update nor leave a torn file. A file that is not valid is set aside with a warning, never
+// a crash; and no API key is ever written.
+import { mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf from 'conf';
+import lockfile from 'proper-lockfile';
+import type { z } from 'zod';
+import { redactSecrets } from '../core/index.js';
+
+export type Warn = (message: string) => void;
+
+export const defaultWarn: Warn = (message) => process.stderr.write(`devsynth-or: warning: ${message}\n`);
+
+export interface JsonStoreOptions<T> {
+  dir: string;
+  name: string;
+  schema: z.ZodType<T>;
+  empty: () => T;
+  warn?: Warn;
+}
+
+const LOCK_OPTIONS = {
+  realpath: false,
+  // Many short critical sections: retry quickly, and take over a lock whose holder died.
+  retries: { retries: 200, minTimeout: 5, maxTimeout: 100, randomize: true },
+  stale: 10_000,
+};
+
+export class JsonStore<T extends Record<string, unknown>> {
+  private confInstance?: Conf<Record<string, unknown>>;
+  readonly path: string;
+
+  constructor(private readonly options: JsonStoreOptions<T>) {
+    this.path = join(options.dir, `${options.name}.json`);
+  }
+
+  /** conf reads the file as it is constructed, so it is made on first use, where a bad file is handled. */
+  private get conf(): Conf<Record<string, unknown>> {
+    if (!this.confInstance) {
+      mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+      const make = () => new Conf<Record<string, unknown>>({ cwd: this.options.dir, configName: this.options.name, configFileMode: 0o600 });
+      try {
+        this.confInstance = make();
+      } catch (error) {
+        this.setAside(error instanceof SyntaxError ? 'not valid JSON' : String((error as Error).message));
+        this.confInstance = make();
+      }
+    }
+    return this.confInstance;
+  }
+
+  /** The stored value; an invalid file is moved aside and the empty value returned. */
+  read(): T {
+    let raw: unknown;
+    try {
+      raw = this.conf.store;
+    } catch (error) {
+      return this.setAside(error instanceof SyntaxError ? 'not valid JSON' : String((error as Error).message));
+    }
+    const parsed = this.options.schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    if (raw && typeof raw === 'object' && Object.keys(raw).length === 0) return this.options.empty();
+    return this.setAside(`unexpected content (${parsed.error.issues[0]?.message ?? 'schema'})`);
+  }
+
+  write(value: T): void {
+    // Cheap insurance: whatever reaches a state file is scrubbed of anything shaped like a key.
+    this.conf.store = JSON.parse(redactSecrets(JSON.stringify(value))) as Record<string, unknown>;
+  }
+
+  /** Read-modify-write under the file's lock; returning `current` itself writes nothing. */
+  async update(change: (current: T) => T): Promise<T> {
+    mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    const release = await lockfile.lock(this.path, LOCK_OPTIONS);
+    try {
+      const current = this.read();
+      const next = change(current);
+      if (next !== current) this.write(next);
+      return next;
+    } finally {
+      await release();
+    }
+  }
+
+  private setAside(reason: string): T {
+    const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      renameSync(this.path, aside);
+      (this.options.warn ?? defaultWarn)(`${this.path} was unreadable (${reason}); moved it to ${aside} and started afresh`);
+    } catch {
+      // Another process set it aside first.
+    }
+    return this.options.empty();
+  }
+}

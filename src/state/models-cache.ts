@@ -1,0 +1,46 @@
+// The model catalogues (chat and embeddings) cached on disk with a time to live: `models`
+// answers from here in milliseconds, and "did you mean" and context pruning work offline.
+import { z } from 'zod';
+import type { ModelInfo } from '../core/index.js';
+import { JsonStore, type Warn } from './json-store.js';
+
+export type CatalogueKind = 'models' | 'embeddings';
+export const DEFAULT_CATALOGUE_TTL_MS = 24 * 60 * 60 * 1000;
+
+const fileSchema = z.object({ fetchedAt: z.number(), models: z.array(z.looseObject({ id: z.string() })) });
+
+export interface CachedCatalogue {
+  models: ModelInfo[];
+  fetchedAt: number;
+  fresh: boolean;
+}
+
+export function createModelsCache(cacheDir: string, options: { warn?: Warn; now?: () => number; ttlMs?: number } = {}) {
+  const now = options.now ?? Date.now;
+  const ttl = options.ttlMs ?? DEFAULT_CATALOGUE_TTL_MS;
+  const stores = new Map<CatalogueKind, JsonStore<z.infer<typeof fileSchema>>>();
+  const storeOf = (kind: CatalogueKind) => {
+    let store = stores.get(kind);
+    if (!store) {
+      store = new JsonStore({ dir: cacheDir, name: `catalogue-${kind}`, schema: fileSchema, empty: () => ({ fetchedAt: 0, models: [] }), ...(options.warn ? { warn: options.warn } : {}) });
+      stores.set(kind, store);
+    }
+    return store;
+  };
+  return {
+    read(kind: CatalogueKind): CachedCatalogue | undefined {
+      const file = storeOf(kind).read();
+      if (file.fetchedAt === 0) return undefined;
+      return { models: file.models as ModelInfo[], fetchedAt: file.fetchedAt, fresh: now() - file.fetchedAt < ttl };
+    },
+    write(kind: CatalogueKind, models: ModelInfo[]): void {
+      storeOf(kind).write({ fetchedAt: now(), models });
+    },
+    /** Milliseconds since the catalogue was fetched, if it was. */
+    age(kind: CatalogueKind): number | undefined {
+      const cached = this.read(kind);
+      return cached ? now() - cached.fetchedAt : undefined;
+    },
+  };
+}
+export type ModelsCache = ReturnType<typeof createModelsCache>;
