@@ -187,7 +187,7 @@ describe('unset variables and the API key', () => {
 
   it('no key: exit 4 naming OPENROUTER_API_KEY, the config key, and the unset variable with its file:line', async () => {
     const { loaded } = await load('missing-env');
-    const error = await resolveApiKey(loaded, {}).catch((e: unknown) => e as DevsynthError);
+    const error = (await resolveApiKey(loaded, {}).catch((e: unknown) => e)) as DevsynthError;
     expect(error.exitCode).toBe(4);
     expect(error.message).toContain('OPENROUTER_API_KEY');
     expect(error.message).toContain('llm.providers.openrouter.api_key');
