@@ -1,19 +1,42 @@
-// The commander root: global options, and parse errors routed to the one error handler.
+// The commander root: global options, the commands, and parse errors routed to the one error
+// handler (exitOverride).
 import { Command, Option } from 'commander';
+import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
+import { chatCommand } from './commands/chat.js';
+import { configCommand } from './commands/config.js';
+import { embedCommand } from './commands/embed.js';
+import { modelsCommand } from './commands/models.js';
+import { statusCommand } from './commands/status.js';
+import { completionCommand, modelIdsCommand } from './commands/completion.js';
 import { packageVersion } from './version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(io: CliIO): Command {
   const program = new Command('devsynth-or')
     .description('OpenRouter from the terminal, shell pipes and CI')
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--config <file>', 'YAML config file').env('DEVSYNTH_CONFIG'))
-    .addOption(
-      new Option('--provider <name>', 'provider to use').choices(['openrouter', 'offline', 'lmstudio', 'local', 'openai']).env('DEVSYNTH_PROVIDER'),
-    )
-    .addOption(new Option('--base-url <url>', 'API base URL').env('OPENROUTER_BASE_URL'))
-    .option('--debug', 'redacted request/response/retry/breaker log on stderr')
+    .addOption(new Option('--config <file>', 'YAML config file (else DEVSYNTH_CONFIG, else the search)'))
+    .addOption(new Option('--provider <name>', 'provider to use (env DEVSYNTH_PROVIDER)').choices(['openrouter', 'offline', 'lmstudio', 'local', 'openai']))
+    .addOption(new Option('--base-url <url>', 'API base URL (env OPENROUTER_BASE_URL)'))
+    .option('--debug', 'redacted request/response/retry/breaker log on stderr (env DEVSYNTH_DEBUG=1)')
     .option('--no-color', 'no colours (also NO_COLOR)')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
     .exitOverride();
+  let runtime: Runtime | undefined;
+  const getRuntime = () => (runtime ??= new Runtime(io, program.opts<GlobalOptions>()));
+  for (const command of [
+    chatCommand(getRuntime),
+    embedCommand(getRuntime),
+    modelsCommand(getRuntime),
+    statusCommand(getRuntime),
+    configCommand(getRuntime),
+    completionCommand(getRuntime),
+  ]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }));
+  }
+  program.addCommand(modelIdsCommand(getRuntime), { hidden: true });
   return program;
 }

@@ -1,0 +1,32 @@
+// The model catalogue: from the disk cache while fresh, else fetched (no key needed) and
+// cached. When a fetch fails and a stale copy exists, the stale copy serves, with a warning.
+import { DevsynthError, type ModelInfo } from '../core/index.js';
+import type { CatalogueKind } from '../state/models-cache.js';
+import type { Runtime } from './runtime.js';
+
+export interface Catalogue {
+  models: ModelInfo[];
+  fetchedAt: number;
+  fromCache: boolean;
+}
+
+export async function loadCatalogue(runtime: Runtime, kind: CatalogueKind, options: { refresh?: boolean } = {}): Promise<Catalogue> {
+  const cache = runtime.catalogue();
+  const cached = cache.read(kind);
+  if (cached?.fresh && !options.refresh) return { models: cached.models, fetchedAt: cached.fetchedAt, fromCache: true };
+  try {
+    const provider = await runtime.provider({ needsKey: false });
+    const models = await provider.listModels({ embeddings: kind === 'embeddings' });
+    cache.write(kind, models);
+    return { models, fetchedAt: Date.now(), fromCache: false };
+  } catch (error) {
+    if (!cached || !(error instanceof DevsynthError) || error.kind === 'config') throw error;
+    runtime.warn(`could not refresh the model list (${error.message}); using the copy from ${new Date(cached.fetchedAt).toISOString()}`);
+    return { models: cached.models, fetchedAt: cached.fetchedAt, fromCache: true };
+  }
+}
+
+/** The cached catalogue only: never a request (for hints and completion). */
+export function cachedModelIds(runtime: Runtime): string[] {
+  return runtime.catalogue().read('models')?.models.map((model) => model.id) ?? [];
+}

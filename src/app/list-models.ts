@@ -1,0 +1,57 @@
+// Filtering, sorting and formatting the catalogue for `devsynth-or models`.
+import type { ModelInfo } from '../core/index.js';
+
+export interface ModelQuery {
+  search?: string;
+  free?: boolean;
+  minContext?: number;
+  sort: 'id' | 'price' | 'context';
+  limit?: number;
+}
+
+/** USD per token as a decimal string → per million tokens; undefined for variable ("-1") or unknown. */
+export function perMillion(price: unknown): number | undefined {
+  const value = typeof price === 'string' || typeof price === 'number' ? Number(price) : Number.NaN;
+  if (!Number.isFinite(value) || value < 0) return undefined;
+  return Math.round(value * 1e6 * 1e6) / 1e6;
+}
+
+export function isFree(model: ModelInfo): boolean {
+  return model.id.endsWith(':free') || (perMillion(model.pricing?.prompt) === 0 && perMillion(model.pricing?.completion) === 0);
+}
+
+export function formatPrice(price: unknown): string {
+  const value = perMillion(price);
+  if (value === undefined) return 'varies';
+  if (value === 0) return '0';
+  return value >= 1 ? value.toFixed(2) : String(Number(value.toPrecision(3)));
+}
+
+export function queryModels(models: readonly ModelInfo[], query: ModelQuery): ModelInfo[] {
+  const needle = query.search?.toLowerCase();
+  const filtered = models.filter((model) => {
+    if (needle && !`${model.id} ${model.name ?? ''}`.toLowerCase().includes(needle)) return false;
+    if (query.free && !isFree(model)) return false;
+    if (query.minContext !== undefined && (model.context_length ?? 0) < query.minContext) return false;
+    return true;
+  });
+  const price = (model: ModelInfo) => perMillion(model.pricing?.prompt) ?? Number.POSITIVE_INFINITY;
+  const sorters: Record<ModelQuery['sort'], (a: ModelInfo, b: ModelInfo) => number> = {
+    id: (a, b) => a.id.localeCompare(b.id),
+    price: (a, b) => price(a) - price(b) || a.id.localeCompare(b.id),
+    context: (a, b) => (b.context_length ?? -1) - (a.context_length ?? -1) || a.id.localeCompare(b.id),
+  };
+  const sorted = filtered.sort(sorters[query.sort]);
+  return query.limit !== undefined ? sorted.slice(0, query.limit) : sorted;
+}
+
+/** Table rows: id, context, $/M input, $/M output, free mark. */
+export function modelRows(models: readonly ModelInfo[]): string[][] {
+  return models.map((model) => [
+    model.id,
+    model.context_length === null || model.context_length === undefined ? '?' : String(model.context_length),
+    formatPrice(model.pricing?.prompt),
+    formatPrice(model.pricing?.completion),
+    isFree(model) ? 'free' : '',
+  ]);
+}

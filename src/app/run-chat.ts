@@ -1,0 +1,123 @@
+// One chat turn from the command line: build the conversation (session, system prompt, the
+// prompt from arguments and stdin), fit it to the model's context, stream the answer to the
+// renderer, and keep the turn (session, usage) even when it was interrupted.
+import {
+  type ChatMessage,
+  DevsynthError,
+  OpenRouterInvalidModelError,
+  pruneToContext,
+  suggestModels,
+  UsageError,
+} from '../core/index.js';
+import type { ChatOptions } from '../cli/commands/chat-options.js';
+import { readStdin } from './read-stdin.js';
+import type { Session } from '../state/sessions.js';
+import { writePlain } from '../ui/plain-writer.js';
+import { cachedModelIds, loadCatalogue } from './catalogue.js';
+import type { Runtime } from './runtime.js';
+
+/** Where conversations without a --session name are kept, so that -c can continue them. */
+export const UNNAMED_SESSION = '_last';
+
+/** The user message: the words, then piped stdin after a blank line (the contract's rule). */
+export async function readPrompt(runtime: Runtime, words: readonly string[]): Promise<string> {
+  const typed = words.join(' ').trim();
+  const piped = (await readStdin(runtime.io.stdin))?.replace(/\s+$/, '');
+  const prompt = typed && piped ? `${typed}\n\n${piped}` : typed || piped || '';
+  if (prompt.trim() === '') {
+    throw new UsageError('empty prompt: give it as arguments or on standard input', {
+      hint: 'devsynth-or chat "your question"   or   git diff | devsynth-or chat "review this"',
+    });
+  }
+  return prompt;
+}
+
+function openSession(runtime: Runtime, options: ChatOptions): Session {
+  const sessions = runtime.sessions();
+  if (options.session) return sessions.load(options.session);
+  if (options.continue) {
+    const last = sessions.last();
+    if (!last) throw new UsageError('no conversation to continue yet', { hint: 'start one with devsynth-or chat "…"' });
+    return sessions.load(last);
+  }
+  return { ...sessions.load(UNNAMED_SESSION), messages: [], model: null };
+}
+
+/** Drops the oldest turns when a continued conversation outgrows the model's context. */
+async function fitToContext(runtime: Runtime, messages: ChatMessage[], model: string, maxTokens: number): Promise<ChatMessage[]> {
+  const history = messages.filter((m) => m.role === 'user' || m.role === 'assistant').length;
+  if (history <= 1) return messages;
+  let contextLength: number | null | undefined;
+  try {
+    const catalogue = await loadCatalogue(runtime, 'models');
+    const info = catalogue.models.find((entry) => entry.id === model);
+    contextLength = info?.context_length ?? info?.top_provider?.context_length;
+  } catch (error) {
+    runtime.debug?.(`no catalogue for context pruning: ${(error as Error).message}`);
+  }
+  if (!contextLength) return messages;
+  const reserve = Math.min(maxTokens, Math.floor(contextLength / 4));
+  const pruned = pruneToContext(messages, contextLength, reserve);
+  if (pruned.dropped > 0) {
+    runtime.warn(`dropped the ${pruned.dropped} oldest messages to fit ${model}'s context of ${contextLength} tokens`);
+  }
+  return pruned.messages;
+}
+
+export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
+  if (options.interactive) {
+    throw new UsageError('the interactive REPL (-i) is not available yet in this version', {
+      hint: 'continue a conversation with -c or --session <name> instead',
+    });
+  }
+  const prompt = await readPrompt(runtime, options.words);
+  const session = openSession(runtime, options);
+  const flags = {
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+  };
+  const provider = await runtime.provider({ needsKey: true, flags });
+  const loaded = await runtime.config(flags);
+  const model = options.model ?? (options.continue || options.session ? session.model : null) ?? provider.model;
+
+  const history = session.messages.filter((m) => !(options.system !== undefined && m.role === 'system'));
+  const system: ChatMessage[] = options.system !== undefined ? [{ role: 'system', content: options.system }] : [];
+  const conversation: ChatMessage[] = [...system, ...history, { role: 'user', content: prompt }];
+  const messages = await fitToContext(runtime, conversation, model, loaded.config.llm.providers.openrouter.max_tokens);
+
+  const controller = new AbortController();
+  const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
+  let answer = '';
+  try {
+    const outcome = await writePlain(
+      provider
+        .chat(
+          { messages, model, stream: options.stream, ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}) },
+          { signal: controller.signal },
+        )
+        .batched(),
+      { json: options.json, usage: options.usage, quiet: options.quiet, stdout: runtime.io.stdout, stderr: runtime.io.stderr },
+    );
+    answer = outcome.content;
+    await runtime.usage().record(outcome.model ?? model, outcome.usage);
+  } catch (error) {
+    answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
+    if (error instanceof OpenRouterInvalidModelError) throw withSuggestions(runtime, error, model);
+    throw error;
+  } finally {
+    stopListening?.();
+    // The turn is kept even when cut short: the partial answer is part of the conversation.
+    const kept = [...conversation, ...(answer ? [{ role: 'assistant' as const, content: answer }] : [])];
+    runtime.sessions().save({ ...session, name: options.session ?? session.name, model, messages: kept });
+  }
+}
+
+function withSuggestions(runtime: Runtime, error: OpenRouterInvalidModelError, model: string): OpenRouterInvalidModelError {
+  const suggestions = suggestModels(model, cachedModelIds(runtime));
+  if (suggestions.length === 0) return error;
+  return new OpenRouterInvalidModelError(error.message, {
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    hint: `did you mean ${suggestions.join(', ')}? (see devsynth-or models)`,
+  });
+}

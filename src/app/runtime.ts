@@ -1,0 +1,113 @@
+// What every command needs, made once per run and only when asked for: the loaded
+// configuration, the state stores, and a provider wired to both. Commands receive a Runtime
+// and never read the environment, files or flags themselves.
+import { createProvider, type DebugLogger, type OpenRouterProvider } from '../core/index.js';
+import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
+import { missingKeyError } from '../config/resolve-api-key.js';
+import { toProviderOptions } from '../config/to-provider-options.js';
+import { createFileBreakerStore, type FileBreakerStore } from '../state/breaker-store.js';
+import { createModelsCache, type ModelsCache } from '../state/models-cache.js';
+import { statePaths, type StatePaths } from '../state/paths.js';
+import { createSessionStore, type SessionStore } from '../state/sessions.js';
+import { createUsageStore, type UsageStore } from '../state/usage-store.js';
+
+export interface Writable {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIO {
+  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Calls `handler` on the next Ctrl+C (SIGINT); returns a function that stops listening. */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+/** The global options of the contract. */
+export interface GlobalOptions {
+  config?: string;
+  provider?: string;
+  baseUrl?: string;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export class Runtime {
+  readonly paths: StatePaths;
+  readonly debug: DebugLogger | undefined;
+  private loaded?: Promise<LoadedConfig>;
+  private breakerStore?: FileBreakerStore;
+
+  constructor(
+    readonly io: CliIO,
+    readonly globals: GlobalOptions,
+  ) {
+    this.paths = statePaths(io.env);
+    const debugOn = Boolean(globals.debug) || io.env.DEVSYNTH_DEBUG === '1';
+    this.debug = debugOn ? (line) => io.stderr.write(`[debug] ${line}\n`) : undefined;
+  }
+
+  get color(): boolean {
+    if (this.globals.color === false || this.io.env.NO_COLOR) return false;
+    if (this.io.env.FORCE_COLOR && this.io.env.FORCE_COLOR !== '0') return true;
+    return Boolean(this.io.stdout.isTTY);
+  }
+
+  warn = (message: string): void => {
+    this.io.stderr.write(`devsynth-or: warning: ${message}\n`);
+  };
+
+  /** The configuration, loaded once; `flags` are the command's settings flags. */
+  config(flags: ConfigFlags = {}): Promise<LoadedConfig> {
+    this.loaded ??= loadConfig({
+      cwd: this.io.cwd,
+      env: this.io.env,
+      ...(this.globals.config ? { configFile: this.globals.config } : {}),
+      flags: {
+        ...flags,
+        ...(this.globals.provider ? { provider: this.globals.provider } : {}),
+        ...(this.globals.baseUrl ? { baseUrl: this.globals.baseUrl } : {}),
+      },
+    });
+    return this.loaded;
+  }
+
+  /**
+   * The configured provider. With `needsKey`, a missing key fails here (exit 4) naming where
+   * it was looked for; without, the catalogue still works.
+   */
+  async provider(options: { needsKey: boolean; flags?: ConfigFlags }): Promise<OpenRouterProvider> {
+    const loaded = await this.config(options.flags);
+    const settings = loaded.config.llm.providers.openrouter;
+    const key = this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined;
+    if (options.needsKey && !key) throw missingKeyError(loaded);
+    return createProvider(loaded.config.llm.provider, {
+      ...toProviderOptions(settings, key),
+      breakerStore: this.breakers(),
+      // The config pipeline already merged the environment; the provider must not read it again.
+      env: {},
+      ...(this.debug ? { debug: this.debug } : {}),
+    });
+  }
+
+  breakers(): FileBreakerStore {
+    this.breakerStore ??= createFileBreakerStore(this.paths.state, this.warn);
+    return this.breakerStore;
+  }
+
+  usage(): UsageStore {
+    return createUsageStore(this.paths.state, { warn: this.warn });
+  }
+
+  sessions(): SessionStore {
+    return createSessionStore(this.paths.state, { warn: this.warn });
+  }
+
+  catalogue(): ModelsCache {
+    return createModelsCache(this.paths.cache, { warn: this.warn });
+  }
+}

@@ -1,0 +1,30 @@
+// `devsynth-or config` (the effective settings, each with its source, secrets hidden) and
+// `devsynth-or config path` (the files in play).
+import { Command } from 'commander';
+import type { Runtime } from '../../app/runtime.js';
+import { configPaths, describeConfig } from '../../config/describe-config.js';
+import { renderTable } from '../../ui/render-table.js';
+
+export function configCommand(runtime: () => Runtime): Command {
+  const command = new Command('config')
+    .description('show the effective configuration and where each value comes from')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  devsynth-or config\n  devsynth-or config path\n  OPENROUTER_MODEL=openai/gpt-4o devsynth-or config --json')
+    .action(async (flags: { json?: boolean }) => {
+      const rt = runtime();
+      const rows = describeConfig(await rt.config(), rt.io.env);
+      if (flags.json) rt.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else rt.io.stdout.write(renderTable(rows.map((r) => [r.path, r.value, r.source]), { tty: Boolean(rt.io.stdout.isTTY), header: ['key', 'value', 'source'] }));
+    });
+  command
+    .command('path')
+    .description('list the configuration files: defaults, user, project, --config')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const rt = runtime();
+      const paths = configPaths(await rt.config());
+      if (flags.json) rt.io.stdout.write(`${JSON.stringify(paths, null, 2)}\n`);
+      else rt.io.stdout.write(renderTable(paths.map((p) => [p.role, p.path, p.used ? 'used' : 'absent']), { tty: Boolean(rt.io.stdout.isTTY) }));
+    });
+  return command;
+}

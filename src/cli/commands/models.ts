@@ -1,0 +1,85 @@
+// `devsynth-or models [search]` and `devsynth-or models show <id>`.
+import { Command } from 'commander';
+import { z } from 'zod';
+import { loadCatalogue } from '../../app/catalogue.js';
+import { modelRows, queryModels } from '../../app/list-models.js';
+import type { Runtime } from '../../app/runtime.js';
+import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
+import { renderTable } from '../../ui/render-table.js';
+import { parseOptions } from '../parse-options.js';
+
+const whole = (what: string) => z.string().regex(/^\d+$/, `${what} must be a whole number`).transform(Number);
+
+const listSchema = z.object({
+  search: z.string().optional(),
+  free: z.boolean().default(false),
+  minContext: whole('min context').optional(),
+  sort: z.enum(['id', 'price', 'context']).default('id'),
+  limit: whole('limit').pipe(z.number().positive('limit must be above 0')).optional(),
+  embeddings: z.boolean().default(false),
+  refresh: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+export function modelsCommand(runtime: () => Runtime): Command {
+  const command = new Command('models')
+    .description('list the OpenRouter model catalogue (cached for a day; no key needed)')
+    .argument('[search]', 'only ids or names containing this')
+    .option('--free', 'only free models')
+    .option('--min-context <n>', 'only models with at least this many tokens of context')
+    .option('--sort <key>', 'id, price or context', 'id')
+    .option('--limit <n>', 'at most this many')
+    .option('--embeddings', 'the embedding models instead')
+    .option('--refresh', 'fetch the catalogue again now')
+    .option('--json', 'print the model objects as a JSON array')
+    .addHelpText('after', '\nExamples:\n  devsynth-or models --free\n  devsynth-or models claude --sort price\n  devsynth-or models --min-context 200000 --limit 5\n  devsynth-or models show openai/gpt-4o-mini')
+    .action(async (search: string | undefined, flags: Record<string, unknown>) => {
+      const options = parseOptions(listSchema, { ...flags, search });
+      const rt = runtime();
+      const catalogue = await loadCatalogue(rt, options.embeddings ? 'embeddings' : 'models', { refresh: options.refresh });
+      const models = queryModels(catalogue.models, options);
+      if (options.json) {
+        rt.io.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
+        return;
+      }
+      const tty = Boolean(rt.io.stdout.isTTY);
+      rt.io.stdout.write(renderTable(modelRows(models), { tty, right: new Set([1, 2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] }));
+      if (tty) rt.io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
+    });
+
+  command
+    .command('show')
+    .description("one model's details")
+    .argument('<id>', 'model id')
+    .option('--json', 'print the model object as JSON')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const rt = runtime();
+      const catalogue = await loadCatalogue(rt, 'models');
+      const embeddings = catalogue.models.some((m) => m.id === id) ? undefined : await loadCatalogue(rt, 'embeddings').catch(() => undefined);
+      const model = catalogue.models.find((m) => m.id === id) ?? embeddings?.models.find((m) => m.id === id);
+      if (!model) {
+        const suggestions = suggestModels(id, catalogue.models.map((m) => m.id));
+        throw new OpenRouterInvalidModelError(`unknown model "${id}"`, {
+          hint: suggestions.length ? `did you mean ${suggestions.join(', ')}?` : 'list the models with devsynth-or models',
+        });
+      }
+      if (flags.json) {
+        rt.io.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
+        return;
+      }
+      const [row] = modelRows([model]);
+      const lines: Array<[string, string]> = [
+        ['id', model.id],
+        ['name', model.name ?? ''],
+        ['context', row?.[1] ?? '?'],
+        ['$/M input', row?.[2] ?? ''],
+        ['$/M output', row?.[3] ?? ''],
+        ['max output', String(model.top_provider?.max_completion_tokens ?? '?')],
+        ['modality', model.architecture?.modality ?? ''],
+        ['parameters', (model.supported_parameters ?? []).join(', ')],
+        ['description', (model.description ?? '').replace(/\s+/g, ' ')],
+      ];
+      rt.io.stdout.write(renderTable(lines, { tty: true }));
+    });
+  return command;
+}

@@ -1,0 +1,56 @@
+// `devsynth-or status`: the key's credits and limits (GET /key), the circuit breakers, the
+// caches' ages, and accumulated usage.
+import { Command } from 'commander';
+import type { Runtime } from '../../app/runtime.js';
+import { DevsynthError, type KeyInfo } from '../../core/index.js';
+import { formatCost } from '../../ui/format-usage.js';
+
+function age(ms: number | undefined): string {
+  if (ms === undefined) return 'never fetched';
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 90 ? `${minutes} min old` : `${Math.round(minutes / 60)} h old`;
+}
+
+export function statusCommand(runtime: () => Runtime): Command {
+  return new Command('status')
+    .description('key credits and limits, circuit breakers, caches, usage')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  devsynth-or status\n  devsynth-or status --json | jq .key.limit_remaining')
+    .action(async (flags: { json?: boolean }) => {
+      const rt = runtime();
+      let key: KeyInfo | { error: string } | null = null;
+      try {
+        key = await (await rt.provider({ needsKey: true })).getKeyInfo();
+      } catch (error) {
+        if (!(error instanceof DevsynthError)) throw error;
+        key = { error: error.message };
+      }
+      const breakers = rt.breakers().all();
+      const catalogue = rt.catalogue();
+      const usage = rt.usage();
+      const report = {
+        key,
+        breakers,
+        caches: { models: catalogue.age('models') ?? null, embeddings: catalogue.age('embeddings') ?? null },
+        usage: { today: usage.day(), total: usage.total() },
+        state_dir: rt.paths.state,
+      };
+      if (flags.json) {
+        rt.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const out: string[] = [];
+      if (key && 'error' in key) out.push(`key:        ${key.error}`);
+      else if (key) {
+        const limit = key.limit === null ? 'no limit' : `${formatCost(key.limit_remaining ?? undefined) ?? '?'} left of ${formatCost(key.limit) ?? '?'}${key.limit_reset ? ` (${key.limit_reset})` : ''}`;
+        out.push(`key:        ${key.label ?? '(unnamed)'}, ${limit}, used ${formatCost(key.usage) ?? '?'}${key.is_free_tier ? ', free tier' : ''}`);
+      }
+      const states = Object.entries(breakers);
+      out.push(`breakers:   ${states.length ? states.map(([name, s]) => `${name} ${s.state}${s.state === 'open' ? ` until ${new Date(s.retryAt).toISOString()}` : ''} (${s.failures} failures)`).join('; ') : 'openrouter closed'}`);
+      out.push(`caches:     models ${age(report.caches.models ?? undefined)}, embeddings ${age(report.caches.embeddings ?? undefined)}`);
+      const total = report.usage.total;
+      out.push(`usage:      ${total.requests} requests, ${total.prompt_tokens + total.completion_tokens} tokens, ${formatCost(total.cost) ?? '$0'} in all`);
+      out.push(`state:      ${rt.paths.state}`);
+      rt.io.stdout.write(`${out.join('\n')}\n`);
+    });
+}
