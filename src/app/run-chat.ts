@@ -80,6 +80,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
   const model = options.model ?? (options.continue || options.session ? session.model : null) ?? provider.model;
+  const routing = loaded.config.llm.providers.openrouter.routing;
 
   const history = session.messages.filter((m) => !(options.system !== undefined && m.role === 'system'));
   const system: ChatMessage[] = options.system !== undefined ? [{ role: 'system', content: options.system }] : [];
@@ -93,7 +94,13 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const outcome = await writePlain(
       provider
         .chat(
-          { messages, model, stream: options.stream, ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}) },
+          {
+            messages,
+            model,
+            stream: options.stream,
+            ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+            ...(routing ? { provider: routing } : {}),
+          },
           { signal: controller.signal },
         )
         .batched(),

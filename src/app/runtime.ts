@@ -1,7 +1,7 @@
 // What every command needs, made once per run and only when asked for: the loaded
 // configuration, the state stores, and a provider wired to both. Commands receive a Runtime
 // and never read the environment, files or flags themselves.
-import { createProvider, type DebugLogger, type OpenRouterProvider } from '../core/index.js';
+import { ConfigError, createProvider, type DebugLogger, type OpenRouterProvider } from '../core/index.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { missingKeyError } from '../config/resolve-api-key.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
@@ -83,6 +83,12 @@ export class Runtime {
   async provider(options: { needsKey: boolean; flags?: ConfigFlags }): Promise<OpenRouterProvider> {
     const loaded = await this.config(options.flags);
     const settings = loaded.config.llm.providers.openrouter;
+    if (loaded.config.llm.provider === 'openrouter' && !settings.enabled) {
+      throw new ConfigError(`OpenRouter is disabled (llm.providers.openrouter.enabled is false, ${loaded.locate(['llm', 'providers', 'openrouter', 'enabled'])})`, {
+        hint: 'set enabled: true, or choose another provider with --provider',
+      });
+    }
+    this.warnUnsupported(loaded);
     const key = this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined;
     if (options.needsKey && !key) throw missingKeyError(loaded);
     return createProvider(loaded.config.llm.provider, {
@@ -92,6 +98,20 @@ export class Runtime {
       env: {},
       ...(this.debug ? { debug: this.debug } : {}),
     });
+  }
+
+  private warned = false;
+
+  /** Settings of the contract that this version accepts but cannot act on yet: said, not ignored. */
+  private warnUnsupported(loaded: LoadedConfig): void {
+    if (this.warned) return;
+    this.warned = true;
+    if (loaded.config.llm.providers.openrouter.ca_file) {
+      this.warn('ca_file is not supported yet and is ignored; NODE_EXTRA_CA_CERTS=<file> adds a CA today');
+    }
+    if (loaded.config.llm.fallback.length > 0) {
+      this.warn('llm.fallback is not supported yet: only llm.provider is used');
+    }
   }
 
   breakers(): FileBreakerStore {

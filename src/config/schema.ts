@@ -32,8 +32,8 @@ export const openRouterSettingsSchema = z.strictObject({
   http_referer: z.string().nullable(),
   x_title: z.string().nullable(),
   ca_file: z.string().nullable().optional(),
+  /** OpenRouter provider routing preferences, sent as the request's `provider` object. */
   routing: routingSchema.optional(),
-  requests_per_minute: z.number().positive().nullable().optional(),
 });
 
 /** The OpenAI-compatible providers (local gateways, LM Studio, OpenAI): a looser shape. */

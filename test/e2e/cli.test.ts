@@ -336,9 +336,43 @@ describe('status, config, completion, help', () => {
   });
 });
 
+});
+
+describe('configuration through the CLI', () => {
+  it('sends routing preferences from the config with every chat request', async () => {
+    const config = join(cli.home, 'routing.yml');
+    writeFileSync(config, 'llm:\n  providers:\n    openrouter:\n      routing:\n        order: [openai, together]\n        allow_fallbacks: false\n        sort: price\n');
+    await run(['--config', config, 'chat', 'hi']);
+    expect(fake.requests[0]?.body).toMatchObject({ provider: { order: ['openai', 'together'], allow_fallbacks: false, sort: 'price' } });
+  });
+
+  it('refuses a disabled provider, and says which settings are not supported yet', async () => {
+    const off = join(cli.home, 'off.yml');
+    writeFileSync(off, 'llm:\n  providers:\n    openrouter:\n      enabled: false\n');
+    const disabled = await run(['--config', off, 'chat', 'hi']);
+    expect(disabled.code).toBe(3);
+    expect(disabled.stderr).toContain('enabled is false');
+    const later = join(cli.home, 'later.yml');
+    writeFileSync(later, 'llm:\n  fallback: [offline]\n  providers:\n    openrouter:\n      ca_file: /etc/ssl/extra.pem\n');
+    const warned = await run(['--config', later, 'chat', 'hi']);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('ca_file is not supported yet');
+    expect(warned.stderr).toContain('llm.fallback is not supported yet');
+  });
+
+  it('8 parallel failing runs leave a valid breaker file that counted every failure', async () => {
+    const config = join(cli.home, 'parallel.yml');
+    writeFileSync(config, 'llm:\n  providers:\n    openrouter:\n      max_retries: 0\n      failure_threshold: 100\n');
+    for (let i = 0; i < 8; i++) fake.script(errorBodies.server(500));
+    const results = await Promise.all(Array.from({ length: 8 }, () => run(['--config', config, 'chat', 'hi'])));
+    expect(results.map((r) => r.code)).toEqual(Array(8).fill(7));
+    const state = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'breakers.json'), 'utf8'));
+    expect(state.breakers.openrouter).toEqual({ state: 'closed', failures: 8 });
+  });
+});
+
 describe('secrets', () => {
   it('no output of any test in this file contains the API key', () => {
     expect(outputs.length).toBeGreaterThan(40);
     for (const output of outputs) expect(output).not.toContain(TEST_API_KEY);
   });
-});
