@@ -336,8 +336,6 @@ describe('status, config, completion, help', () => {
   });
 });
 
-});
-
 describe('configuration through the CLI', () => {
   it('sends routing preferences from the config with every chat request', async () => {
     const config = join(cli.home, 'routing.yml');
@@ -376,3 +374,4 @@ describe('secrets', () => {
     expect(outputs.length).toBeGreaterThan(40);
     for (const output of outputs) expect(output).not.toContain(TEST_API_KEY);
   });
+});
