@@ -11,7 +11,7 @@ export interface Catalogue {
 }
 
 export async function loadCatalogue(runtime: Runtime, kind: CatalogueKind, options: { refresh?: boolean } = {}): Promise<Catalogue> {
-  const cache = runtime.catalogue();
+  const cache = await runtime.catalogue();
   const cached = cache.read(kind);
   if (cached?.fresh && !options.refresh) return { models: cached.models, fetchedAt: cached.fetchedAt, fromCache: true };
   try {
@@ -27,6 +27,6 @@ export async function loadCatalogue(runtime: Runtime, kind: CatalogueKind, optio
 }
 
 /** The cached catalogue only: never a request (for hints and completion). */
-export function cachedModelIds(runtime: Runtime): string[] {
-  return runtime.catalogue().read('models')?.models.map((model) => model.id) ?? [];
+export async function cachedModelIds(runtime: Runtime): Promise<string[]> {
+  return (await runtime.catalogue()).read('models')?.models.map((model) => model.id) ?? [];
 }

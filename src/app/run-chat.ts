@@ -110,7 +110,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     await runtime.usage().record(outcome.model ?? model, outcome.usage);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
-    if (error instanceof OpenRouterInvalidModelError) throw withSuggestions(runtime, error, model);
+    if (error instanceof OpenRouterInvalidModelError) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {
     stopListening?.();
@@ -120,8 +120,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
 }
 
-function withSuggestions(runtime: Runtime, error: OpenRouterInvalidModelError, model: string): OpenRouterInvalidModelError {
-  const suggestions = suggestModels(model, cachedModelIds(runtime));
+async function withSuggestions(runtime: Runtime, error: OpenRouterInvalidModelError, model: string): Promise<OpenRouterInvalidModelError> {
+  const suggestions = suggestModels(model, await cachedModelIds(runtime));
   if (suggestions.length === 0) return error;
   return new OpenRouterInvalidModelError(error.message, {
     ...(error.status !== undefined ? { status: error.status } : {}),

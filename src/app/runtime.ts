@@ -1,7 +1,7 @@
 // What every command needs, made once per run and only when asked for: the loaded
 // configuration, the state stores, and a provider wired to both. Commands receive a Runtime
 // and never read the environment, files or flags themselves.
-import { ConfigError, createProvider, type DebugLogger, type OpenRouterProvider } from '../core/index.js';
+import { type BaseProvider, ConfigError, createProvider, type DebugLogger, KEYLESS_PROVIDERS } from '../core/index.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { missingKeyError } from '../config/resolve-api-key.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
@@ -80,7 +80,7 @@ export class Runtime {
    * The configured provider. With `needsKey`, a missing key fails here (exit 4) naming where
    * it was looked for; without, the catalogue still works.
    */
-  async provider(options: { needsKey: boolean; flags?: ConfigFlags }): Promise<OpenRouterProvider> {
+  async provider(options: { needsKey: boolean; flags?: ConfigFlags }): Promise<BaseProvider> {
     const loaded = await this.config(options.flags);
     const settings = loaded.config.llm.providers.openrouter;
     if (loaded.config.llm.provider === 'openrouter' && !settings.enabled) {
@@ -90,8 +90,9 @@ export class Runtime {
     }
     this.warnUnsupported(loaded);
     const key = this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined;
-    if (options.needsKey && !key) throw missingKeyError(loaded);
-    return createProvider(loaded.config.llm.provider, {
+    const name = loaded.config.llm.provider;
+    if (options.needsKey && !key && !KEYLESS_PROVIDERS.has(name)) throw missingKeyError(loaded);
+    return createProvider(name, {
       ...toProviderOptions(settings, key),
       breakerStore: this.breakers(),
       // The config pipeline already merged the environment; the provider must not read it again.
@@ -127,7 +128,9 @@ export class Runtime {
     return createSessionStore(this.paths.state, { warn: this.warn });
   }
 
-  catalogue(): ModelsCache {
-    return createModelsCache(this.paths.cache, { warn: this.warn });
+  /** The catalogue cache of the configured provider (each provider keeps its own). */
+  async catalogue(): Promise<ModelsCache> {
+    const provider = (await this.config()).config.llm.provider;
+    return createModelsCache(this.paths.cache, { warn: this.warn, prefix: provider === 'openrouter' ? 'catalogue' : `catalogue-${provider}` });
   }
 }

@@ -3,13 +3,10 @@
 export * from './errors.js';
 export type * from './types.js';
 export { ChatStream, collectChat } from './chat-stream.js';
-export {
-  OpenRouterProvider,
-  OPENROUTER_DEFAULTS,
-  type OpenRouterProviderOptions,
-  type GenerateParams,
-} from './providers/openrouter.js';
-export { createProvider, PROVIDER_ORDER, type ProviderName } from './providers/provider-factory.js';
+export { BaseProvider, type GenerateParams } from './providers/base-provider.js';
+export { OpenRouterProvider, OPENROUTER_DEFAULTS, type OpenRouterProviderOptions } from './providers/openrouter.js';
+export { OfflineProvider, type OfflineProviderOptions } from './providers/offline.js';
+export { createProvider, KEYLESS_PROVIDERS, PROVIDER_ORDER, type ProviderName } from './providers/provider-factory.js';
 export {
   CircuitBreaker,
   createMemoryBreakerStore,

@@ -369,6 +369,19 @@ describe('configuration through the CLI', () => {
   });
 });
 
+describe('the offline provider', () => {
+  it('chats, embeds and lists models with no key and no request', async () => {
+    const noKey = { env: { OPENROUTER_API_KEY: undefined, DEVSYNTH_PROVIDER: 'offline' } };
+    const chat = await run(['chat', 'Say hello'], noKey);
+    expect(chat).toMatchObject({ code: 0, stdout: expect.stringContaining('[offline] You said: "Say hello"') });
+    const embed = await run(['embed', 'a', 'b'], noKey);
+    expect(embed.stdout.trim().split('\n')).toHaveLength(2);
+    const models = await run(['models'], noKey);
+    expect(models.stdout).toContain('offline/echo');
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
 describe('secrets', () => {
   it('no output of any test in this file contains the API key', () => {
     expect(outputs.length).toBeGreaterThan(40);

@@ -20,7 +20,7 @@ describe('the built package', () => {
       const names = ['OpenRouterProvider', 'createProvider', 'OpenRouterError', 'LLMProviderError',
         'OpenRouterConnectionError', 'OpenRouterAuthenticationError', 'OpenRouterModelError',
         'OpenRouterRateLimitError', 'OpenRouterInvalidModelError', 'OpenRouterInsufficientCreditsError',
-        'OpenRouterCircuitOpenError', 'EXIT_CODES'];
+        'OpenRouterCircuitOpenError', 'EXIT_CODES', 'BaseProvider', 'OfflineProvider'];
       const missing = names.filter((name) => !(name in lib));
       const provider = lib.createProvider('openrouter', { apiKey: 'sk-or-v1-test', env: {} });
       console.log(JSON.stringify({ missing, isProvider: provider instanceof lib.OpenRouterProvider,
@@ -33,7 +33,7 @@ describe('the built package', () => {
 
   it('ships type declarations for the library API', async () => {
     const { readFile } = await import('node:fs/promises');
-    const types = await readFile(`${root}dist/core/providers/openrouter.d.ts`, 'utf8');
+    const types = await readFile(`${root}dist/core/providers/base-provider.d.ts`, 'utf8');
     expect(types).toContain('generateWithContextStream');
   });
 });

@@ -80,8 +80,8 @@ export function completionCommand(runtime: () => Runtime): Command {
 
 /** Hidden: the cached model ids, one per line, for the completion scripts. */
 export function modelIdsCommand(runtime: () => Runtime): Command {
-  return new Command('__models').action(() => {
-    const ids = cachedModelIds(runtime());
+  return new Command('__models').action(async () => {
+    const ids = await cachedModelIds(runtime());
     if (ids.length) runtime().io.stdout.write(`${ids.join('\n')}\n`);
   });
 }

@@ -26,7 +26,7 @@ export function statusCommand(runtime: () => Runtime): Command {
         key = { error: error.message };
       }
       const breakers = rt.breakers().all();
-      const catalogue = rt.catalogue();
+      const catalogue = await rt.catalogue();
       const usage = rt.usage();
       const report = {
         key,

@@ -2,6 +2,7 @@
 // defaults live here; retry, breaker, deadlines and decoding are the internal modules'.
 import { OpenRouterAuthenticationError, OpenRouterConnectionError } from '../errors.js';
 import { ChatStream } from '../chat-stream.js';
+import { BaseProvider } from './base-provider.js';
 import { assertSecureBaseUrl } from '../internal/base-url.js';
 import { chatRequestBody } from '../internal/chat-body.js';
 import { runChatAttempt } from '../internal/chat-attempt.js';
@@ -27,7 +28,6 @@ import {
 import { retryRequest, withRetry } from '../internal/with-retry.js';
 import type {
   CallOptions,
-  ChatMessage,
   ChatRequest,
   DebugLogger,
   EmbedRequest,
@@ -95,26 +95,13 @@ export interface OpenRouterProviderOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** Per-call parameters of the specification's generate* methods. */
-export interface GenerateParams extends CallOptions {
-  model?: string;
-  temperature?: number;
-  maxTokens?: number;
-  /** A system prompt put before the messages. */
-  system?: string;
-  models?: string[];
-  provider?: ChatRequest['provider'];
-  reasoning?: ChatRequest['reasoning'];
-  extra?: Record<string, unknown>;
-}
-
 const PROVIDER_ID = 'openrouter';
 const sharedBreakerStore = createMemoryBreakerStore();
 
-export class OpenRouterProvider {
+export class OpenRouterProvider extends BaseProvider {
   readonly id = PROVIDER_ID;
-  readonly model: string;
-  readonly embeddingModel: string;
+  override readonly model: string;
+  override readonly embeddingModel: string;
   private readonly settings: {
     temperature: number;
     maxTokens: number;
@@ -133,6 +120,7 @@ export class OpenRouterProvider {
   private readonly debug: DebugLogger | undefined;
 
   constructor(options: OpenRouterProviderOptions = {}) {
+    super();
     this.options = options;
     const env = options.env ?? process.env;
     const pick = <T>(value: T | null | undefined, fallback: T): T => (value === undefined || value === null ? fallback : value);
@@ -177,7 +165,7 @@ export class OpenRouterProvider {
   }
 
   /** The lower-level API: one chat call as a stream of typed events. */
-  chat(request: ChatRequest, options: CallOptions = {}): ChatStream {
+  override chat(request: ChatRequest, options: CallOptions = {}): ChatStream {
     const provider = this;
     return new ChatStream(async function* () {
       provider.requireKey();
@@ -208,46 +196,8 @@ export class OpenRouterProvider {
     });
   }
 
-  /** Text for a prompt (non-streaming). */
-  async generate(prompt: string, params: GenerateParams = {}): Promise<string> {
-    return this.generateWithContext(prompt, [], params);
-  }
-
-  /** Text for a prompt after earlier messages (non-streaming). */
-  async generateWithContext(prompt: string, context: readonly ChatMessage[], params: GenerateParams = {}): Promise<string> {
-    const result = await this.chat({ ...this.requestFrom(prompt, context, params), stream: false }, params).collect();
-    return result.content;
-  }
-
-  /** Text for a prompt, piece by piece as it streams. */
-  generateStream(prompt: string, params: GenerateParams = {}): AsyncGenerator<string, void, undefined> {
-    return this.generateWithContextStream(prompt, [], params);
-  }
-
-  /** Text for a prompt after earlier messages, piece by piece as it streams. */
-  async *generateWithContextStream(
-    prompt: string,
-    context: readonly ChatMessage[],
-    params: GenerateParams = {},
-  ): AsyncGenerator<string, void, undefined> {
-    for await (const event of this.chat(this.requestFrom(prompt, context, params), params)) {
-      if (event.type === 'token') yield event.text;
-    }
-  }
-
-  /** The embedding vector of one text. */
-  async getEmbedding(text: string, options?: CallOptions): Promise<number[]>;
-  /** The embedding vectors of several texts, in input order. */
-  async getEmbedding(texts: readonly string[], options?: CallOptions): Promise<number[][]>;
-  async getEmbedding(input: string | readonly string[], options: CallOptions = {}): Promise<number[] | number[][]> {
-    const texts = typeof input === 'string' ? [input] : [...input];
-    const result = await this.embed({ input: texts }, options);
-    const vectors = result.data.map((item) => item.embedding);
-    return typeof input === 'string' ? (vectors[0] ?? []) : vectors;
-  }
-
   /** One embeddings request for a batch of texts; `data` is sorted by input index. */
-  async embed(request: EmbedRequest, options: CallOptions = {}): Promise<EmbedResult> {
+  override async embed(request: EmbedRequest, options: CallOptions = {}): Promise<EmbedResult> {
     this.requireKey();
     validateEmbeddingInput(request.input);
     const model = request.model ?? this.embeddingModel;
@@ -271,33 +221,22 @@ export class OpenRouterProvider {
   }
 
   /** The public catalogue (needs no key); `embeddings` lists the embedding models instead. */
-  async listModels(options: CallOptions & { embeddings?: boolean } = {}): Promise<ModelInfo[]> {
+  override async listModels(options: CallOptions & { embeddings?: boolean } = {}): Promise<ModelInfo[]> {
     const response = await this.call('GET', options.embeddings ? '/embeddings/models' : '/models', options);
     // Older responses carry only {data}; total_count and links are not required.
     return Array.isArray(response.data) ? (response.data as ModelInfo[]) : [];
   }
 
   /** What the key may spend and has spent (GET /key). */
-  async getKeyInfo(options: CallOptions = {}): Promise<KeyInfo> {
+  override async getKeyInfo(options: CallOptions = {}): Promise<KeyInfo> {
     this.requireKey();
     const response = await this.call('GET', '/key', options);
     return (response.data ?? {}) as KeyInfo;
   }
 
   /** The circuit breaker's state, for `status`. */
-  breakerState(): Promise<BreakerState> {
+  override breakerState(): Promise<BreakerState> {
     return this.breaker.state();
-  }
-
-  private requestFrom(prompt: string, context: readonly ChatMessage[], params: GenerateParams): ChatRequest {
-    const messages: ChatMessage[] = [];
-    if (params.system !== undefined) messages.push({ role: 'system', content: params.system });
-    messages.push(...context, { role: 'user', content: prompt });
-    const request: ChatRequest = { messages };
-    for (const field of ['model', 'temperature', 'maxTokens', 'models', 'provider', 'reasoning', 'extra'] as const) {
-      if (params[field] !== undefined) (request as unknown as Record<string, unknown>)[field] = params[field];
-    }
-    return request;
   }
 
   /** A request/response call behind the breaker and the retry loop. */
