@@ -31,34 +31,45 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   }
 }
 
-/** Gathers a stream of events into one result. */
-export async function collectChat(events: AsyncIterable<StreamEvent>): Promise<ChatResult> {
-  const content: string[] = [];
-  const reasoning: string[] = [];
-  const result: ChatResult = { content: '', finishReason: null };
-  for await (const event of events) {
+/** Folds events into a ChatResult, one at a time: for renderers that also show them. */
+export class ChatCollector {
+  private readonly content: string[] = [];
+  private readonly reasoning: string[] = [];
+  private readonly partial: ChatResult = { content: '', finishReason: null };
+
+  add(event: StreamEvent): void {
     switch (event.type) {
       case 'token':
-        content.push(event.text);
+        this.content.push(event.text);
         break;
       case 'reasoning':
-        reasoning.push(event.text);
+        this.reasoning.push(event.text);
         break;
       case 'usage':
-        result.usage = event.usage;
+        this.partial.usage = event.usage;
         break;
       case 'meta':
       case 'done':
-        if (event.id !== undefined) result.id = event.id;
-        if (event.model !== undefined) result.model = event.model;
-        if (event.provider !== undefined) result.provider = event.provider;
-        if (event.type === 'done') result.finishReason = event.finishReason;
+        if (event.id !== undefined) this.partial.id = event.id;
+        if (event.model !== undefined) this.partial.model = event.model;
+        if (event.provider !== undefined) this.partial.provider = event.provider;
+        if (event.type === 'done') this.partial.finishReason = event.finishReason;
         break;
       case 'retry':
         break;
     }
   }
-  result.content = content.join('');
-  if (reasoning.length > 0) result.reasoning = reasoning.join('');
-  return result;
+
+  result(): ChatResult {
+    const result: ChatResult = { ...this.partial, content: this.content.join('') };
+    if (this.reasoning.length > 0) result.reasoning = this.reasoning.join('');
+    return result;
+  }
+}
+
+/** Gathers a stream of events into one result. */
+export async function collectChat(events: AsyncIterable<StreamEvent>): Promise<ChatResult> {
+  const collector = new ChatCollector();
+  for await (const event of events) collector.add(event);
+  return collector.result();
 }

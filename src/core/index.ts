@@ -2,7 +2,7 @@
 // never from internal/.
 export * from './errors.js';
 export type * from './types.js';
-export { ChatStream, collectChat } from './chat-stream.js';
+export { ChatCollector, ChatStream, collectChat } from './chat-stream.js';
 export { BaseProvider, type GenerateParams } from './providers/base-provider.js';
 export { OpenRouterProvider, OPENROUTER_DEFAULTS, type OpenRouterProviderOptions } from './providers/openrouter.js';
 export { OfflineProvider, type OfflineProviderOptions } from './providers/offline.js';

@@ -1,7 +1,7 @@
 // The renderer for pipes, files and CI: the answer alone on stdout, written once per network
 // read (not per token: a write per delta alone costs 1.5× on a 100k-token stream); retries,
 // usage and warnings on stderr; with --json, one object at the end instead.
-import type { ChatResult, StreamEvent, Usage } from '../core/index.js';
+import { ChatCollector, type ChatResult, type StreamEvent, type Usage } from '../core/index.js';
 import { formatUsageLine } from './format-usage.js';
 
 export interface PlainWriterOptions {
@@ -31,67 +31,48 @@ export async function writePlain(
   options: PlainWriterOptions,
 ): Promise<PlainWriterOutcome> {
   const now = options.now ?? Date.now;
-  const content: string[] = [];
-  const reasoning: string[] = [];
-  const outcome: PlainWriterOutcome = { content: '', finishReason: null, startedAt: now(), endedAt: 0 };
+  const collector = new ChatCollector();
+  const startedAt = now();
+  let firstTokenAt: number | undefined;
   let lastChar = '\n';
-  const finish = () => {
-    outcome.content = content.join('');
-    if (reasoning.length > 0) outcome.reasoning = reasoning.join('');
-    outcome.endedAt = now();
-  };
+  const outcome = (): PlainWriterOutcome => ({
+    ...collector.result(),
+    startedAt,
+    ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
+    endedAt: now(),
+  });
   try {
     for await (const batch of batches) {
       let text = '';
       for (const event of batch) {
-        switch (event.type) {
-          case 'token':
-            text += event.text;
-            break;
-          case 'reasoning':
-            reasoning.push(event.text);
-            break;
-          case 'usage':
-            outcome.usage = event.usage;
-            break;
-          case 'retry':
-            if (!options.quiet && !options.json) {
-              options.stderr.write(
-                `devsynth-or: ${event.reason}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
-              );
-            }
-            break;
-          case 'meta':
-          case 'done':
-            if (event.id !== undefined) outcome.id = event.id;
-            if (event.model !== undefined) outcome.model = event.model;
-            if (event.provider !== undefined) outcome.provider = event.provider;
-            if (event.type === 'done') outcome.finishReason = event.finishReason;
-            break;
+        collector.add(event);
+        if (event.type === 'token') text += event.text;
+        else if (event.type === 'retry' && !options.quiet && !options.json) {
+          options.stderr.write(
+            `devsynth-or: ${event.reason}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
+          );
         }
       }
       if (text.length > 0) {
-        outcome.firstTokenAt ??= now();
-        content.push(text);
+        firstTokenAt ??= now();
         if (!options.json) options.stdout.write(text);
         lastChar = text[text.length - 1] ?? lastChar;
       }
     }
   } catch (error) {
-    finish();
     if (!options.json && lastChar !== '\n') options.stdout.write('\n');
     throw error;
   }
-  finish();
+  const result = outcome();
   if (options.json) {
-    options.stdout.write(`${JSON.stringify(jsonResult(outcome))}\n`);
+    options.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
   } else if (lastChar !== '\n') {
     options.stdout.write('\n');
   }
-  if (options.usage && !options.quiet && outcome.usage) {
-    options.stderr.write(`${formatUsageLine(outcome)}\n`);
+  if (options.usage && !options.quiet && result.usage) {
+    options.stderr.write(`${formatUsageLine(result)}\n`);
   }
-  return outcome;
+  return result;
 }
 
 /** The contract's `--json` success object. */

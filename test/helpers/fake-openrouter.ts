@@ -233,6 +233,13 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const stream = body?.stream === true;
     const answer = new Answer(String(body?.model ?? 'openrouter/free'), 'FakeProvider');
     const headers = { 'x-generation-id': answer.id };
+    /** Opens an SSE response and sends the first chunk and `content`. */
+    const startStream = (content: string[]) => {
+      const out = sse(res);
+      out.open(headers);
+      contentChunks(out, answer, path, content);
+      return out;
+    };
     switch (step.kind) {
       case 'delay':
         await wait(step.ms);
@@ -248,40 +255,27 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
         return sendJson(res, path, step.status, step.body, step.headers ?? {});
       case 'reset':
         if (step.afterChunks === undefined || !stream) return req.socket.destroy();
-        {
-          const out = sse(res);
-          out.open(headers);
-          contentChunks(out, answer, path, Array.from({ length: step.afterChunks }, (_, i) => `part${i} `));
-          // Let the chunks reach the client before the connection drops.
-          setTimeout(() => req.socket.destroy(), 20);
-        }
+        startStream(Array.from({ length: step.afterChunks }, (_, i) => `part${i} `));
+        // Let the chunks reach the client before the connection drops.
+        setTimeout(() => req.socket.destroy(), 20);
         return;
       case 'stall': {
         if (step.beforeHeaders || !stream) return stallWith(res, step.keepAliveEveryMs, false);
-        const out = sse(res);
-        out.open(headers);
-        contentChunks(out, answer, path, Array.from({ length: step.afterChunks ?? 0 }, (_, i) => `part${i} `));
+        startStream(Array.from({ length: step.afterChunks ?? 0 }, (_, i) => `part${i} `));
         return stallWith(res, step.keepAliveEveryMs, true);
       }
-      case 'truncate': {
-        const out = sse(res);
-        out.open(headers);
-        contentChunks(out, answer, path, step.content);
+      case 'truncate':
+        startStream(step.content);
         res.end();
         return;
-      }
       case 'malformed': {
-        const out = sse(res);
-        out.open(headers);
-        contentChunks(out, answer, path, step.content);
+        const out = startStream(step.content);
         out.raw(`${step.line ?? 'data: {"id":'}\n\n`);
         res.end();
         return;
       }
       case 'midstream-error': {
-        const out = sse(res);
-        out.open(headers);
-        contentChunks(out, answer, path, step.content);
+        const out = startStream(step.content);
         const errorChunk: Json = { ...answer.chunk({ content: '' }, 'error'), error: step.error };
         if (step.withChoice === false) errorChunk.choices = [];
         out.data(path, errorChunk);
@@ -290,9 +284,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
         return;
       }
       case 'finish-error': {
-        const out = sse(res);
-        out.open(headers);
-        contentChunks(out, answer, path, step.content);
+        const out = startStream(step.content);
         const chunk = answer.chunk({ content: '' }, 'error');
         (chunk.choices as Json[])[0]!.native_finish_reason = step.nativeFinishReason ?? 'MALFORMED_FUNCTION_CALL';
         out.data(path, chunk);
