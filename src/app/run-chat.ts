@@ -12,7 +12,7 @@ import {
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
 import type { Session } from '../state/sessions.js';
-import { writePlain } from '../ui/plain-writer.js';
+import { renderChat } from '../ui/render-chat.js';
 import { cachedModelIds, loadCatalogue } from './catalogue.js';
 import type { Runtime } from './runtime.js';
 
@@ -91,7 +91,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
   try {
-    const outcome = await writePlain(
+    const outcome = await renderChat(
       provider
         .chat(
           {
@@ -104,7 +104,14 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
           { signal: controller.signal },
         )
         .batched(),
-      { json: options.json, usage: options.usage, quiet: options.quiet, stdout: runtime.io.stdout, stderr: runtime.io.stderr },
+      {
+        json: options.json,
+        usage: options.usage,
+        quiet: options.quiet,
+        stdout: runtime.io.stdout,
+        stderr: runtime.io.stderr,
+        terminal: Boolean(runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined,
+      },
     );
     answer = outcome.content;
     await runtime.usage().record(outcome.model ?? model, outcome.usage);

@@ -1,5 +1,6 @@
 // The one place where errors become text and an exit code.
 import { DevsynthError, EXIT_CODES, redactSecrets } from '../core/index.js';
+import { wasShown } from '../ui/shown-errors.js';
 
 export interface RenderErrorOptions {
   debug: boolean;
@@ -30,6 +31,8 @@ export function jsonFailure(error: unknown): Record<string, unknown> {
  */
 export function renderError(error: unknown, options: RenderErrorOptions): number {
   const known = error instanceof DevsynthError;
+  // The terminal UI showed it in its panel already.
+  if (wasShown(error)) return known ? error.exitCode : EXIT_CODES.internal;
   const message = known ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   let text = `${red('devsynth-or:', options.color)} ${message}\n`;
   if (known && error.hint) text += `${dim('hint:', options.color)} ${error.hint}\n`;

@@ -1,0 +1,43 @@
+// The terminal renderer: Ink and React load here, and only for a terminal.
+import { render } from 'ink';
+import { ChatCollector, type StreamEvent } from '../core/index.js';
+import { ChatApp } from './ChatApp.js';
+import type { PlainWriterOptions, PlainWriterOutcome } from './plain-writer.js';
+import { markShown } from './shown-errors.js';
+
+/** Taps the batches so that the exact answer (and its figures) is kept beside the view. */
+async function* tap(batches: AsyncIterable<StreamEvent[]>, collector: ChatCollector, times: { firstTokenAt?: number }) {
+  for await (const batch of batches) {
+    for (const event of batch) {
+      collector.add(event);
+      if (event.type === 'token') times.firstTokenAt ??= Date.now();
+    }
+    yield batch;
+  }
+}
+
+export async function renderInk(batches: AsyncIterable<StreamEvent[]>, options: PlainWriterOptions): Promise<PlainWriterOutcome> {
+  const collector = new ChatCollector();
+  const times: { firstTokenAt?: number } = {};
+  const startedAt = Date.now();
+  const stdout = options.stdout as NodeJS.WriteStream;
+  const instance = render(<ChatApp batches={tap(batches, collector, times)} footer={!options.quiet} maxLive={(stdout.columns || 80) * 8} />, {
+    stdout,
+    stderr: options.stderr as NodeJS.WriteStream,
+    // Ctrl+C arrives as SIGINT and cancels the request (see cli/main.ts); Ink must not exit on it.
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  try {
+    await instance.waitUntilExit();
+  } catch (error) {
+    // The panel showed it; the error still decides the exit code.
+    markShown(error);
+    const partial = collector.result().content;
+    if (partial && error && typeof error === 'object' && !(error as { partialContent?: string }).partialContent) {
+      Object.assign(error, { partialContent: partial });
+    }
+    throw error;
+  }
+  return { ...collector.result(), startedAt, ...(times.firstTokenAt ? { firstTokenAt: times.firstTokenAt } : {}), endedAt: Date.now() };
+}

@@ -1,0 +1,14 @@
+// Which renderer: the live terminal UI when stdout is a terminal (and not --json), else the
+// plain writer. Ink and React are imported only on the terminal path, so pipes and CI never
+// pay for loading them.
+import type { StreamEvent } from '../core/index.js';
+import { type PlainWriterOptions, type PlainWriterOutcome, writePlain } from './plain-writer.js';
+
+export async function renderChat(
+  batches: AsyncIterable<StreamEvent[]>,
+  options: PlainWriterOptions & { terminal: boolean },
+): Promise<PlainWriterOutcome> {
+  if (!options.terminal || options.json) return writePlain(batches, options);
+  const { renderInk } = await import('./ink-chat.js');
+  return renderInk(batches, options);
+}
