@@ -32,7 +32,7 @@ export async function readPrompt(runtime: Runtime, words: readonly string[]): Pr
   return prompt;
 }
 
-function openSession(runtime: Runtime, options: ChatOptions): Session {
+export function openSession(runtime: Runtime, options: ChatOptions): Session {
   const sessions = runtime.sessions();
   if (options.session) return sessions.load(options.session);
   if (options.continue) {
@@ -44,7 +44,7 @@ function openSession(runtime: Runtime, options: ChatOptions): Session {
 }
 
 /** Drops the oldest turns when a continued conversation outgrows the model's context. */
-async function fitToContext(runtime: Runtime, messages: ChatMessage[], model: string, maxTokens: number): Promise<ChatMessage[]> {
+export async function fitToContext(runtime: Runtime, messages: ChatMessage[], model: string, maxTokens: number): Promise<ChatMessage[]> {
   const history = messages.filter((m) => m.role === 'user' || m.role === 'assistant').length;
   if (history <= 1) return messages;
   let contextLength: number | null | undefined;
@@ -64,19 +64,33 @@ async function fitToContext(runtime: Runtime, messages: ChatMessage[], model: st
   return pruned.messages;
 }
 
-export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
-  if (options.interactive) {
-    throw new UsageError('the interactive REPL (-i) is not available yet in this version', {
-      hint: 'continue a conversation with -c or --session <name> instead',
-    });
-  }
-  const prompt = await readPrompt(runtime, options.words);
-  const session = openSession(runtime, options);
-  const flags = {
+/** The chat flags that are also settings. */
+export function chatFlags(options: ChatOptions) {
+  return {
     ...(options.model ? { model: options.model } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
+}
+
+/** Both ends are a person at a terminal: the REPL and the live UI are for them. */
+export function atTerminal(runtime: Runtime): boolean {
+  return Boolean(runtime.io.stdin.isTTY && runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined;
+}
+
+export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
+  const terminal = atTerminal(runtime) && !options.json;
+  if (options.interactive && !terminal) {
+    throw new UsageError('-i needs a terminal on stdin and stdout (and no --json)');
+  }
+  // No prompt, a person at a terminal: the REPL, as the contract says.
+  if (options.words.length === 0 && terminal) {
+    const { runRepl } = await import('./run-repl.js');
+    return runRepl(runtime, options);
+  }
+  const prompt = await readPrompt(runtime, options.words);
+  const session = openSession(runtime, options);
+  const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
   const model = options.model ?? (options.continue || options.session ? session.model : null) ?? provider.model;
@@ -111,6 +125,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         stdout: runtime.io.stdout,
         stderr: runtime.io.stderr,
         terminal: Boolean(runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined,
+        color: runtime.color,
       },
     );
     answer = outcome.content;
@@ -124,6 +139,10 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // The turn is kept even when cut short: the partial answer is part of the conversation.
     const kept = [...conversation, ...(answer ? [{ role: 'assistant' as const, content: answer }] : [])];
     runtime.sessions().save({ ...session, name: options.session ?? session.name, model, messages: kept });
+  }
+  if (options.interactive) {
+    const { runRepl } = await import('./run-repl.js');
+    await runRepl(runtime, { ...options, words: [] }, options.session ?? session.name);
   }
 }
 

@@ -6,9 +6,18 @@ import { type PlainWriterOptions, type PlainWriterOutcome, writePlain } from './
 
 export async function renderChat(
   batches: AsyncIterable<StreamEvent[]>,
-  options: PlainWriterOptions & { terminal: boolean },
+  options: PlainWriterOptions & { terminal: boolean; color: boolean },
 ): Promise<PlainWriterOutcome> {
   if (!options.terminal || options.json) return writePlain(batches, options);
+  disableColorUnless(options.color);
   const { renderInk } = await import('./ink-chat.js');
   return renderInk(batches, options);
+}
+
+/**
+ * NO_COLOR and --no-color: Ink's colour library reads FORCE_COLOR (not NO_COLOR) once, as it
+ * loads, so it is set before Ink is first imported.
+ */
+export function disableColorUnless(color: boolean): void {
+  if (!color) process.env.FORCE_COLOR = '0';
 }

@@ -1,6 +1,8 @@
 // The terminal UI in a real pseudo-terminal: tmux runs the built binary against the fake
 // OpenRouter, capture-pane reads the screen, send-keys types Ctrl+C. .ci/run installs tmux.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
@@ -23,6 +25,8 @@ async function waitFor(predicate: (text: string) => boolean, ms = 8000): Promise
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;
+const chatRequestBodies = () =>
+  fake.requests.filter((r) => r.path === '/chat/completions').map((r) => r.body as { messages: Array<{ content: string }> });
 
 beforeAll(() => {
   // Fails loudly rather than skipping: CI installs tmux, and a skipped terminal test proves nothing.
@@ -49,8 +53,8 @@ afterAll(() => {
   }
 });
 
-function start(args: string[], options: { pipe?: boolean } = {}): void {
-  const env = Object.entries({ ...cli.env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+function start(args: string[], options: { pipe?: boolean; env?: Record<string, string> } = {}): void {
+  const env = Object.entries({ ...cli.env, TERM: 'xterm-256color', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
   const pipe = options.pipe ? ' | cat' : '';
   const command = `env -i ${env} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${pipe}; echo EXIT=$?; sleep 30`;
   tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', command);
@@ -89,5 +93,52 @@ describe('the terminal UI in a pseudo-terminal', () => {
     expect(raw).toContain('# Title\nplain text\nEXIT=0');
     expect(raw).not.toMatch(/\u001b\[/);
     expect(raw).not.toContain('tokens');
+  });
+
+  it('the REPL: type a prompt, see the streamed answer and usage, cancel a long stream, exit with Ctrl+D', async () => {
+    fake.script(
+      { kind: 'reply', content: ['Paris ', 'is the capital.'], chunkDelayMs: 100, model: 'openai/gpt-4o-mini', provider: 'OpenAI' },
+      { kind: 'reply', content: Array.from({ length: 60 }, (_, i) => `word${i} `), chunkDelayMs: 100 },
+    );
+    start(['chat', '--session', 'repl']);
+    await waitFor((text) => text.includes('/help for commands'));
+    tmux('send-keys', '-t', 'ui', 'Capital of France?', 'Enter');
+    const answered = await waitFor((text) => /\d+ prompt \+ 2 completion = \d+ tokens/.test(text));
+    expect(answered).toContain('› Capital of France?');
+    expect(answered).toContain('Paris is the capital.');
+    expect(answered).toContain('openai/gpt-4o-mini via OpenAI');
+    tmux('send-keys', '-t', 'ui', 'Tell me a long story', 'Enter');
+    await waitFor((text) => text.includes('word3'));
+    tmux('send-keys', '-t', 'ui', 'C-c');
+    const cancelled = await waitFor((text) => text.includes('cancelled; the partial answer is kept'));
+    expect(cancelled).not.toContain('word59');
+    tmux('send-keys', '-t', 'ui', 'C-d');
+    const done = await waitFor((text) => text.includes('EXIT='));
+    expect(done).toContain('EXIT=0');
+    const saved = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', 'repl.json'), 'utf8'));
+    expect(saved.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(saved.messages[3].content).toMatch(/^word0 word1 word2 word3/);
+    expect(chatRequestBodies().at(-1)?.messages.map((m) => m.content)).toEqual(['Capital of France?', 'Paris is the capital.', 'Tell me a long story']);
+  });
+
+  it('-i answers the prompt, then enters the REPL on the same conversation', async () => {
+    fake.script({ kind: 'reply', content: ['first answer'] }, { kind: 'reply', content: ['second answer'] });
+    start(['chat', '-i', 'first question']);
+    await waitFor((text) => text.includes('first answer') && text.includes('2 earlier messages'));
+    tmux('send-keys', '-t', 'ui', 'second question', 'Enter');
+    await waitFor((text) => text.includes('second answer'));
+    tmux('send-keys', '-t', 'ui', 'C-d');
+    expect(await waitFor((text) => text.includes('EXIT='))).toContain('EXIT=0');
+    expect(chatRequestBodies()[1]?.messages.map((m) => m.content)).toEqual(['first question', 'first answer', 'second question']);
+  });
+
+  it('honours NO_COLOR in the terminal UI', async () => {
+    fake.script({ kind: 'reply', content: ['# Title\n', 'text'] });
+    start(['chat', 'hi'], { env: { NO_COLOR: '1' } });
+    await waitFor((text) => text.includes('EXIT='));
+    const raw = tmux('capture-pane', '-p', '-e', '-t', 'ui');
+    expect(raw).toContain('Title');
+    expect(raw).toContain('tokens');
+    expect(raw).not.toMatch(/\u001b\[[0-9;]*m/);
   });
 });

@@ -7,14 +7,23 @@ import { type ChatViewState, finishView, initialViewState, reduceBatch } from '.
 
 export const FRAME_MS = 50;
 
+/**
+ * `batches` is consumed once; a new iterable (the REPL's next turn) starts a new view. Without
+ * one, the state stays idle.
+ */
 export function useChatStream(
-  batches: AsyncIterable<StreamEvent[]>,
+  batches: AsyncIterable<StreamEvent[]> | undefined,
   options: { now?: () => number; maxLive?: number; onFinish?: (state: ChatViewState) => void } = {},
 ): ChatViewState {
   const now = options.now ?? Date.now;
-  const [state, setState] = useState(() => initialViewState(now()));
+  // The view is tagged with the stream it belongs to: until the effect for a new stream runs,
+  // the previous stream's view must not be shown as the new one's.
+  const [tagged, setTagged] = useState(() => ({ source: batches, view: initialViewState(now()) }));
   useEffect(() => {
+    if (!batches) return undefined;
     let current = initialViewState(now());
+    const setState = (view: ChatViewState) => setTagged({ source: batches, view });
+    setState(current);
     let dirty = false;
     let active = true;
     const timer = setInterval(() => {
@@ -41,8 +50,8 @@ export function useChatStream(
       active = false;
       clearInterval(timer);
     };
-    // The stream is consumed once, for the life of the component.
+    // Each stream is consumed once; only a new stream restarts the view.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-  return state;
+  }, [batches]);
+  return tagged.source === batches ? tagged.view : initialViewState(now());
 }

@@ -1,0 +1,52 @@
+// The interactive chat: the conversation (from --session, -c or the first answer of -i) goes
+// to the REPL, whose every turn is sent like a one-shot chat and saved to the session.
+import type { ChatMessage } from '../core/index.js';
+import type { ChatOptions } from '../cli/commands/chat-options.js';
+import { chatFlags, fitToContext, openSession } from './run-chat.js';
+import type { Runtime } from './runtime.js';
+
+export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
+  const flags = chatFlags(options);
+  const provider = await runtime.provider({ needsKey: true, flags });
+  const settings = (await runtime.config(flags)).config.llm.providers.openrouter;
+  const sessions = runtime.sessions();
+  const session = resume ? sessions.load(resume) : openSession(runtime, options);
+  const model = options.model ?? (session.messages.length > 0 ? session.model : null) ?? provider.model;
+  const system = options.system ?? session.messages.find((m) => m.role === 'system')?.content;
+
+  const { disableColorUnless } = await import('../ui/render-chat.js');
+  disableColorUnless(runtime.color);
+  const { renderRepl } = await import('../ui/ink-repl.js');
+  await renderRepl(
+    {
+      initial: { messages: session.messages.filter((m) => m.role !== 'system'), model, name: options.session ?? session.name, ...(system ? { system } : {}) },
+      footer: !options.quiet,
+      ask: (messages, turnModel, signal) =>
+        (async function* () {
+          const fitted = await fitToContext(runtime, messages, turnModel, settings.max_tokens);
+          yield* provider
+            .chat(
+              {
+                messages: fitted,
+                model: turnModel,
+                stream: options.stream,
+                ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+                ...(settings.routing ? { provider: settings.routing } : {}),
+              },
+              { signal },
+            )
+            .batched();
+        })(),
+      save: (conversation, result) => {
+        const messages: ChatMessage[] = [...(conversation.system ? [{ role: 'system' as const, content: conversation.system }] : []), ...conversation.messages];
+        sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
+        if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
+      },
+    },
+    {
+      stdin: runtime.io.stdin as unknown as NodeJS.ReadStream,
+      stdout: runtime.io.stdout as NodeJS.WriteStream,
+      stderr: runtime.io.stderr as NodeJS.WriteStream,
+    },
+  );
+}

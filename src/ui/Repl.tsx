@@ -1,0 +1,175 @@
+// The interactive chat: a transcript in one <Static>, the live turn, and the prompt. Slash
+// commands change the model or system prompt, clear, save, show usage. Ctrl+C cancels a
+// generation (the partial answer is kept); at the prompt a second Ctrl+C, or Ctrl+D on an
+// empty prompt, exits.
+import { Static, Text, useApp, useInput } from 'ink';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, type StreamEvent } from '../core/index.js';
+import type { ChatViewState } from './chat-view-state.js';
+import { AnswerLine } from './components/AnswerLine.js';
+import { InputBox } from './components/InputBox.js';
+import { TurnView } from './components/TurnView.js';
+import { formatCost, formatUsageLine } from './format-usage.js';
+import { useChatStream } from './hooks/use-chat-stream.js';
+import { type Entry, helpEntries, infoEntry, turnEntries } from './repl-transcript.js';
+
+export interface Conversation {
+  messages: ChatMessage[];
+  model: string;
+  system?: string;
+  name: string;
+}
+
+export interface ReplProps {
+  readonly initial: Conversation;
+  readonly ask: (messages: ChatMessage[], model: string, signal: AbortSignal) => AsyncIterable<StreamEvent[]>;
+  /** Called after every turn and every change worth keeping. */
+  readonly save: (conversation: Conversation, result?: ChatResult) => void;
+  readonly footer: boolean;
+  readonly now?: () => number;
+}
+
+interface Turn {
+  id: number;
+  batches: AsyncIterable<StreamEvent[]>;
+  controller: AbortController;
+  collector: ChatCollector;
+  prompt: string;
+}
+
+async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: ChatCollector) {
+  for await (const batch of batches) {
+    for (const event of batch) collector.add(event);
+    yield batch;
+  }
+}
+
+export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) {
+  const { exit } = useApp();
+  const [conversation, setConversation] = useState<Conversation>(initial);
+  const [transcript, setTranscript] = useState<Entry[]>(() => [infoEntry(`devsynth-or chat: ${initial.model}${initial.messages.length ? `, ${initial.messages.length} earlier messages` : ''}. /help for commands.`)]);
+  const [turn, setTurnState] = useState<Turn | undefined>();
+  // The turn as of now, for the stream's completion callback (state would be a stale copy).
+  const turnRef = useRef<Turn | undefined>(undefined);
+  const setTurn = (next: Turn | undefined) => {
+    turnRef.current = next;
+    setTurnState(next);
+  };
+  const [armed, setArmed] = useState(false);
+  const totals = useRef({ requests: 0, prompt: 0, completion: 0, cost: 0 });
+  const nextTurn = useRef(1);
+  const history = useMemo(() => conversation.messages.filter((m) => m.role === 'user').map((m) => m.content), [conversation.messages]);
+
+  const append = useCallback((...entries: Entry[]) => setTranscript((t) => [...t, ...entries]), []);
+
+  const onFinish = useCallback(
+    (state: ChatViewState) => {
+      const current = turnRef.current;
+      if (!current) return;
+      const result = current.collector.result();
+      const messages: ChatMessage[] = [...conversation.messages, { role: 'user', content: current.prompt }];
+      if (result.content) messages.push({ role: 'assistant', content: result.content });
+      const next = { ...conversation, messages };
+      setConversation(next);
+      save(next, result);
+      if (result.usage) {
+        totals.current.requests += 1;
+        totals.current.prompt += result.usage.prompt_tokens;
+        totals.current.completion += result.usage.completion_tokens;
+        totals.current.cost += typeof result.usage.cost === 'number' ? result.usage.cost : 0;
+      }
+      const footerText = footer ? formatUsageLine({ ...state, endedAt: state.endedAt ?? now() }).replace(/^usage: /, '') : undefined;
+      setTranscript((t) => [...t, ...turnEntries(current.id, state, footerText)]);
+      setTurn(undefined);
+    },
+    [conversation, footer, now, save],
+  );
+  const live = useChatStream(turn?.batches, { now, onFinish });
+
+  const run = useCallback(
+    (text: string) => {
+      setArmed(false);
+      const [command, ...rest] = text.trim().split(/\s+/);
+      const argument = text.trim().slice((command ?? '').length).trim();
+      if (command?.startsWith('/')) {
+        append({ id: `c${Date.now()}-${Math.random()}`, kind: 'prompt', text });
+        switch (command) {
+          case '/help':
+            return append(...helpEntries());
+          case '/exit':
+            return exit();
+          case '/model':
+            if (!argument) return append(infoEntry(`model: ${conversation.model}`));
+            setConversation((c) => ({ ...c, model: argument }));
+            return append(infoEntry(`model set to ${argument}`));
+          case '/system': {
+            const next = { ...conversation, ...(argument ? { system: argument } : {}) };
+            if (!argument) delete next.system;
+            setConversation(next);
+            save(next);
+            return append(infoEntry(argument ? 'system prompt set' : 'system prompt cleared'));
+          }
+          case '/clear': {
+            const next = { ...conversation, messages: [] };
+            setConversation(next);
+            save(next);
+            return append(infoEntry('conversation cleared'));
+          }
+          case '/save': {
+            if (!rest[0]) return append(infoEntry(`this conversation is saved as "${conversation.name}"`));
+            const next = { ...conversation, name: rest[0] };
+            setConversation(next);
+            save(next);
+            return append(infoEntry(`saved as "${rest[0]}"; later turns are saved there too`));
+          }
+          case '/usage': {
+            const t = totals.current;
+            return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatCost(t.cost) ?? '$0'} in this session`));
+          }
+          default:
+            return append(infoEntry(`unknown command ${command}; /help lists them`));
+        }
+      }
+      const controller = new AbortController();
+      const collector = new ChatCollector();
+      const system: ChatMessage[] = conversation.system ? [{ role: 'system', content: conversation.system }] : [];
+      const messages = [...system, ...conversation.messages.filter((m) => m.role !== 'system'), { role: 'user' as const, content: text }];
+      const id = nextTurn.current++;
+      append({ id: `p${id}`, kind: 'prompt', text });
+      setTurn({ id, controller, collector, prompt: text, batches: collecting(ask(messages, conversation.model, controller.signal), collector) });
+    },
+    [append, ask, conversation, exit, save],
+  );
+
+  useInput((input, key) => {
+    if (!(key.ctrl && input === 'c')) return;
+    if (turn) {
+      turn.controller.abort();
+      return;
+    }
+    if (armed) exit(new CancelledError('interrupted'));
+    else {
+      setArmed(true);
+      append(infoEntry('press Ctrl+C again, or Ctrl+D, to exit'));
+    }
+  });
+
+  const liveEntries = turn ? live.lines.map((line) => ({ id: `a${turn.id}-${line.id}`, kind: 'answer' as const, line, text: line.text })) : [];
+  return (
+    <>
+      <Static items={[...transcript, ...liveEntries]}>
+        {(entry) =>
+          entry.kind === 'answer' && entry.line ? (
+            <AnswerLine key={entry.id} line={entry.line} />
+          ) : (
+            <Text key={entry.id} color={entry.kind === 'prompt' ? 'cyan' : entry.kind === 'error' ? 'red' : undefined} dimColor={entry.kind === 'info' || entry.kind === 'footer'}>
+              {entry.kind === 'prompt' ? `› ${entry.text}` : entry.text}
+            </Text>
+          )
+        }
+      </Static>
+      {turn ? <TurnView state={live} footer={footer} now={now} /> : null}
+      <InputBox history={history} active={!turn} onSubmit={run} onEndOfInput={() => exit()} />
+    </>
+  );
+}

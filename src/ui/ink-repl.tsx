@@ -1,0 +1,16 @@
+// The REPL's renderer: Ink and React load here, only for a terminal.
+import { render } from 'ink';
+import { CancelledError } from '../core/index.js';
+import { Repl, type ReplProps } from './Repl.js';
+import { markShown } from './shown-errors.js';
+
+export async function renderRepl(props: ReplProps, io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+  const instance = render(<Repl {...props} />, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
+  try {
+    await instance.waitUntilExit();
+  } catch (error) {
+    // Ctrl+C twice: leave with 130, quietly (the screen said what happened).
+    if (error instanceof CancelledError) markShown(error);
+    throw error;
+  }
+}

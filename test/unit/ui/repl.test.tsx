@@ -1,0 +1,110 @@
+// The REPL with ink-testing-library: stdin.write types, frames show what a person sees.
+import { describe, expect, it } from '@jest/globals';
+import { render } from 'ink-testing-library';
+import { CancelledError, type ChatMessage, type StreamEvent } from '../../../src/core/index.js';
+import { type Conversation, Repl } from '../../../src/ui/Repl.js';
+import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
+
+const pause = (ms = FRAME_MS * 3) => new Promise((resolve) => setTimeout(resolve, ms));
+const ENTER = '\r';
+
+/** An `ask` that answers "echo: <prompt>" in two chunks, or hangs until aborted for "slow". */
+function fakeAsk(log: Array<{ messages: ChatMessage[]; model: string }>) {
+  return (messages: ChatMessage[], model: string, signal: AbortSignal) =>
+    (async function* (): AsyncGenerator<StreamEvent[]> {
+      log.push({ messages, model });
+      const prompt = messages.at(-1)?.content ?? '';
+      yield [{ type: 'meta', model }, { type: 'token', text: 'echo: ' }];
+      if (prompt === 'slow') {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        throw new CancelledError('cancelled by the user', { partialContent: 'echo: ' });
+      }
+      yield [{ type: 'token', text: prompt }, { type: 'usage', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, cost: 0 } }, { type: 'done', finishReason: 'stop' }];
+    })();
+}
+
+function setup(initial: Partial<Conversation> = {}) {
+  const asked: Array<{ messages: ChatMessage[]; model: string }> = [];
+  const saved: Conversation[] = [];
+  const app = render(
+    <Repl initial={{ messages: [], model: 'm/one', name: 'test', ...initial }} ask={fakeAsk(asked)} save={(c) => saved.push(c)} footer />,
+  );
+  const type = async (text: string) => {
+    app.stdin.write(text);
+    await pause(20);
+  };
+  return { app, asked, saved, type, screen: () => app.frames.join('') };
+}
+
+describe('Repl', () => {
+  it('sends a prompt, streams the answer, keeps the conversation, and saves each turn', async () => {
+    const { app, asked, saved, type, screen } = setup();
+    await type('hello');
+    await type(ENTER);
+    await pause();
+    expect(screen()).toContain('› hello');
+    expect(screen()).toContain('echo: hello');
+    await type('again');
+    await type(ENTER);
+    await pause();
+    expect(asked[1]?.messages.map((m) => m.content)).toEqual(['hello', 'echo: hello', 'again']);
+    expect(saved.at(-1)?.messages).toHaveLength(4);
+    // Each answer is shown once: a new turn never re-shows the previous one.
+    expect((app.lastFrame() ?? '').split('echo: hello').length - 1).toBe(1);
+    app.unmount();
+  });
+
+  it('slash commands change the model and the system prompt, clear, and list help', async () => {
+    const { app, asked, type, screen } = setup({ messages: [{ role: 'user', content: 'old' }, { role: 'assistant', content: 'older' }] });
+    await type('/model m/two');
+    await type(ENTER);
+    await type('/system be brief');
+    await type(ENTER);
+    await type('/clear');
+    await type(ENTER);
+    await type('/help');
+    await type(ENTER);
+    await type('/nope');
+    await type(ENTER);
+    await type('hi');
+    await type(ENTER);
+    await pause();
+    expect(screen()).toContain('model set to m/two');
+    expect(screen()).toContain('/usage           tokens and cost of this session');
+    expect(screen()).toContain('unknown command /nope');
+    expect(asked[0]).toEqual({ model: 'm/two', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }] });
+    app.unmount();
+  });
+
+  it('continues a line ending in \\ and recalls history with the up arrow', async () => {
+    const { app, asked, type } = setup({ messages: [{ role: 'user', content: 'earlier prompt' }, { role: 'assistant', content: 'x' }] });
+    await type('first\\');
+    await type(ENTER);
+    await type('second');
+    await type(ENTER);
+    await pause();
+    expect(asked[0]?.messages.at(-1)?.content).toBe('first\nsecond');
+    await type('\u001b[A');
+    await type(ENTER);
+    await pause();
+    expect(asked[1]?.messages.at(-1)?.content).toBe('first\nsecond');
+    app.unmount();
+  });
+
+  it('Ctrl+C cancels a generation and keeps the partial answer; twice at the prompt exits', async () => {
+    const { app, saved, type, screen } = setup();
+    await type('slow');
+    await type(ENTER);
+    await pause();
+    await type('\u0003');
+    await pause();
+    expect(screen()).toContain('cancelled; the partial answer is kept');
+    expect(saved.at(-1)?.messages).toEqual([{ role: 'user', content: 'slow' }, { role: 'assistant', content: 'echo: ' }]);
+    await type('\u0003');
+    expect(screen()).toContain('press Ctrl+C again');
+    await type('\u0003');
+    await pause();
+    expect(app.lastFrame()).toBeDefined();
+    app.unmount();
+  });
+});
