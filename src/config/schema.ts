@@ -34,6 +34,8 @@ export const openRouterSettingsSchema = z.strictObject({
   ca_file: z.string().nullable().optional(),
   /** OpenRouter provider routing preferences, sent as the request's `provider` object. */
   routing: routingSchema.optional(),
+  /** Requests per minute per model in one process; null: 20 for free models, else no limit; 0: off. */
+  requests_per_minute: z.number().int().min(0).nullable().optional(),
 });
 
 /** The OpenAI-compatible providers (local gateways, LM Studio, OpenAI): a looser shape. */

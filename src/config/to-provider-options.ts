@@ -20,5 +20,6 @@ export function toProviderOptions(settings: OpenRouterSettings, apiKey: string |
     // null in the file means "the default", not "send none".
     httpReferer: settings.http_referer ?? undefined,
     xTitle: settings.x_title ?? undefined,
+    ...(settings.requests_per_minute !== undefined ? { requestsPerMinute: settings.requests_per_minute } : {}),
   };
 }

@@ -419,6 +419,20 @@ describe('validation before any request', () => {
   });
 });
 
+describe('pacing', () => {
+  it('holds free-model requests to 20 a minute by default, and paid ones not at all', async () => {
+    let now = 0;
+    const p = provider({ now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } });
+    for (let i = 0; i < 21; i++) await p.generate('hi', { model: 'meta-llama/llama-3.3-70b-instruct:free' });
+    expect(sleeps).toEqual([60_000]);
+    for (let i = 0; i < 25; i++) await p.getEmbedding('x');
+    expect(sleeps).toEqual([60_000]);
+    const limited = provider({ requestsPerMinute: 2, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } });
+    for (let i = 0; i < 3; i++) await limited.getEmbedding('x');
+    expect(sleeps).toEqual([60_000, 60_000]);
+  });
+});
+
 describe('circuit breaker', () => {
   it('opens after failure_threshold failed calls and refuses the next without a request (exit 8); a probe closes it', async () => {
     let now = 1_000_000;

@@ -16,6 +16,7 @@ import {
 import { createHttpClient, type HttpClient } from '../internal/http-client.js';
 import { requestJson } from '../internal/json-request.js';
 import { redactSecrets } from '../internal/redact.js';
+import { FREE_MODEL_REQUESTS_PER_MINUTE, isFreeModel, RequestPacer } from '../internal/request-pacer.js';
 import { breakerOutcomeOf } from '../internal/breaker-outcome.js';
 import type { ErrorContext } from '../internal/to-provider-error.js';
 import {
@@ -83,6 +84,11 @@ export interface OpenRouterProviderOptions {
   categories?: string | null;
   /** Largest request body accepted before sending. */
   maxRequestBytes?: number;
+  /**
+   * Requests per minute per model within this process; default 20 for free models
+   * (`:free`, openrouter/free) and none for paid ones. 0 turns pacing off.
+   */
+  requestsPerMinute?: number | null;
   /** Where breaker state is kept; by default shared by the providers of this process. */
   breakerStore?: BreakerStore;
   /** Environment read for unset options (OPENROUTER_API_KEY, …); default process.env. */
@@ -118,6 +124,7 @@ export class OpenRouterProvider extends BaseProvider {
   private readonly ctx: ErrorContext;
   private readonly options: OpenRouterProviderOptions;
   private readonly debug: DebugLogger | undefined;
+  private readonly pacer: RequestPacer;
 
   constructor(options: OpenRouterProviderOptions = {}) {
     super();
@@ -154,6 +161,13 @@ export class OpenRouterProvider extends BaseProvider {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(this.debug ? { debug: this.debug } : {}),
     });
+    const perMinute = options.requestsPerMinute;
+    this.pacer = new RequestPacer({
+      limitFor: (model) => (perMinute !== undefined && perMinute !== null ? perMinute : isFreeModel(model) ? FREE_MODEL_REQUESTS_PER_MINUTE : undefined),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      onWait: (model, ms) => this.debug?.(`pacing ${model}: waiting ${ms} ms for the per-minute limit`),
+    });
     this.breaker = new CircuitBreaker({
       key: PROVIDER_ID,
       failureThreshold: pick(options.failureThreshold, OPENROUTER_DEFAULTS.failureThreshold),
@@ -176,9 +190,10 @@ export class OpenRouterProvider extends BaseProvider {
         maxTokens: provider.settings.maxTokens,
         maxRequestBytes: provider.settings.maxRequestBytes,
       });
+      const model = String(body.model);
       yield* provider.guarded(
         withRetry(
-          () =>
+          () => provider.paced(model, options.signal, () =>
             runChatAttempt({
               http: provider.http,
               path: '/chat/completions',
@@ -189,7 +204,7 @@ export class OpenRouterProvider extends BaseProvider {
               timeoutMs: provider.settings.timeoutMs,
               ctx: provider.ctx,
               ...(options.signal ? { signal: options.signal } : {}),
-            }),
+            })),
           provider.retryOptions(options.signal),
         ),
       );
@@ -204,7 +219,7 @@ export class OpenRouterProvider extends BaseProvider {
     validateModelId(model, 'embedding model');
     const body: Record<string, unknown> = { model, input: request.input, encoding_format: 'float' };
     if (request.dimensions !== undefined) body.dimensions = request.dimensions;
-    const response = await this.call('POST', '/embeddings', options, body);
+    const response = await this.call('POST', '/embeddings', options, body, model);
     const data = Array.isArray(response.data) ? (response.data as EmbedResult['data']) : [];
     if (data.length !== request.input.length || data.some((item) => !Array.isArray(item?.embedding))) {
       throw new OpenRouterConnectionError(
@@ -245,13 +260,15 @@ export class OpenRouterProvider extends BaseProvider {
     path: string,
     options: CallOptions,
     body?: Record<string, unknown>,
+    pacedModel?: string,
   ): Promise<Record<string, unknown>> {
     await this.breaker.acquire();
     let outcome: BreakerOutcome = 'neutral';
     try {
       const result = await retryRequest(
-        () =>
-          requestJson({
+        async () => {
+          if (pacedModel) await this.pacer.acquire(pacedModel, options.signal);
+          return requestJson({
             http: this.http,
             method,
             path,
@@ -259,7 +276,8 @@ export class OpenRouterProvider extends BaseProvider {
             timeoutMs: this.settings.timeoutMs,
             ctx: this.ctx,
             ...(options.signal ? { signal: options.signal } : {}),
-          }),
+          });
+        },
         this.retryOptions(options.signal),
       );
       outcome = 'success';
@@ -270,6 +288,16 @@ export class OpenRouterProvider extends BaseProvider {
     } finally {
       await this.breaker.release(outcome);
     }
+  }
+
+  /** One attempt's batches, after the pacer lets its request go. */
+  private async *paced(
+    model: string,
+    signal: AbortSignal | undefined,
+    attempt: () => AsyncIterable<StreamEvent[]>,
+  ): AsyncGenerator<StreamEvent[], void, undefined> {
+    await this.pacer.acquire(model, signal);
+    yield* attempt();
   }
 
   /** Runs a stream behind the breaker: asks before the first request, reports how it ended. */
