@@ -107,9 +107,6 @@ export class Runtime {
   private warnUnsupported(loaded: LoadedConfig): void {
     if (this.warned) return;
     this.warned = true;
-    if (loaded.config.llm.providers.openrouter.ca_file) {
-      this.warn('ca_file is not supported yet and is ignored; NODE_EXTRA_CA_CERTS=<file> adds a CA today');
-    }
     if (loaded.config.llm.fallback.length > 0) {
       this.warn('llm.fallback is not supported yet: only llm.provider is used');
     }

@@ -20,6 +20,7 @@ export function toProviderOptions(settings: OpenRouterSettings, apiKey: string |
     // null in the file means "the default", not "send none".
     httpReferer: settings.http_referer ?? undefined,
     xTitle: settings.x_title ?? undefined,
+    ...(settings.ca_file ? { caFile: settings.ca_file } : {}),
     ...(settings.requests_per_minute !== undefined ? { requestsPerMinute: settings.requests_per_minute } : {}),
   };
 }

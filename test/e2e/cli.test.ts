@@ -351,10 +351,9 @@ describe('configuration through the CLI', () => {
     expect(disabled.code).toBe(3);
     expect(disabled.stderr).toContain('enabled is false');
     const later = join(cli.home, 'later.yml');
-    writeFileSync(later, 'llm:\n  fallback: [offline]\n  providers:\n    openrouter:\n      ca_file: /etc/ssl/extra.pem\n');
+    writeFileSync(later, 'llm:\n  fallback: [offline]\n');
     const warned = await run(['--config', later, 'chat', 'hi']);
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toContain('ca_file is not supported yet');
     expect(warned.stderr).toContain('llm.fallback is not supported yet');
   });
 

@@ -3,6 +3,7 @@
 // validated against OpenRouter's official OpenAPI spec, so a client that drifts from the real
 // API fails here rather than in production.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { defaultEmbeddingModels, defaultKeyInfo, defaultModels } from './fake-catalogue.js';
 import { validateChatRequest, validateEmbeddingsRequest } from './openapi.js';
@@ -119,6 +120,8 @@ export interface FakeOptions {
   keyInfo?: Json;
   /** Validate request bodies against the spec (default true); violations get a 400. */
   validateRequests?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeOpenRouter {
@@ -400,7 +403,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     });
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const path = url.pathname.replace(/^\/api\/v1/, '');
@@ -443,7 +446,8 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 500, message: `fake server bug: ${String(error)}` } }));
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -452,7 +456,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}/api/v1`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/api/v1`,
     requests,
     violations,
     sent,

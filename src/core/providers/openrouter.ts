@@ -4,6 +4,7 @@ import { OpenRouterAuthenticationError, OpenRouterConnectionError } from '../err
 import { ChatStream } from '../chat-stream.js';
 import { BaseProvider } from './base-provider.js';
 import { assertSecureBaseUrl } from '../internal/base-url.js';
+import { fetchTrusting } from '../internal/custom-ca.js';
 import { chatRequestBody } from '../internal/chat-body.js';
 import { runChatAttempt } from '../internal/chat-attempt.js';
 import {
@@ -84,6 +85,8 @@ export interface OpenRouterProviderOptions {
   categories?: string | null;
   /** Largest request body accepted before sending. */
   maxRequestBytes?: number;
+  /** A PEM file of CAs to trust besides the system's (certificates are always verified). */
+  caFile?: string | null;
   /**
    * Requests per minute per model within this process; default 20 for free models
    * (`:free`, openrouter/free) and none for paid ones. 0 turns pacing off.
@@ -158,7 +161,7 @@ export class OpenRouterProvider extends BaseProvider {
       headers: this.headers(env),
       providerLabel: 'OpenRouter',
       secrets,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : options.caFile ? { fetch: fetchTrusting(options.caFile) } : {}),
       ...(this.debug ? { debug: this.debug } : {}),
     });
     const perMinute = options.requestsPerMinute;
