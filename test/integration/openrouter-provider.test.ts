@@ -323,6 +323,18 @@ describe('errors inside HTTP 200', () => {
     expect(error.partialContent).toBe('so far');
   });
 
+  it('text that arrives in the same read as an error is still passed on before the error', async () => {
+    fake.script({ kind: 'midstream-error', content: ['Once', ' upon'], error: { code: 502, message: 'gone' } });
+    const seen: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const event of provider().chat(ask())) if (event.type === 'token') seen.push(event.text);
+      })(),
+    );
+    expect(seen.join('')).toBe('Once upon');
+    expect(error.partialContent).toBe('Once upon');
+  });
+
   it('finish_reason "error" alone is a failure', async () => {
     fake.script({ kind: 'finish-error', content: ['half'], nativeFinishReason: 'MALFORMED_FUNCTION_CALL' });
     const error = await failure(provider().chat(ask()).collect());

@@ -86,22 +86,29 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
     const body = response.body as unknown as AsyncIterable<Uint8Array>;
     for await (const items of decodeSse(body, () => deadline.refresh('silence'))) {
       const out: StreamEvent[] = [];
-      for (const item of items) {
-        if (item.kind === 'comment') continue;
-        if (item.data === '[DONE]') {
-          sawDone = true;
-          break;
+      // An error may arrive in the same read as text before it: that text is passed on first.
+      let failure: unknown;
+      try {
+        for (const item of items) {
+          if (item.kind === 'comment') continue;
+          if (item.data === '[DONE]') {
+            sawDone = true;
+            break;
+          }
+          let chunk: unknown;
+          try {
+            chunk = JSON.parse(item.data);
+          } catch {
+            throw reader.protocolError(`a stream chunk is not JSON: ${item.data.slice(0, 80)}`);
+          }
+          reader.readChunk(chunk, out);
         }
-        let chunk: unknown;
-        try {
-          chunk = JSON.parse(item.data);
-        } catch {
-          throw reader.protocolError(`a stream chunk is not JSON: ${item.data.slice(0, 80)}`);
-        }
-        reader.readChunk(chunk, out);
+      } catch (error) {
+        failure = error;
       }
       if (reader.hasOutput) deadline.disarm('first_token');
       if (out.length > 0) yield out;
+      if (failure !== undefined) throw failure;
       if (sawDone) break;
     }
     if (!reader.finished && !sawDone) {
