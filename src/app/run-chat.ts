@@ -136,9 +136,12 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     throw error;
   } finally {
     stopListening?.();
-    // The turn is kept even when cut short: the partial answer is part of the conversation.
-    const kept = [...conversation, ...(answer ? [{ role: 'assistant' as const, content: answer }] : [])];
-    runtime.sessions().save({ ...session, name: options.session ?? session.name, model, messages: kept });
+    // The turn is kept even when cut short (the partial answer is part of the conversation),
+    // but a turn that produced nothing leaves the session as it was.
+    if (answer) {
+      const kept = [...conversation, { role: 'assistant' as const, content: answer }];
+      runtime.sessions().save({ ...session, name: options.session ?? session.name, model, messages: kept });
+    }
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');

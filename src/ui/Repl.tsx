@@ -3,7 +3,7 @@
 // generation (the partial answer is kept); at the prompt a second Ctrl+C, or Ctrl+D on an
 // empty prompt, exits.
 import { Static, Text, useApp, useInput } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, type StreamEvent } from '../core/index.js';
 import type { ChatViewState } from './chat-view-state.js';
 import { AnswerLine } from './components/AnswerLine.js';
@@ -58,7 +58,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
   const [armed, setArmed] = useState(false);
   const totals = useRef({ requests: 0, prompt: 0, completion: 0, cost: 0 });
   const nextTurn = useRef(1);
-  const history = useMemo(() => conversation.messages.filter((m) => m.role === 'user').map((m) => m.content), [conversation.messages]);
+  // Everything typed, commands and failed prompts included, as a shell keeps it.
+  const [history, setHistory] = useState<string[]>(() => initial.messages.filter((m) => m.role === 'user').map((m) => m.content));
 
   const append = useCallback((...entries: Entry[]) => setTranscript((t) => [...t, ...entries]), []);
 
@@ -67,11 +68,13 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
       const current = turnRef.current;
       if (!current) return;
       const result = current.collector.result();
-      const messages: ChatMessage[] = [...conversation.messages, { role: 'user', content: current.prompt }];
-      if (result.content) messages.push({ role: 'assistant', content: result.content });
-      const next = { ...conversation, messages };
-      setConversation(next);
-      save(next, result);
+      // A turn that produced no text at all is not kept: the prompt stays in the history only.
+      if (result.content) {
+        const messages: ChatMessage[] = [...conversation.messages, { role: 'user', content: current.prompt }, { role: 'assistant', content: result.content }];
+        const next = { ...conversation, messages };
+        setConversation(next);
+        save(next, result);
+      }
       if (result.usage) {
         totals.current.requests += 1;
         totals.current.prompt += result.usage.prompt_tokens;
@@ -89,6 +92,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
   const run = useCallback(
     (text: string) => {
       setArmed(false);
+      setHistory((h) => [...h, text]);
       const [command, ...rest] = text.trim().split(/\s+/);
       const argument = text.trim().slice((command ?? '').length).trim();
       if (command?.startsWith('/')) {
