@@ -1,13 +1,14 @@
 // What every command needs, made once per run and only when asked for: the loaded
 // configuration, the state stores, and a provider wired to both. Commands receive a Runtime
 // and never read the environment, files or flags themselves.
-import { type BaseProvider, ConfigError, createProvider, type DebugLogger, KEYLESS_PROVIDERS } from '../core/index.js';
+import { type BaseProvider, ConfigError, createProvider, type DebugLogger, KEYLESS_PROVIDERS, OpenRouterAuthenticationError } from '../core/index.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
-import { missingKeyError } from '../config/resolve-api-key.js';
+import { missingKeyError, type ResolvedKey, resolveApiKey } from '../config/resolve-api-key.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
 import { createFileBreakerStore, type FileBreakerStore } from '../state/breaker-store.js';
 import { createModelsCache, type ModelsCache } from '../state/models-cache.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
+import { createKeyring } from '../state/keyring.js';
 import { createSessionStore, type SessionStore } from '../state/sessions.js';
 import { createUsageStore, type UsageStore } from '../state/usage-store.js';
 
@@ -80,7 +81,26 @@ export class Runtime {
    * The configured provider. With `needsKey`, a missing key fails here (exit 4) naming where
    * it was looked for; without, the catalogue still works.
    */
-  async provider(options: { needsKey: boolean; flags?: ConfigFlags }): Promise<BaseProvider> {
+  /** The key and where it came from: OPENROUTER_API_KEY, the config, then the OS keyring. */
+  async resolveKey(): Promise<ResolvedKey | undefined> {
+    const keyring = async () => {
+      try {
+        return await createKeyring().get();
+      } catch (error) {
+        // No keyring service here: for resolution that simply means no key from it.
+        this.debug?.(`keyring: ${(error as Error).message}`);
+        return undefined;
+      }
+    };
+    try {
+      return await resolveApiKey(await this.config(), this.io.env, keyring);
+    } catch (error) {
+      if (error instanceof OpenRouterAuthenticationError) return undefined;
+      throw error;
+    }
+  }
+
+  async provider(options: { needsKey: boolean; flags?: ConfigFlags; apiKey?: string }): Promise<BaseProvider> {
     const loaded = await this.config(options.flags);
     const settings = loaded.config.llm.providers.openrouter;
     if (loaded.config.llm.provider === 'openrouter' && !settings.enabled) {
@@ -89,9 +109,11 @@ export class Runtime {
       });
     }
     this.warnUnsupported(loaded);
-    const key = this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined;
     const name = loaded.config.llm.provider;
-    if (options.needsKey && !key && !KEYLESS_PROVIDERS.has(name)) throw missingKeyError(loaded);
+    const needsKey = options.needsKey && !KEYLESS_PROVIDERS.has(name);
+    // The keyring is asked only when a key is needed and none came from env or config.
+    const key = options.apiKey ?? (needsKey ? (await this.resolveKey())?.key : this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined);
+    if (needsKey && !key) throw missingKeyError(loaded);
     return createProvider(name, {
       ...toProviderOptions(settings, key),
       breakerStore: this.breakers(),

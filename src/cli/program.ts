@@ -2,6 +2,7 @@
 // handler (exitOverride).
 import { Command, Option } from 'commander';
 import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
+import { authCommand } from './commands/auth.js';
 import { chatCommand } from './commands/chat.js';
 import { configCommand } from './commands/config.js';
 import { embedCommand } from './commands/embed.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIO): Command {
     modelsCommand(getRuntime),
     statusCommand(getRuntime),
     configCommand(getRuntime),
+    authCommand(getRuntime),
     completionCommand(getRuntime),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }));

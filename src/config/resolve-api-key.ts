@@ -5,7 +5,7 @@ import type { LoadedConfig } from './load-config.js';
 
 export interface ResolvedKey {
   key: string;
-  source: 'env OPENROUTER_API_KEY' | 'config' | 'keyring';
+  source: 'env OPENROUTER_API_KEY' | 'config' | 'the OS keyring';
 }
 
 export async function resolveApiKey(
@@ -17,7 +17,7 @@ export async function resolveApiKey(
   const configured = loaded.config.llm.providers.openrouter.api_key;
   if (configured) return { key: configured, source: 'config' };
   const stored = keyring ? await keyring() : undefined;
-  if (stored) return { key: stored, source: 'keyring' };
+  if (stored) return { key: stored, source: 'the OS keyring' };
   throw missingKeyError(loaded);
 }
 
@@ -27,7 +27,7 @@ export function missingKeyError(loaded: LoadedConfig): OpenRouterAuthenticationE
     .map((ref) => `${ref.variable} (referenced at ${ref.file}${ref.line ? `:${ref.line}` : ''}) is not set`);
   const detail = references.length > 0 ? `; ${references.join('; ')}` : '';
   return new OpenRouterAuthenticationError(
-    `no OpenRouter API key: OPENROUTER_API_KEY is not set and llm.providers.openrouter.api_key is empty${detail}`,
-    { hint: 'export OPENROUTER_API_KEY=sk-or-… (keys are at https://openrouter.ai/settings/keys)' },
+    `no OpenRouter API key: OPENROUTER_API_KEY is not set, llm.providers.openrouter.api_key is empty, and the OS keyring has none${detail}`,
+    { hint: 'export OPENROUTER_API_KEY=sk-or-… or run devsynth-or auth login (keys are at https://openrouter.ai/settings/keys)' },
   );
 }
