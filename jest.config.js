@@ -13,4 +13,5 @@ export default {
   // Tests that spawn the built binary or start servers need more than the 5 s default.
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
+  setupFiles: ['<rootDir>/test/helpers/not-in-ci.cjs'],
 };

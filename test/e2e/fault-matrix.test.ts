@@ -17,7 +17,7 @@ beforeEach(async () => {
   // Quick retries and short limits, so that the whole matrix takes seconds.
   writeFileSync(
     config,
-    'llm:\n  providers:\n    openrouter:\n      retry_initial_delay: 0.01\n      max_retries: 2\n      call_timeout: 0.4\n      first_token_timeout: 0.8\n      timeout: 1\n      failure_threshold: 10\n',
+    'llm:\n  providers:\n    openrouter:\n      retry_initial_delay: 0.01\n      max_retries: 2\n      call_timeout: 1\n      first_token_timeout: 1.5\n      timeout: 2\n      failure_threshold: 10\n',
   );
 });
 afterEach(async () => {
@@ -48,9 +48,9 @@ const rows: Row[] = [
   { name: '503 that never recovers', steps: [errorBodies.server(503), errorBodies.server(503), errorBodies.server(503)], attempts: 3, exit: 7, stdout: '', stderr: /server error \(503\).*gave up after 3 attempts/, failures: 1 },
   { name: 'reset before the headers, then recovery', steps: [{ kind: 'reset' }, ok], attempts: 2, exit: 0, stdout: 'recovered\n', stderr: /network, retrying/, failures: 0 },
   { name: 'reset mid-stream', steps: [{ kind: 'reset', afterChunks: 2 }], attempts: 1, exit: 7, stdout: 'part0 part1 \n', stderr: /broke off/, failures: 1 },
-  { name: 'stall before the headers, never recovering', steps: [{ kind: 'stall', beforeHeaders: true }, { kind: 'stall', beforeHeaders: true }, { kind: 'stall', beforeHeaders: true }], attempts: 3, exit: 7, stdout: '', stderr: /no response from OpenRouter within 0\.4 s \(call_timeout\)/, failures: 1 },
-  { name: 'stall mid-stream', steps: [{ kind: 'stall', afterChunks: 1 }], attempts: 1, exit: 7, stdout: 'part0 \n', stderr: /stalled: nothing for 0\.4 s/, failures: 1 },
-  { name: 'keep-alives forever, no token', steps: [{ kind: 'stall', keepAliveEveryMs: 100 }, { kind: 'stall', keepAliveEveryMs: 100 }, { kind: 'stall', keepAliveEveryMs: 100 }], attempts: 3, exit: 7, stdout: '', stderr: /first_token_timeout/, failures: 1 },
+  { name: 'stall before the headers, never recovering', steps: [{ kind: 'stall', beforeHeaders: true }, { kind: 'stall', beforeHeaders: true }, { kind: 'stall', beforeHeaders: true }], attempts: 3, exit: 7, stdout: '', stderr: /no response from OpenRouter within 1 s \(call_timeout\)/, failures: 1 },
+  { name: 'stall mid-stream', steps: [{ kind: 'stall', afterChunks: 1 }], attempts: 1, exit: 7, stdout: 'part0 \n', stderr: /stalled: nothing for 1 s/, failures: 1 },
+  { name: 'keep-alives forever, no token', steps: [{ kind: 'stall', keepAliveEveryMs: 200 }, { kind: 'stall', keepAliveEveryMs: 200 }, { kind: 'stall', keepAliveEveryMs: 200 }], attempts: 3, exit: 7, stdout: '', stderr: /first_token_timeout/, failures: 1 },
   { name: 'a truncated stream', steps: [{ kind: 'truncate', content: ['half ', 'an answer'] }], attempts: 1, exit: 7, stdout: 'half an answer\n', stderr: /ended before the answer was complete/, failures: 1 },
   { name: 'a malformed JSON chunk', steps: [{ kind: 'malformed', content: ['ok'] }], attempts: 1, exit: 7, stdout: 'ok\n', stderr: /not JSON/, failures: 1 },
   { name: 'a mid-stream error chunk', steps: [{ kind: 'midstream-error', content: ['Once'], error: { code: 502, message: 'Provider disconnected' } }], attempts: 1, exit: 6, stdout: 'Once\n', stderr: /reported an error \(502\): Provider disconnected/, failures: 0 },

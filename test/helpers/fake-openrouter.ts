@@ -191,6 +191,12 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<FakeOpenRouter> {
   const apiKey = options.apiKey ?? TEST_API_KEY;
   const validate = options.validateRequests ?? true;
+  if (validate) {
+    // Compile the validators now: compiling on the first request would delay that answer by
+    // the better part of a second, and tests with short timeouts would time out on it.
+    validateChatRequest({});
+    validateEmbeddingsRequest({});
+  }
   const queue: Step[] = [];
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];

@@ -267,7 +267,7 @@ describe('retries', () => {
 describe('timeouts', () => {
   it('call_timeout bounds the wait for headers; the stall is retried', async () => {
     fake.script({ kind: 'stall', beforeHeaders: true }, { kind: 'reply', content: ['late'] });
-    const seen = await events(provider({ callTimeout: 0.2 }));
+    const seen = await events(provider({ callTimeout: 0.5 }));
     expect(seen[0]).toMatchObject({ type: 'retry', reason: 'timeout' });
     expect(seen.some((e) => e.type === 'token')).toBe(true);
   });
@@ -290,13 +290,13 @@ describe('timeouts', () => {
   });
 
   it('keep-alive comments count as life for call_timeout', async () => {
-    fake.script({ kind: 'reply', content: ['a', 'b', 'c'], keepAlives: 2, chunkDelayMs: 120 });
-    await expect(provider({ callTimeout: 0.3 }).chat(ask()).collect()).resolves.toMatchObject({ content: 'abc' });
+    fake.script({ kind: 'reply', content: ['a', 'b', 'c'], keepAlives: 2, chunkDelayMs: 150 });
+    await expect(provider({ callTimeout: 0.6 }).chat(ask()).collect()).resolves.toMatchObject({ content: 'abc' });
   });
 
   it('timeout bounds a non-streaming attempt, and call_timeout does not cut it short', async () => {
-    fake.script({ kind: 'delay', ms: 300, then: { kind: 'reply', content: ['slow but fine'] } });
-    await expect(provider({ callTimeout: 0.1, timeout: 2 }).generate('hi')).resolves.toBe('slow but fine');
+    fake.script({ kind: 'delay', ms: 600, then: { kind: 'reply', content: ['slow but fine'] } });
+    await expect(provider({ callTimeout: 0.2, timeout: 3 }).generate('hi')).resolves.toBe('slow but fine');
     fake.script({ kind: 'delay', ms: 1000, then: { kind: 'reply' } });
     const error = await failure(provider({ timeout: 0.2, maxRetries: 0 }).generate('hi'));
     expect(error.message).toContain('(timeout)');
