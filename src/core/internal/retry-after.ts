@@ -14,6 +14,8 @@ export function parseRetryAfterHeaders(headers: Headers, now: number = Date.now(
   if (after === null) return undefined;
   const trimmed = after.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number.parseFloat(trimmed) * 1000);
+  // All three HTTP-date forms start with a day name; Date.parse alone would accept "-5" or "1.2.3".
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

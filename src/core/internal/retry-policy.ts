@@ -43,10 +43,11 @@ export type RetryDecision =
 
 /** Whether this failure may pass on another attempt, budget aside. */
 export function isRetryable(error: DevsynthError): boolean {
+  // OpenRouter's availability block says outright whether a retry can help; it wins when present.
+  const availability = (error as { metadata?: Record<string, unknown> }).metadata?.availability as { retryable?: unknown } | undefined;
+  if (availability?.retryable === false) return false;
   if (error instanceof OpenRouterRateLimitError) return !error.dailyCap;
   if (error instanceof OpenRouterConnectionError) {
-    const availability = error.metadata?.availability as { retryable?: unknown } | undefined;
-    if (availability?.retryable === false) return false;
     if (error.status !== undefined) return RETRYABLE_STATUSES.has(error.status);
     return RETRYABLE_FAILURES.has(error.failure);
   }
