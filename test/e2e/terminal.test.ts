@@ -1,7 +1,7 @@
 // The terminal UI in a real pseudo-terminal: tmux runs the built binary against the fake
 // OpenRouter, capture-pane reads the screen, send-keys types Ctrl+C. .ci/run installs tmux.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
@@ -53,9 +53,9 @@ afterAll(() => {
   }
 });
 
-function start(args: string[], options: { pipe?: boolean; env?: Record<string, string> } = {}): void {
+function start(args: string[], options: { pipe?: boolean; stdoutTo?: string; env?: Record<string, string> } = {}): void {
   const env = Object.entries({ ...cli.env, TERM: 'xterm-256color', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
-  const pipe = options.pipe ? ' | cat' : '';
+  const pipe = options.pipe ? ' | cat' : options.stdoutTo ? ` > ${options.stdoutTo}` : '';
   const command = `env -i ${env} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${pipe}; echo EXIT=$?; sleep 30`;
   tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', command);
 }
@@ -140,5 +140,13 @@ describe('the terminal UI in a pseudo-terminal', () => {
     expect(raw).toContain('Title');
     expect(raw).toContain('tokens');
     expect(raw).not.toMatch(/\u001b\[[0-9;]*m/);
+  });
+
+  it('embed shows a progress line on a terminal for a large input', async () => {
+    const file = join(cli.home, 'many.txt');
+    writeFileSync(file, Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n'));
+    start(['embed', '-f', file, '--batch-size', '50'], { stdoutTo: '/dev/null' });
+    const done = await waitFor((text) => text.includes('EXIT='));
+    expect(done).toContain('embedding 300/300');
   });
 });
