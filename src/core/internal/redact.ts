@@ -40,7 +40,12 @@ export function sanitizeCause(error: unknown, secrets: readonly (string | undefi
   const source = error instanceof Error ? error : new Error(String(error));
   const safe = new Error(redactSecrets(source.message, secrets));
   safe.name = source.name;
-  const code = (source as { code?: unknown }).code ?? (source.cause as { code?: unknown } | undefined)?.code;
+  // undici nests the system error's code a few causes deep (FetchError → TypeError → {code}).
+  let code: unknown;
+  for (let node: unknown = source, depth = 0; node && depth < 5 && code === undefined; depth++) {
+    code = (node as { code?: unknown }).code;
+    node = (node as { cause?: unknown }).cause;
+  }
   if (typeof code === 'string') (safe as { code?: string }).code = code;
   safe.stack = `${safe.name}: ${safe.message}`;
   return safe;

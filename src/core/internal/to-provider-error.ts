@@ -89,9 +89,10 @@ function optionsFrom(parsed: ParsedError, ctx: ErrorContext, extra: Partial<Prov
     : undefined;
   const options: ProviderErrorOptions = { ...extra };
   if (parsed.status !== undefined) options.status = parsed.status;
-  if (parsed.code !== undefined) options.code = parsed.code;
+  // Every string that came from the server is redacted: a body can echo anything back.
+  if (parsed.code !== undefined) options.code = typeof parsed.code === 'string' ? redactSecrets(parsed.code, ctx.secrets) : parsed.code;
   if (metadata) options.metadata = metadata;
-  if (parsed.providerName) options.providerName = parsed.providerName;
+  if (parsed.providerName) options.providerName = redactSecrets(parsed.providerName, ctx.secrets);
   if (ctx.generationId) options.generationId = ctx.generationId;
   return options;
 }
@@ -127,7 +128,10 @@ function isInvalidModel(parsed: ParsedError): boolean {
   return /not a valid model id|no endpoints found|model .* (not found|does not exist)/i.test(parsed.message);
 }
 
+/** 403s about the request rather than the key: moderation, guardrails, region or privacy limits. */
 function isModeration(parsed: ParsedError): boolean {
+  const availability = parsed.availability?.code;
+  if (availability === 'region_restricted' || availability === 'privacy_restricted') return true;
   return Array.isArray(parsed.metadata?.reasons) || /moderation|flagged|blocked|guardrail/i.test(parsed.message);
 }
 
@@ -139,7 +143,8 @@ export function errorFromResponse(status: number, headers: Headers, bodyText: st
   } catch {
     // Not JSON: a proxy's HTML page or plain text. Keep a short, redacted snippet.
   }
-  parsed ??= { status, message: bodyText.trim().slice(0, MAX_SNIPPET) || `HTTP ${status}` };
+  // Redact before cutting: a cut could split a secret so that no pattern matches it any more.
+  parsed ??= { status, message: redactSecrets(bodyText.trim(), ctx.secrets).slice(0, MAX_SNIPPET) || `HTTP ${status}` };
   // The HTTP status is the truth for transport decisions; the body code may be a word.
   parsed.status = status;
   const retryAfterMs = parseRetryAfterHeaders(headers) ?? parseRetryAfterBody(parsed.metadata, parsed.availability);

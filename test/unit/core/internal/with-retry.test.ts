@@ -1,88 +1,257 @@
 import { describe, expect, it } from '@jest/globals';
-import { CancelledError, OpenRouterConnectionError } from '../../../../src/core/errors.js';
-import { retryRequest, withRetry } from '../../../../src/core/internal/with-retry.js';
+import {
+  CancelledError,
+  OpenRouterConnectionError,
+  OpenRouterModelError,
+  OpenRouterRateLimitError,
+} from '../../../../src/core/errors.js';
+import { type RetryLoopOptions, retryRequest, withRetry } from '../../../../src/core/internal/with-retry.js';
 import type { StreamEvent } from '../../../../src/core/types.js';
 
 const policy = { maxRetries: 2, initialDelayMs: 100, random: () => 0.5 };
-const network = () => new OpenRouterConnectionError('network', 'reset');
+const network = () => new OpenRouterConnectionError('network', 'connection reset');
+const http503 = () => new OpenRouterConnectionError('server', 'server error (503)', { status: 503 });
 
-async function collect(attempts: Array<() => AsyncGenerator<StreamEvent[]>>) {
+type Attempt = () => AsyncGenerator<StreamEvent[]>;
+type RetryEvent = Extract<StreamEvent, { type: 'retry' }>;
+
+/** Runs withRetry over scripted attempts; records sleeps, events and a shared log. */
+async function run(attempts: Attempt[], options: Partial<RetryLoopOptions> = {}) {
   const sleeps: number[] = [];
-  const seen: StreamEvent[] = [];
-  let i = 0;
-  const run = withRetry(() => attempts[i++]!(), { policy, sleep: async (ms) => void sleeps.push(ms) });
+  const events: StreamEvent[] = [];
+  const batches: StreamEvent[][] = [];
+  const log: string[] = [];
+  let started = 0;
+  const loop = withRetry(
+    (attemptNumber) => {
+      started++;
+      log.push(`attempt ${attemptNumber}`);
+      const next = attempts[attemptNumber - 1];
+      if (!next) throw new Error(`no attempt ${attemptNumber} scripted`);
+      return next();
+    },
+    {
+      policy,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        log.push(`sleep ${ms}`);
+      },
+      ...options,
+    },
+  );
+  let error: unknown;
   try {
-    for await (const batch of run) seen.push(...batch);
-  } catch (error) {
-    return { seen, sleeps, error, attempts: i };
+    for await (const batch of loop) {
+      batches.push(batch);
+      events.push(...batch);
+      for (const event of batch) log.push(`event ${event.type}`);
+    }
+  } catch (thrown) {
+    error = thrown;
   }
-  return { seen, sleeps, error: undefined, attempts: i };
+  return { sleeps, events, batches, log, error, started };
 }
 
+const failsWith = (error: Error, before: StreamEvent[][] = []): Attempt =>
+  async function* () {
+    for (const batch of before) yield batch;
+    throw error;
+  };
+const succeeds = (batches: StreamEvent[][]): Attempt =>
+  async function* () {
+    for (const batch of batches) yield batch;
+  };
+const DONE: StreamEvent = { type: 'done', finishReason: 'stop' };
+
 describe('withRetry', () => {
-  it('holds back the events of an attempt that fails before its first token', async () => {
-    const { seen, sleeps } = await collect([
-      async function* () {
-        yield [{ type: 'meta', id: 'gen-failed' }];
-        throw network();
-      },
-      async function* () {
-        yield [{ type: 'meta', id: 'gen-ok' }];
-        yield [{ type: 'token', text: 'hi' }, { type: 'done', finishReason: 'stop' }];
-      },
-    ]);
-    expect(seen.map((e) => e.type)).toEqual(['retry', 'meta', 'token', 'done']);
-    expect(seen[1]).toEqual({ type: 'meta', id: 'gen-ok' });
+  it('retries a failed attempt, announcing a retry event before the next attempt starts', async () => {
+    const { log, events, sleeps } = await run([failsWith(http503()), succeeds([[{ type: 'token', text: 'hi' }, DONE]])]);
+    expect(log).toEqual(['attempt 1', 'event retry', 'sleep 100', 'attempt 2', 'event token', 'event done']);
     expect(sleeps).toEqual([100]);
+    const retry = events[0] as RetryEvent;
+    expect(retry).toMatchObject({ type: 'retry', attempt: 1, maxRetries: 2, delayMs: 100, status: 503, reason: '503' });
+    expect(retry.error).toBeInstanceOf(OpenRouterConnectionError);
   });
 
-  it('never retries after a token, nor a cancellation, nor a bug', async () => {
-    const afterToken = await collect([
-      async function* () {
-        yield [{ type: 'token', text: 'x' }];
-        throw network();
-      },
-    ]);
-    expect(afterToken.error).toBeInstanceOf(OpenRouterConnectionError);
-    expect(afterToken.attempts).toBe(1);
-    const cancelled = await collect([
-      async function* () {
-        throw new CancelledError();
-      },
-    ]);
-    expect(cancelled.error).toBeInstanceOf(CancelledError);
-    const bug = await collect([
-      async function* () {
-        throw new TypeError('undefined is not a function');
-      },
-    ]);
-    expect(bug.error).toBeInstanceOf(TypeError);
-    expect(bug.attempts).toBe(1);
+  it('names the reason of a failure without status', async () => {
+    const timeout = new OpenRouterConnectionError('first_token_timeout', 'no answer');
+    const { events } = await run([failsWith(timeout), succeeds([[DONE]])]);
+    const retry = events[0] as RetryEvent;
+    expect(retry.reason).toBe('first token timeout');
+    expect(retry).not.toHaveProperty('status');
   });
 
-  it('gives up after the budget and says so', async () => {
-    const failing = async function* (): AsyncGenerator<StreamEvent[]> {
-      throw network();
-    };
-    const { error, sleeps, attempts } = await collect([failing, failing, failing]);
-    expect(attempts).toBe(3);
+  it('backs off between attempts and numbers them', async () => {
+    const { sleeps, events } = await run([failsWith(network()), failsWith(network()), succeeds([[DONE]])]);
     expect(sleeps).toEqual([100, 200]);
-    expect((error as Error).message).toContain('gave up after 3 attempts');
+    expect(events.filter((e) => e.type === 'retry').map((e) => (e as RetryEvent).attempt)).toEqual([1, 2]);
+  });
+
+  it('waits exactly what the server asked (Retry-After)', async () => {
+    const limited = new OpenRouterRateLimitError('rate limited (429)', { status: 429, retryAfterMs: 1234 });
+    expect((await run([failsWith(limited), succeeds([[DONE]])])).sleeps).toEqual([1234]);
+  });
+
+  it('holds back the non-output events (meta, usage) of an attempt that fails before its first token', async () => {
+    const { events } = await run([
+      failsWith(network(), [[{ type: 'meta', id: 'gen-failed' }], [{ type: 'usage', usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 } }]]),
+      succeeds([[{ type: 'meta', id: 'gen-ok' }], [{ type: 'token', text: 'hi' }], [DONE]]),
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['retry', 'meta', 'token', 'done']);
+    expect(events[1]).toEqual({ type: 'meta', id: 'gen-ok' });
+  });
+
+  it('releases held events together with the first token, in order', async () => {
+    const { batches } = await run([succeeds([[{ type: 'meta', id: 'gen-1' }], [{ type: 'token', text: 'a' }], [{ type: 'token', text: 'b' }, DONE]])]);
+    expect(batches).toEqual([[{ type: 'meta', id: 'gen-1' }, { type: 'token', text: 'a' }], [{ type: 'token', text: 'b' }, DONE]]);
+  });
+
+  it('yields the held events of an attempt that ends without any output', async () => {
+    const { events } = await run([succeeds([[{ type: 'meta', id: 'gen-1' }], [DONE]])]);
+    expect(events).toEqual([{ type: 'meta', id: 'gen-1' }, DONE]);
+  });
+
+  it('counts reasoning as output: a failure after it is final', async () => {
+    const { error, started } = await run([failsWith(network(), [[{ type: 'reasoning', text: 'hmm' }]]), succeeds([[DONE]])]);
+    expect(error).toBeInstanceOf(OpenRouterConnectionError);
+    expect(started).toBe(1);
+  });
+
+  it('after the first token a failure is thrown as it is, with no retry, even when retryable', async () => {
+    const failure = http503();
+    const { error, started, events, sleeps } = await run([failsWith(failure, [[{ type: 'token', text: 'x' }]]), succeeds([[DONE]])]);
+    expect(error).toBe(failure);
+    expect(started).toBe(1);
+    expect(sleeps).toEqual([]);
+    expect(events).toEqual([{ type: 'token', text: 'x' }]);
+    expect((error as Error).message).not.toContain('gave up');
+  });
+
+  it('never retries a CancelledError', async () => {
+    const cancelled = new CancelledError();
+    const { error, started } = await run([failsWith(cancelled), succeeds([[DONE]])]);
+    expect(error).toBe(cancelled);
+    expect(started).toBe(1);
+  });
+
+  it('a cancellation after a retry is thrown as it is, not as "gave up"', async () => {
+    const cancelled = new CancelledError('cancelled by the user');
+    const { error, started } = await run([failsWith(network()), failsWith(cancelled), succeeds([[DONE]])]);
+    expect(error).toBe(cancelled);
+    expect(cancelled.message).toBe('cancelled by the user');
+    expect(started).toBe(2);
+  });
+
+  it('a bug after a retry is rethrown untouched', async () => {
+    const bug = new TypeError('cannot read properties of undefined');
+    const { error, started } = await run([failsWith(network()), failsWith(bug), succeeds([[DONE]])]);
+    expect(error).toBe(bug);
+    expect(bug.message).toBe('cannot read properties of undefined');
+    expect(started).toBe(2);
+  });
+
+  it('does not retry a non-retryable error', async () => {
+    const rejectedError = new OpenRouterModelError('bad request (400)', { status: 400 });
+    const { error, started, events } = await run([failsWith(rejectedError), succeeds([[DONE]])]);
+    expect(error).toBe(rejectedError);
+    expect(started).toBe(1);
+    expect(events).toEqual([]);
+    expect(rejectedError.message).toBe('bad request (400)');
+  });
+
+  it('gives up after maxRetries, saying "(gave up after N attempts)"', async () => {
+    const last = network();
+    const { error, started, sleeps } = await run([failsWith(network()), failsWith(network()), failsWith(last), succeeds([[DONE]])]);
+    expect(started).toBe(3);
+    expect(sleeps).toEqual([100, 200]);
+    expect(error).toBe(last);
+    expect(last.message).toBe('connection reset (gave up after 3 attempts)');
+  });
+
+  it('with maxRetries 0 makes one attempt', async () => {
+    const { started, error } = await run([failsWith(network()), succeeds([[DONE]])], { policy: { ...policy, maxRetries: 0 } });
+    expect(started).toBe(1);
+    expect((error as Error).message).toBe('connection reset');
+  });
+
+  it('rethrows a non-Devsynth error (a bug) untouched, without retry', async () => {
+    const bug = new TypeError('undefined is not a function');
+    const { error, started, sleeps } = await run([failsWith(bug), succeeds([[DONE]])]);
+    expect(error).toBe(bug);
+    expect(bug.message).toBe('undefined is not a function');
+    expect(started).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('stops with CancelledError when the signal aborts during the backoff', async () => {
+    const controller = new AbortController();
+    const { error, started } = await run([failsWith(network()), succeeds([[DONE]])], {
+      signal: controller.signal,
+      // The user presses Ctrl+C while the loop waits; the loop must hand its signal to sleep.
+      sleep: async (_ms, signal) => {
+        controller.abort();
+        if (signal?.aborted) throw new CancelledError('cancelled by the user');
+      },
+    });
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(started).toBe(1);
+  });
+
+  it('logs each retry to the debug logger', async () => {
+    const lines: string[] = [];
+    await run([failsWith(network()), succeeds([[DONE]])], { debug: (line) => lines.push(line) });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('retry 1/2 in 100 ms');
   });
 });
 
 describe('retryRequest', () => {
-  it('retries a request and reports each retry', async () => {
+  it('retries a request and reports each retry before waiting', async () => {
+    const log: string[] = [];
     let calls = 0;
-    const retries: number[] = [];
     const result = await retryRequest(
-      async () => {
-        if (++calls < 3) throw network();
+      async (attemptNumber) => {
+        calls++;
+        log.push(`attempt ${attemptNumber}`);
+        if (attemptNumber < 3) throw http503();
         return 'ok';
       },
-      { policy, sleep: async () => undefined, onRetry: (event) => retries.push(event.attempt) },
+      {
+        policy,
+        sleep: async (ms) => void log.push(`sleep ${ms}`),
+        onRetry: (event) => log.push(`retry ${event.attempt} ${event.status} ${event.delayMs}`),
+      },
     );
     expect(result).toBe('ok');
-    expect(retries).toEqual([1, 2]);
+    expect(calls).toBe(3);
+    expect(log).toEqual(['attempt 1', 'retry 1 503 100', 'sleep 100', 'attempt 2', 'retry 2 503 200', 'sleep 200', 'attempt 3']);
+  });
+
+  it('gives up after maxRetries, saying so', async () => {
+    let calls = 0;
+    const error = await retryRequest(
+      async () => {
+        calls++;
+        throw network();
+      },
+      { policy, sleep: async () => undefined },
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(3);
+    expect((error as Error).message).toContain('(gave up after 3 attempts)');
+  });
+
+  it('never retries a cancellation or a bug, and rethrows them untouched', async () => {
+    for (const thrown of [new CancelledError(), new RangeError('bug')]) {
+      let calls = 0;
+      const error = await retryRequest(
+        async () => {
+          calls++;
+          throw thrown;
+        },
+        { policy, sleep: async () => undefined },
+      ).catch((e: unknown) => e);
+      expect(error).toBe(thrown);
+      expect(calls).toBe(1);
+    }
   });
 });
