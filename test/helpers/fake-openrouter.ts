@@ -145,6 +145,20 @@ class Answer {
     readonly provider: string,
   ) {}
 
+  /** A non-streaming body around one choice, shaped like the real captures. */
+  completion(choice: Json, extra: Json = {}): Json {
+    return {
+      id: this.id,
+      provider: this.provider,
+      model: this.model,
+      object: 'chat.completion',
+      created: this.created,
+      choices: [{ index: 0, logprobs: null, ...choice }],
+      system_fingerprint: null,
+      ...extra,
+    };
+  }
+
   chunk(delta: Json, finishReason: string | null = null, extra: Json = {}): Json {
     return {
       id: this.id,
@@ -307,24 +321,18 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
         if (step.shape === 'error-with-empty-choices') {
           return sendJson(res, path, 200, { id: answer.id, object: 'chat.completion', error, choices: [] }, headers);
         }
-        return sendJson(res, path, 200, {
-          id: answer.id,
-          provider: answer.provider,
-          model: answer.model,
-          object: 'chat.completion',
-          created: answer.created,
-          choices: [
-            {
-              index: 0,
-              finish_reason: 'error',
-              native_finish_reason: 'error',
-              error,
-              message: { role: 'assistant', content: step.partialContent ?? '', refusal: null, reasoning: null },
-              logprobs: null,
-            },
-          ],
-          system_fingerprint: null,
-        }, headers);
+        return sendJson(
+          res,
+          path,
+          200,
+          answer.completion({
+            finish_reason: 'error',
+            native_finish_reason: 'error',
+            error,
+            message: { role: 'assistant', content: step.partialContent ?? '', refusal: null, reasoning: null },
+          }),
+          headers,
+        );
       }
       case 'reply':
         return serveReply(step, res, body, path, answer, stream, headers);
@@ -352,24 +360,8 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const finishReason = step.finishReason ?? 'stop';
     const genHeaders = { 'x-generation-id': answer.id };
     if (!stream) {
-      return sendJson(res, path, 200, {
-        id: answer.id,
-        provider: answer.provider,
-        model: answer.model,
-        object: 'chat.completion',
-        created: answer.created,
-        choices: [
-          {
-            logprobs: null,
-            finish_reason: finishReason,
-            native_finish_reason: finishReason,
-            index: 0,
-            message: { role: 'assistant', content: content.join(''), refusal: null, reasoning: reasoning.length ? reasoning.join('') : null },
-          },
-        ],
-        system_fingerprint: null,
-        usage,
-      }, { ...headers, ...genHeaders });
+      const message = { role: 'assistant', content: content.join(''), refusal: null, reasoning: reasoning.length ? reasoning.join('') : null };
+      return sendJson(res, path, 200, answer.completion({ finish_reason: finishReason, native_finish_reason: finishReason, message }, { usage }), { ...headers, ...genHeaders });
     }
     const out = sse(res, step.crlf);
     out.open({ ...headers, ...genHeaders });
