@@ -53,6 +53,12 @@ const PROBE_LEASE_MS = 5 * 60_000;
 /** What the caller reports once a guarded request has ended. */
 export type BreakerOutcome = 'success' | 'failure' | 'neutral';
 
+/** Given by acquire, handed back to release: whether this request is the half-open probe. */
+export interface BreakerTicket {
+  /** The probe's start time when this request is the probe; undefined otherwise. */
+  probeStartedAt?: number;
+}
+
 export class CircuitBreaker {
   private readonly options: Required<Omit<BreakerOptions, 'onTransition'>> &
     Pick<BreakerOptions, 'onTransition'>;
@@ -65,17 +71,20 @@ export class CircuitBreaker {
    * Asks to send a request. Resolves when it may go (as the half-open probe, if it is one);
    * throws OpenRouterCircuitOpenError when it may not.
    */
-  async acquire(): Promise<void> {
+  async acquire(): Promise<BreakerTicket> {
     const { key, now } = this.options;
     let refusedUntil: number | undefined;
+    const ticket: BreakerTicket = {};
     await this.transition((current) => {
       const t = now();
       refusedUntil = undefined;
+      delete ticket.probeStartedAt;
       if (current.state === 'open') {
         if (t < current.retryAt) {
           refusedUntil = current.retryAt;
           return current;
         }
+        ticket.probeStartedAt = t;
         return { state: 'half-open', failures: current.failures, probeStartedAt: t };
       }
       if (current.state === 'half-open') {
@@ -84,6 +93,7 @@ export class CircuitBreaker {
           refusedUntil = t + 1000;
           return current;
         }
+        ticket.probeStartedAt = t;
         return { ...current, probeStartedAt: t };
       }
       return current;
@@ -98,23 +108,25 @@ export class CircuitBreaker {
         },
       );
     }
+    return ticket;
   }
 
   /**
    * Reports how the request ended. 'failure' counts towards opening (network, timeouts, 5xx and
    * 429 after retries); 'success' closes; 'neutral' (a user abort) releases a probe slot
-   * without a verdict. Client errors count as 'success': the service answered.
+   * without a verdict, and only for the probe itself (its ticket says so): a request admitted
+   * before the circuit opened must not free the slot while the probe is still out. Client
+   * errors count as 'success': the service answered.
    */
-  async release(outcome: BreakerOutcome): Promise<void> {
+  async release(outcome: BreakerOutcome, ticket: BreakerTicket = {}): Promise<void> {
     const { failureThreshold, recoveryTimeoutMs, now } = this.options;
     await this.transition((current) => {
       const t = now();
       if (outcome === 'success') return CLOSED;
       if (outcome === 'neutral') {
         // Let the next call probe at once rather than waiting out the lease.
-        return current.state === 'half-open'
-          ? { state: 'open', failures: current.failures, openedAt: t, retryAt: t }
-          : current;
+        const isTheProbe = current.state === 'half-open' && ticket.probeStartedAt === current.probeStartedAt;
+        return isTheProbe ? { state: 'open', failures: current.failures, openedAt: t, retryAt: t } : current;
       }
       const failures = current.failures + 1;
       if (current.state === 'half-open' || failures >= failureThreshold) {

@@ -25,7 +25,8 @@ export function redactValue<T>(value: T, secrets: readonly (string | undefined)[
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = /^authorization$/i.test(key) ? REDACTED : redactValue(item, secrets);
+      // Property names are text from outside too: a key could arrive as one.
+      out[redactSecrets(key, secrets)] = /^authorization$/i.test(key) ? REDACTED : redactValue(item, secrets);
     }
     return out as T;
   }

@@ -265,7 +265,7 @@ export class OpenRouterProvider extends BaseProvider {
     body?: Record<string, unknown>,
     pacedModel?: string,
   ): Promise<Record<string, unknown>> {
-    await this.breaker.acquire();
+    const ticket = await this.breaker.acquire();
     let outcome: BreakerOutcome = 'neutral';
     try {
       const result = await retryRequest(
@@ -289,7 +289,7 @@ export class OpenRouterProvider extends BaseProvider {
       outcome = breakerOutcomeOf(error);
       throw error;
     } finally {
-      await this.breaker.release(outcome);
+      await this.breaker.release(outcome, ticket);
     }
   }
 
@@ -305,7 +305,7 @@ export class OpenRouterProvider extends BaseProvider {
 
   /** Runs a stream behind the breaker: asks before the first request, reports how it ended. */
   private async *guarded(batches: AsyncIterable<StreamEvent[]>): AsyncGenerator<StreamEvent[], void, undefined> {
-    await this.breaker.acquire();
+    const ticket = await this.breaker.acquire();
     let outcome: BreakerOutcome = 'neutral';
     try {
       for await (const batch of batches) {
@@ -318,7 +318,7 @@ export class OpenRouterProvider extends BaseProvider {
       outcome = breakerOutcomeOf(error);
       throw error;
     } finally {
-      await this.breaker.release(outcome);
+      await this.breaker.release(outcome, ticket);
     }
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { OpenRouterCircuitOpenError } from '../../../../src/core/errors.js';
 import {
+  type BreakerOutcome,
   type BreakerState,
   type BreakerStore,
   CLOSED,
@@ -73,7 +75,7 @@ describe('CircuitBreaker: closed → open', () => {
     const breaker = make();
     await fail(breaker, 2);
     await expect(breaker.state()).resolves.toEqual({ state: 'closed', failures: 2 });
-    await expect(breaker.acquire()).resolves.toBeUndefined();
+    await expect(breaker.acquire()).resolves.toEqual(expect.any(Object));
     await breaker.release('failure');
     const error = await refusal(breaker);
     expect(error.exitCode).toBe(8);
@@ -92,7 +94,7 @@ describe('CircuitBreaker: closed → open', () => {
     await expect(breaker.state()).resolves.toEqual({ state: 'closed', failures: 0 });
     await fail(breaker, 1);
     await expect(breaker.state()).resolves.toEqual({ state: 'closed', failures: 1 });
-    await expect(breaker.acquire()).resolves.toBeUndefined();
+    await expect(breaker.acquire()).resolves.toEqual(expect.any(Object));
   });
 
   it('a neutral outcome (user abort) while closed neither counts nor resets', async () => {
@@ -123,7 +125,7 @@ describe('CircuitBreaker: closed → open', () => {
     const { make } = setup(1);
     await fail(make('openrouter'), 1);
     await refusal(make('openrouter'));
-    await expect(make('other').acquire()).resolves.toBeUndefined();
+    await expect(make('other').acquire()).resolves.toEqual(expect.any(Object));
   });
 });
 
@@ -148,8 +150,8 @@ describe('CircuitBreaker: half-open', () => {
     await breaker.acquire();
     await breaker.release('success');
     await expect(breaker.state()).resolves.toEqual({ state: 'closed', failures: 0 });
-    await expect(breaker.acquire()).resolves.toBeUndefined();
-    await expect(breaker.acquire()).resolves.toBeUndefined();
+    await expect(breaker.acquire()).resolves.toEqual(expect.any(Object));
+    await expect(breaker.acquire()).resolves.toEqual(expect.any(Object));
   });
 
   it('a failed probe re-opens the circuit for a full recovery period', async () => {
@@ -164,7 +166,7 @@ describe('CircuitBreaker: half-open', () => {
     advance(RECOVERY_MS - 1);
     await refusal(breaker);
     advance(1);
-    await expect(breaker.acquire()).resolves.toBeUndefined();
+    await expect(breaker.acquire()).resolves.toEqual(expect.any(Object));
   });
 
   it('a failed probe re-opens even when the count is below this breaker\'s threshold (state from another process)', async () => {
@@ -184,10 +186,10 @@ describe('CircuitBreaker: half-open', () => {
     const breaker = make();
     await fail(breaker, 1);
     advance(RECOVERY_MS);
-    await breaker.acquire();
+    const probe = await breaker.acquire();
     await refusal(breaker); // the probe is still out
-    await breaker.release('neutral');
-    await expect(breaker.acquire()).resolves.toBeUndefined();
+    await breaker.release('neutral', probe);
+    await expect(breaker.acquire()).resolves.toEqual({ probeStartedAt: expect.any(Number) });
     await expect(breaker.state()).resolves.toMatchObject({ state: 'half-open' });
   });
 
@@ -200,7 +202,7 @@ describe('CircuitBreaker: half-open', () => {
     advance(60_000);
     await refusal(breaker);
     advance(5 * 60_000);
-    await expect(breaker.acquire()).resolves.toBeUndefined();
+    await expect(breaker.acquire()).resolves.toEqual(expect.any(Object));
   });
 });
 
@@ -222,7 +224,7 @@ describe('CircuitBreaker: shared JSON state', () => {
     const onCopy = setup(2, copy, clock).make();
     await refusal(onCopy);
     advance(RECOVERY_MS);
-    await expect(onCopy.acquire()).resolves.toBeUndefined();
+    await expect(onCopy.acquire()).resolves.toEqual(expect.any(Object));
     await refusal(onCopy);
     await onCopy.release('success');
     await expect(copy.get('openrouter')).resolves.toEqual({ state: 'closed', failures: 0 });
@@ -282,5 +284,81 @@ describe('CircuitBreaker: onTransition', () => {
       'openrouter: open→half-open',
       'openrouter: half-open→closed',
     ]);
+  });
+});
+
+describe('CircuitBreaker: a request admitted before the circuit opened', () => {
+  // Such a request (a long stream, or a run in another process sharing the store) may end while
+  // the half-open probe is out. Only the probe's own verdict may free the probe slot.
+  it('ending neutral (user abort) during half-open does not let a second concurrent probe through', async () => {
+    const { make, advance } = setup(1);
+    const breaker = make();
+    const long = await breaker.acquire(); // the long request, admitted while closed
+    await fail(breaker, 1); // another request fails: open
+    advance(RECOVERY_MS);
+    await breaker.acquire(); // the probe
+    await breaker.release('neutral', long); // the long request is aborted by its user
+    await refusal(breaker); // the probe is still out: a second one must wait for its verdict
+  });
+});
+
+describe('CircuitBreaker: property over random interleavings', () => {
+  type Op =
+    | { op: 'advance'; ms: number }
+    | { op: 'acquire' }
+    | { op: 'release'; which: number; outcome: BreakerOutcome };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 2 * RECOVERY_MS }) }),
+    fc.constant({ op: 'acquire' as const }),
+    fc.record({
+      op: fc.constant('release' as const),
+      which: fc.nat(),
+      outcome: fc.constantFrom<BreakerOutcome>('success', 'failure', 'neutral'),
+    }),
+  );
+
+  it('opens exactly when threshold failures came since the last success; refuses only when not closed; reports every change', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 40 }), async (threshold, ops) => {
+        const { make, transitions, advance, now } = setup(threshold);
+        const breaker = make();
+        let outstanding = 0;
+        let failuresSinceSuccess = 0;
+        let previous: BreakerState = await breaker.state();
+        for (const step of ops) {
+          const seen = transitions.length;
+          if (step.op === 'advance') advance(step.ms);
+          if (step.op === 'acquire') {
+            const outcome = await breaker.acquire().then(
+              () => undefined,
+              (error: unknown) => error,
+            );
+            if (outcome === undefined) {
+              outstanding++;
+            } else {
+              expect(outcome).toBeInstanceOf(OpenRouterCircuitOpenError);
+              // Never refused while closed, and retryAt is in the future.
+              expect(previous.state).not.toBe('closed');
+              expect((outcome as OpenRouterCircuitOpenError).retryAt.getTime()).toBeGreaterThan(now());
+            }
+          }
+          if (step.op === 'release' && outstanding > 0) {
+            outstanding--;
+            await breaker.release(step.outcome);
+            if (step.outcome === 'success') failuresSinceSuccess = 0;
+            if (step.outcome === 'failure') failuresSinceSuccess++;
+          }
+          const current = await breaker.state();
+          expect(JSON.parse(JSON.stringify(current))).toEqual(current);
+          expect(current.failures).toBe(failuresSinceSuccess);
+          expect(current.state === 'closed').toBe(failuresSinceSuccess < threshold);
+          if (current.state === 'open' && previous.state !== 'open') expect(current.retryAt).toBeGreaterThanOrEqual(now());
+          const expected = previous.state === current.state ? [] : [`openrouter: ${previous.state}→${current.state}`];
+          expect(transitions.slice(seen)).toEqual(expected);
+          previous = current;
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -45,6 +45,12 @@ describe('redactValue', () => {
     ).toEqual({ headers: { Authorization: REDACTED, authorization: REDACTED, other: [REDACTED] } });
   });
 
+  it('redacts a secret used as a property name, not only as a value', () => {
+    const redacted = redactValue({ echoed: { [KEY]: 'valid', 'known-secret-123': 1 } }, ['known-secret-123']);
+    expect(JSON.stringify(redacted)).not.toContain(KEY);
+    expect(JSON.stringify(redacted)).not.toContain('known-secret-123');
+  });
+
   it('does not change its input', () => {
     const input = { headers: { Authorization: 'Bearer x' }, list: [KEY] };
     const copy = JSON.parse(JSON.stringify(input)) as typeof input;

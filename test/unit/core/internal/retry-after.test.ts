@@ -49,6 +49,25 @@ describe('parseRetryAfterHeaders', () => {
   it.each(['-5', '+5', '1.2.3', '1, 2'])('returns undefined for the garbage Retry-After %j (not a date)', (value) => {
     expect(parse({ 'retry-after': value })).toBeUndefined();
   });
+
+  // Start with three letters, so they pass the day-name check, but are no HTTP-date either;
+  // V8's legacy Date.parse reads "Soon 5" as 1 May 2001, which would mean "retry right now".
+  it.each(['Soon 5', 'abc 1', 'Now 10', 'Mar 5', 'Later 2026'])(
+    'returns undefined for the garbage Retry-After %j (three letters, then not a date)',
+    (value) => {
+      expect(parse({ 'retry-after': value })).toBeUndefined();
+    },
+  );
+
+  it.each(['5s', '12abc', '1.5 seconds'])('does not read the garbage retry-after-ms %j as a number of milliseconds', (value) => {
+    expect(parse({ 'retry-after-ms': value })).toBeUndefined();
+    expect(parse({ 'retry-after-ms': value, 'retry-after': '17' })).toBe(17_000);
+  });
+
+  it('reads the asctime and RFC 850 forms of an HTTP date too', () => {
+    expect(parse({ 'retry-after': 'Thu Jan  1 00:00:30 2026' })).toBe(30_000);
+    expect(parse({ 'retry-after': 'Thursday, 01-Jan-26 00:00:30 GMT' })).toBe(30_000);
+  });
 });
 
 describe('parseRetryAfterBody', () => {
@@ -77,5 +96,11 @@ describe('parseRetryAfterBody', () => {
     expect(parseRetryAfterBody({}, {})).toBeUndefined();
     expect(parseRetryAfterBody({ retry_after_seconds: null }, { retry_after: 'never' })).toBeUndefined();
     expect(parseRetryAfterBody({ retry_after_seconds: Number.NaN }, { retry_after: Number.POSITIVE_INFINITY })).toBeUndefined();
+  });
+
+  it('does not read a garbage string hint ("3abc", "5 s") as seconds', () => {
+    expect(parseRetryAfterBody({ retry_after_seconds: '3abc' }, undefined)).toBeUndefined();
+    expect(parseRetryAfterBody(undefined, { retry_after: '5 s' })).toBeUndefined();
+    expect(parseRetryAfterBody({ retry_after_seconds: '3abc' }, { retry_after: 2 })).toBe(2000);
   });
 });

@@ -415,6 +415,11 @@ describe('secrets never leak from a mapped error', () => {
     expectNoKey(errorFromResponse(400, new Headers(), body, ctx));
   });
 
+  it('errorFromResponse: the key echoed as a property name in metadata', () => {
+    const body = JSON.stringify({ error: { code: 401, message: 'bad key', metadata: { keys_tried: { [KEY]: 'revoked' } } } });
+    expectNoKey(errorFromResponse(401, new Headers(), body, ctx));
+  });
+
   it('errorFromResponse: the key echoed in a word error.code', () => {
     const body = JSON.stringify({ error: { code: `bad_key_${KEY}`, message: 'x' } });
     expectNoKey(errorFromResponse(400, new Headers(), body, ctx));
@@ -467,5 +472,76 @@ describe('review fixes', () => {
     const body = `${'x'.repeat(290)}${secret}${'y'.repeat(50)}`;
     const error = errorFromResponse(502, new Headers(), body, ctxWith(secret));
     expect(error.message).not.toContain('plain-secret');
+  });
+});
+
+describe('gaps closed: behaviours no other test pins down', () => {
+  it('403 "Key limit exceeded (daily limit)" is about the key (exit 4), like the total limit', () => {
+    const error = respond(403, withCode(403, 'Key limit exceeded (daily limit). Manage it using https://openrouter.ai/settings/keys'));
+    expect(error.constructor).toBe(OpenRouterAuthenticationError);
+    expect(error.exitCode).toBe(4);
+  });
+
+  it('a 403 with moderation reasons is a rejection (exit 6) even when its message names no moderation', () => {
+    const error = respond(403, withCode(403, 'Your input violates the usage policy.', { reasons: ['violence'], flagged_input: 'x' }));
+    expect(error.constructor).toBe(OpenRouterModelError);
+    expect(error.exitCode).toBe(6);
+  });
+
+  it('the HTTP status wins over a different numeric error.code in the body', () => {
+    const error = respond(502, withCode(500, 'Internal Server Error'));
+    expect(error.status).toBe(502);
+    expect(error.code).toBe(500);
+    expect(error.message).toContain('(502)');
+  });
+
+  it('an in-band availability error without code takes its status from http_status', () => {
+    const error = errorFromInBand(
+      { message: 'The provider is temporarily unavailable', error_type: 'provider_overloaded', http_status: 503, availability: { code: 'temporarily_unavailable', retryable: true } },
+      ctx,
+      { partialContent: 'so far' },
+    );
+    expect(error.constructor).toBe(OpenRouterModelError);
+    expect(error.exitCode).toBe(6);
+    expect(error.status).toBe(503);
+    expect(error.partialContent).toBe('so far');
+    expect(error.metadata?.availability).toMatchObject({ code: 'temporarily_unavailable' });
+  });
+
+  it('a 429 body without X-RateLimit-Reset anywhere still carries retry_after_seconds as retryAfterMs', () => {
+    const error = respond(429, withCode(429, 'Rate limit exceeded', { retry_after_seconds: 3 }));
+    expect(error.retryAfterMs).toBe(3000);
+  });
+
+  it('finds ECONNREFUSED on a plain-object cause, as undici nests it: TypeError("fetch failed", { cause: { code } })', () => {
+    const thrown = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' } });
+    const error = errorFromTransport(thrown, ctx, 'openrouter.ai');
+    expect(error.failure).toBe('network');
+    expect(error.exitCode).toBe(7);
+    expect(error.message).toContain('connection refused');
+    expect(error.message).not.toContain('fetch failed');
+    expect((error.cause as Error & { code?: string }).code).toBe('ECONNREFUSED');
+    expect(isRetryable(error)).toBe(true);
+  });
+
+  it('a TLS code on a plain-object cause is a tls failure', () => {
+    const thrown = new TypeError('fetch failed', { cause: { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' } });
+    const error = errorFromTransport(thrown, ctx, 'openrouter.ai', 'read');
+    expect(error.failure).toBe('tls');
+    expect(isRetryable(error)).toBe(false);
+  });
+
+  it('a secret in a plain-object cause or the fetch message never reaches the error', () => {
+    const thrown = new TypeError(`fetch failed: Authorization: Bearer ${KEY}`, {
+      cause: { code: 'ECONNRESET', message: `reset while sending ${KEY}`, headers: { authorization: `Bearer ${KEY}` } },
+    });
+    for (const phase of ['connect', 'read'] as const) {
+      const error = errorFromTransport(thrown, ctx, 'openrouter.ai', phase);
+      const cause = error.cause as Error;
+      for (const view of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error, { depth: Infinity }), cause.message, inspect(cause, { depth: Infinity })]) {
+        expect(view).not.toContain('0123456789abcdef');
+      }
+      expect(inspect(error, { depth: Infinity })).toContain('ECONNRESET');
+    }
   });
 });

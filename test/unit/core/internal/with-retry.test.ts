@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import {
   CancelledError,
   OpenRouterConnectionError,
@@ -253,5 +254,70 @@ describe('retryRequest', () => {
       expect(error).toBe(thrown);
       expect(calls).toBe(1);
     }
+  });
+});
+
+describe('withRetry: property over scripted attempts', () => {
+  type Outcome = 'ok' | 'retryable' | 'final' | 'after-token';
+  const script = fc.record({
+    maxRetries: fc.integer({ min: 0, max: 4 }),
+    attempts: fc.array(fc.record({ held: fc.integer({ min: 0, max: 2 }), outcome: fc.constantFrom<Outcome>('ok', 'retryable', 'final', 'after-token') }), {
+      minLength: 6,
+      maxLength: 6,
+    }),
+  });
+
+  it('retries only failures before output, within the budget, announcing each; a failed attempt leaves no events', async () => {
+    await fc.assert(
+      fc.asyncProperty(script, async ({ maxRetries, attempts }) => {
+        const make = (index: number, held: number, outcome: Outcome): Attempt =>
+          async function* () {
+            for (let i = 0; i < held; i++) yield [{ type: 'meta', id: `gen-${index}-${i}` }];
+            if (outcome === 'retryable') throw network();
+            if (outcome === 'final') throw new OpenRouterModelError('bad request (400)', { status: 400 });
+            yield [{ type: 'token', text: `t${index}` }];
+            if (outcome === 'after-token') throw http503();
+            yield [DONE];
+          };
+        const { events, sleeps, started, error } = await run(
+          attempts.map((a, index) => make(index + 1, a.held, a.outcome)),
+          { policy: { maxRetries, initialDelayMs: 100, random: () => 0.5 } },
+        );
+
+        // The model: walk the script as the loop should.
+        const expected: StreamEvent[] = [];
+        const expectedSleeps: number[] = [];
+        let expectedStarted = 0;
+        let expectedError: string | undefined;
+        for (const [index, a] of attempts.entries()) {
+          const number = index + 1;
+          expectedStarted = number;
+          if (a.outcome === 'retryable') {
+            if (number > maxRetries) {
+              expectedError = number > 1 ? `connection reset (gave up after ${number} attempts)` : 'connection reset';
+              break;
+            }
+            const delay = 100 * 2 ** (number - 1);
+            expected.push({ type: 'retry', attempt: number, maxRetries, delayMs: delay, reason: 'network', error: expect.any(OpenRouterConnectionError) as never });
+            expectedSleeps.push(delay);
+            continue;
+          }
+          if (a.outcome === 'final') {
+            expectedError = number > 1 ? `bad request (400) (gave up after ${number} attempts)` : 'bad request (400)';
+            break;
+          }
+          for (let i = 0; i < a.held; i++) expected.push({ type: 'meta', id: `gen-${number}-${i}` });
+          expected.push({ type: 'token', text: `t${number}` });
+          if (a.outcome === 'after-token') expectedError = 'server error (503)';
+          else expected.push(DONE);
+          break;
+        }
+        expect(events).toEqual(expected);
+        expect(sleeps).toEqual(expectedSleeps);
+        expect(started).toBe(expectedStarted);
+        expect((error as Error | undefined)?.message).toBe(expectedError);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
