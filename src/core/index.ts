@@ -13,7 +13,7 @@ export {
   type BreakerState,
   type BreakerStore,
 } from './internal/circuit-breaker.js';
-export { redactSecrets } from './internal/redact.js';
+export { redactSecrets, redactValue } from './internal/redact.js';
 export { assertSecureBaseUrl } from './internal/base-url.js';
 export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
 export { suggestModels } from './suggest-models.js';

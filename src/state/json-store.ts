@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import lockfile from 'proper-lockfile';
 import type { z } from 'zod';
-import { redactSecrets } from '../core/index.js';
+import { redactValue } from '../core/index.js';
 
 export type Warn = (message: string) => void;
 
@@ -67,7 +67,9 @@ export class JsonStore<T extends Record<string, unknown>> {
 
   write(value: T): void {
     // Cheap insurance: whatever reaches a state file is scrubbed of anything shaped like a key.
-    this.conf.store = JSON.parse(redactSecrets(JSON.stringify(value))) as Record<string, unknown>;
+    // Each string is redacted before serialising: redacting the JSON text could eat an escape
+    // (`\"Bearer x\"`) and leave a file that no longer parses.
+    this.conf.store = redactValue(value) as Record<string, unknown>;
   }
 
   /** Read-modify-write under the file's lock; returning `current` itself writes nothing. */

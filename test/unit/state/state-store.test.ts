@@ -105,6 +105,12 @@ describe('sessions', () => {
     expect(() => sessions.load('..')).toThrow(UsageError);
   });
 
+  it('saves text that quotes a bearer token (redacting it) without breaking the file', () => {
+    const sessions = createSessionStore(tempDir());
+    sessions.save({ ...sessions.load('quoted'), messages: [{ role: 'user', content: 'send "Bearer xyz123" please' }] });
+    expect(sessions.load('quoted').messages[0]?.content).toBe('send "Bearer [REDACTED]" please');
+  });
+
   it('never writes anything shaped like an API key', () => {
     const sessions = createSessionStore(tempDir());
     sessions.save({ ...sessions.load('leak'), messages: [{ role: 'user', content: 'my key is sk-or-v1-abcdef0123456789' }] });
