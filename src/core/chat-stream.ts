@@ -55,6 +55,10 @@ export class ChatCollector {
         if (event.provider !== undefined) this.partial.provider = event.provider;
         if (event.type === 'done') this.partial.finishReason = event.finishReason;
         break;
+      case 'fallback':
+        (this.partial.fallbacks ??= []).push({ provider: event.from, reason: event.reason, kind: event.error.kind });
+        this.partial.answeredBy = event.to;
+        break;
       case 'retry':
         break;
     }

@@ -5,8 +5,24 @@ export type * from './types.js';
 export { ChatCollector, ChatStream, collectChat } from './chat-stream.js';
 export { BaseProvider, type GenerateParams } from './providers/base-provider.js';
 export { OpenRouterProvider, OPENROUTER_DEFAULTS, type OpenRouterProviderOptions } from './providers/openrouter.js';
+export { HttpProvider, type HttpProviderOptions } from './providers/http-provider.js';
+export {
+  COMPATIBLE_PRESETS,
+  OpenAICompatibleProvider,
+  type CompatiblePreset,
+  type OpenAICompatibleProviderOptions,
+} from './providers/openai-compatible.js';
 export { OfflineProvider, type OfflineProviderOptions } from './providers/offline.js';
-export { createProvider, KEYLESS_PROVIDERS, PROVIDER_ORDER, type ProviderName } from './providers/provider-factory.js';
+export { FallbackProvider, isUnavailable } from './providers/fallback-provider.js';
+export {
+  AVAILABLE_PROVIDERS,
+  createProvider,
+  createProviderChain,
+  KEYLESS_PROVIDERS,
+  PROVIDER_ORDER,
+  type ProviderName,
+  type ProviderOptions,
+} from './providers/provider-factory.js';
 export {
   CircuitBreaker,
   createMemoryBreakerStore,

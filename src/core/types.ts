@@ -63,7 +63,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Events of a chat call, in order: meta?, (reasoning|token|usage|retry)*, done. */
+/** Events of a chat call, in order: (retry|fallback)*, meta?, (reasoning|token|usage|retry)*, done. */
 export type StreamEvent =
   /** The response started: who is answering. Emitted once, before the first token. */
   | { type: 'meta'; id?: string; model?: string; provider?: string }
@@ -80,6 +80,11 @@ export type StreamEvent =
       status?: number;
       error: DevsynthError;
     }
+  /**
+   * The provider named in `from` was unavailable before it had answered anything; the call
+   * goes on with `to` (llm.fallback).
+   */
+  | { type: 'fallback'; from: string; to: string; reason: string; error: DevsynthError }
   | {
       type: 'done';
       finishReason: string | null;
@@ -98,6 +103,10 @@ export interface ChatResult {
   reasoning?: string;
   finishReason: string | null;
   usage?: Usage;
+  /** The provider that answered, when another one was tried first (llm.fallback). */
+  answeredBy?: string;
+  /** The providers tried before it, and why each was passed over. */
+  fallbacks?: Array<{ provider: string; reason: string; kind: string }>;
 }
 
 export interface EmbedRequest {

@@ -114,7 +114,15 @@ export interface RecordedRequest {
 }
 
 export interface FakeOptions {
-  apiKey?: string;
+  /**
+   * `openrouter` (default) or `openai`: an OpenAI-compatible server such as LM Studio, Ollama
+   * or OpenAI itself, which serves under /v1, lists bare ids, sends no `provider`, no cost and
+   * no keep-alive comments, streams usage only when asked with stream_options.include_usage,
+   * and refuses OpenRouter's own request fields.
+   */
+  flavour?: 'openrouter' | 'openai';
+  /** The key to expect; null: no key needed (local servers). */
+  apiKey?: string | null;
   models?: Json[];
   embeddingModels?: Json[];
   keyInfo?: Json;
@@ -142,14 +150,15 @@ class Answer {
   readonly created = Math.floor(Date.now() / 1000);
   constructor(
     readonly model: string,
-    readonly provider: string,
+    /** Undefined for an OpenAI-compatible server, which names no upstream. */
+    readonly provider: string | undefined,
   ) {}
 
   /** A non-streaming body around one choice, shaped like the real captures. */
   completion(choice: Json, extra: Json = {}): Json {
     return {
       id: this.id,
-      provider: this.provider,
+      ...(this.provider ? { provider: this.provider } : {}),
       model: this.model,
       object: 'chat.completion',
       created: this.created,
@@ -162,7 +171,7 @@ class Answer {
   chunk(delta: Json, finishReason: string | null = null, extra: Json = {}): Json {
     return {
       id: this.id,
-      provider: this.provider,
+      ...(this.provider ? { provider: this.provider } : {}),
       model: this.model,
       object: 'chat.completion.chunk',
       created: this.created,
@@ -185,6 +194,11 @@ export function defaultUsage(promptTokens: number, completionTokens: number): Js
   };
 }
 
+/** Usage as OpenAI-style servers send it: token counts, no cost. */
+function openAiUsage(promptTokens: number, completionTokens: number): Json {
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
 function embeddingOf(text: string, dimensions = 8): number[] {
   const vector = Array.from({ length: dimensions }, (_, i) => {
     let h = 2166136261 ^ i;
@@ -202,10 +216,20 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** OpenRouter's request fields, which OpenAI-style servers refuse as unknown parameters. */
+const OPENROUTER_ONLY_FIELDS = ['models', 'provider', 'reasoning', 'usage', 'transforms', 'route'];
+
+/** The default catalogue of an OpenAI-compatible server: a chat model and an embedding model. */
+export const COMPATIBLE_MODELS: Json[] = [
+  { id: 'qwen2.5-7b-instruct', object: 'model', owned_by: 'organization_owner' },
+  { id: 'text-embedding-nomic-embed-text-v1.5', object: 'model', owned_by: 'organization_owner' },
+];
+
 export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<FakeOpenRouter> {
-  const apiKey = options.apiKey ?? TEST_API_KEY;
+  const openai = options.flavour === 'openai';
+  const apiKey = options.apiKey === undefined ? TEST_API_KEY : options.apiKey;
   const validate = options.validateRequests ?? true;
-  if (validate) {
+  if (validate && !openai) {
     // Compile the validators now: compiling on the first request would delay that answer by
     // the better part of a second, and tests with short timeouts would time out on it.
     validateChatRequest({});
@@ -225,6 +249,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
   const authError = (req: IncomingMessage): Json | undefined => {
+    if (apiKey === null) return undefined;
     const header = req.headers.authorization;
     if (!header) return { error: { message: 'No cookie auth credentials found', code: 401 } };
     if (header !== `Bearer ${apiKey}`) return { error: { message: 'User not found.', code: 401 }, user_id: 'user_fake' };
@@ -254,7 +279,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
 
   async function serveChat(step: Step, req: IncomingMessage, res: ServerResponse, body: Json | undefined, path: string) {
     const stream = body?.stream === true;
-    const answer = new Answer(String(body?.model ?? 'openrouter/free'), 'FakeProvider');
+    const answer = new Answer(String(body?.model ?? 'openrouter/free'), openai ? undefined : 'FakeProvider');
     const headers = { 'x-generation-id': answer.id };
     /** Opens an SSE response and sends the first chunk and `content`. */
     const startStream = (content: string[]) => {
@@ -356,7 +381,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const reasoning = step.reasoning ?? [];
     const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
-    const usage = step.usage ?? defaultUsage(promptTokens, content.length);
+    const usage = step.usage ?? (openai ? openAiUsage(promptTokens, content.length) : defaultUsage(promptTokens, content.length));
     const finishReason = step.finishReason ?? 'stop';
     const genHeaders = { 'x-generation-id': answer.id };
     if (!stream) {
@@ -374,7 +399,11 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       out.data(path, answer.chunk({ role: 'assistant', content: piece }));
     }
     const placement = step.usagePlacement ?? 'separate-empty-choices';
-    if (placement === 'on-finish-chunk') {
+    const usageAsked = (body?.stream_options as Json | undefined)?.include_usage === true;
+    if (openai && !usageAsked) {
+      // OpenAI's rule: no usage in a stream unless stream_options.include_usage asks for it.
+      out.data(path, answer.chunk({}, finishReason));
+    } else if (placement === 'on-finish-chunk') {
       out.data(path, answer.chunk({ role: 'assistant', content: '' }, finishReason, { usage }));
     } else {
       out.data(path, answer.chunk({ role: 'assistant', content: '' }, finishReason));
@@ -397,14 +426,14 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       object: 'list',
       data: texts.map((text, index) => ({ object: 'embedding', embedding: embeddingOf(String(text), dimensions), index })),
       model: String(body?.model ?? 'openai/text-embedding-3-small'),
-      usage: { prompt_tokens: tokens, total_tokens: tokens, cost: tokens * 0.00000002 },
+      usage: { prompt_tokens: tokens, total_tokens: tokens, ...(openai ? {} : { cost: tokens * 0.00000002 }) },
     });
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const path = url.pathname.replace(/^\/api\/v1/, '');
+      const path = url.pathname.replace(openai ? /^\/v1/ : /^\/api\/v1/, '');
       const text = await readBody(req);
       let body: Json | undefined;
       try {
@@ -414,6 +443,11 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       }
       requests.push({ method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, receivedAt: Date.now() });
 
+      if (openai && req.method === 'GET' && path === '/models') {
+        const denied = authError(req);
+        if (denied) return sendJson(res, path, 401, denied);
+        return sendJson(res, path, 200, { object: 'list', data: options.models ?? COMPATIBLE_MODELS });
+      }
       if (req.method === 'GET' && path === '/models') {
         const embeddings = url.searchParams.get('output_modalities') === 'embeddings';
         const data = embeddings ? options.embeddingModels ?? defaultEmbeddingModels() : options.models ?? defaultModels();
@@ -429,7 +463,11 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       }
       if (req.method === 'POST' && (path === '/chat/completions' || path === '/embeddings')) {
         if (validate) {
-          const problems = path === '/chat/completions' ? validateChatRequest(body) : validateEmbeddingsRequest(body);
+          const problems = openai
+            ? OPENROUTER_ONLY_FIELDS.filter((field) => body?.[field] !== undefined).map((field) => `unrecognized request argument supplied: ${field}`)
+            : path === '/chat/completions'
+              ? validateChatRequest(body)
+              : validateEmbeddingsRequest(body);
           if (problems.length > 0) {
             violations.push(...problems.map((problem) => `${path}: ${problem}`));
             return sendJson(res, path, 400, { error: { code: 400, message: `Invalid request: ${problems[0]}` } });
@@ -454,7 +492,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/api/v1`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${openai ? '/v1' : '/api/v1'}`,
     requests,
     violations,
     sent,

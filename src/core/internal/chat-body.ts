@@ -13,12 +13,15 @@ export interface ChatBodyDefaults {
   temperature: number;
   maxTokens: number;
   maxRequestBytes: number;
+  /** How model ids are checked; OpenRouter's org/slug form by default. */
+  checkModelId?: (model: string, what?: string) => void;
 }
 
 export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults): Record<string, unknown> {
   const model = request.model ?? defaults.model;
-  validateModelId(model);
-  for (const fallback of request.models ?? []) validateModelId(fallback, 'fallback model');
+  const checkModelId = defaults.checkModelId ?? validateModelId;
+  checkModelId(model);
+  for (const fallback of request.models ?? []) checkModelId(fallback, 'fallback model');
   validateMessages(request.messages);
   const temperature = request.temperature ?? defaults.temperature;
   const maxTokens = request.maxTokens ?? defaults.maxTokens;

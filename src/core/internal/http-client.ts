@@ -11,6 +11,8 @@ export interface HttpClientOptions {
   headers: Record<string, string>;
   providerLabel: string;
   secrets: readonly (string | undefined)[];
+  /** What to check when the server cannot be reached (see ErrorContext). */
+  networkHint?: string;
   fetch?: typeof globalThis.fetch;
   debug?: DebugLogger;
 }
@@ -41,7 +43,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     options.fetch ? { fetch: options.fetch } : {},
   );
   const host = new URL(options.baseUrl).host;
-  const ctx = { secrets: options.secrets, providerLabel: options.providerLabel };
+  const ctx = { secrets: options.secrets, providerLabel: options.providerLabel, ...(options.networkHint ? { networkHint: options.networkHint } : {}) };
 
   return {
     host,

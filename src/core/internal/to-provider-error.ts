@@ -21,6 +21,12 @@ export interface ErrorContext {
   /** Shown in messages, e.g. "OpenRouter". */
   providerLabel: string;
   generationId?: string;
+  /** What to check when the key is rejected (401); OpenRouter's advice when absent. */
+  keyHint?: string;
+  /** What to do about a 5xx; OpenRouter's advice when absent. */
+  serverHint?: string;
+  /** What to check when the server cannot be reached; OpenRouter's advice when absent. */
+  networkHint?: string;
 }
 
 /** The parts of an OpenRouter error object we use, whatever form it came in. */
@@ -155,7 +161,7 @@ export function errorFromResponse(status: number, headers: Headers, bodyText: st
   if (status === 401) {
     return new OpenRouterAuthenticationError(`${label} rejected the API key (401): ${text}`, {
       ...optionsFrom(parsed, ctx, extra),
-      hint: 'check OPENROUTER_API_KEY (or llm.providers.openrouter.api_key); keys are at https://openrouter.ai/settings/keys',
+      hint: ctx.keyHint ?? 'check OPENROUTER_API_KEY (or llm.providers.openrouter.api_key); keys are at https://openrouter.ai/settings/keys',
     });
   }
   if (status === 402) {
@@ -189,7 +195,7 @@ export function errorFromResponse(status: number, headers: Headers, bodyText: st
   if (status >= 500) {
     return new OpenRouterConnectionError('server', `${label} server error (${status}): ${text}`, {
       ...optionsFrom(parsed, ctx, extra),
-      hint: 'OpenRouter or the upstream provider is failing; try again later or choose another model',
+      hint: ctx.serverHint ?? 'OpenRouter or the upstream provider is failing; try again later or choose another model',
     });
   }
   if (isInvalidModel(parsed)) {
@@ -265,7 +271,7 @@ export function errorFromTransport(
   const hint =
     failure === 'tls'
       ? 'certificates are always verified; add your CA with NODE_EXTRA_CA_CERTS or ca_file'
-      : 'check the network and the base URL (OPENROUTER_BASE_URL)';
+      : ctx.networkHint ?? 'check the network and the base URL (OPENROUTER_BASE_URL)';
   const cause = sanitizeCause(error, ctx.secrets);
   if (phase === 'read' && failure === 'network') {
     return new OpenRouterConnectionError('truncated', `the response from ${ctx.providerLabel} broke off: ${what}`, {

@@ -42,6 +42,16 @@ export abstract class BaseProvider {
   /** The circuit breaker's state, for `status`. */
   abstract breakerState(): Promise<BreakerState>;
 
+  /** The model a chat request without one goes to (a local server may have to be asked). */
+  async resolveModel(_options: CallOptions = {}): Promise<string> {
+    return this.model;
+  }
+
+  /** The model an embedding request without one goes to. */
+  async resolveEmbeddingModel(_options: CallOptions = {}): Promise<string> {
+    return this.embeddingModel;
+  }
+
   /** Text for a prompt (non-streaming). */
   async generate(prompt: string, params: GenerateParams = {}): Promise<string> {
     return this.generateWithContext(prompt, [], params);
