@@ -93,13 +93,17 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
-  const model = options.model ?? (options.continue || options.session ? session.model : null) ?? provider.model;
-  const routing = loaded.config.llm.providers.openrouter.routing;
+  // Local servers may have no configured model: the provider then asks the server for one.
+  const model = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
+  if (options.fallbackModel.length > 0 && provider.id !== 'openrouter') {
+    runtime.warn(`--fallback-model is OpenRouter's; ${provider.id} ignores it`);
+  }
 
   const history = session.messages.filter((m) => !(options.system !== undefined && m.role === 'system'));
   const system: ChatMessage[] = options.system !== undefined ? [{ role: 'system', content: options.system }] : [];
   const conversation: ChatMessage[] = [...system, ...history, { role: 'user', content: prompt }];
-  const messages = await fitToContext(runtime, conversation, model, loaded.config.llm.providers.openrouter.max_tokens);
+  const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
+  const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
 
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
@@ -110,16 +114,16 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         .chat(
           {
             messages,
-            model,
+            ...(model ? { model } : {}),
             stream: options.stream,
             ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-            ...(routing ? { provider: routing } : {}),
           },
           { signal: controller.signal },
         )
         .batched(),
       {
         json: options.json,
+        providerId: provider.id,
         usage: options.usage,
         quiet: options.quiet,
         stdout: runtime.io.stdout,
@@ -129,10 +133,10 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       },
     );
     answer = outcome.content;
-    await runtime.usage().record(outcome.model ?? model, outcome.usage);
+    await runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
-    if (error instanceof OpenRouterInvalidModelError) throw await withSuggestions(runtime, error, model);
+    if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {
     stopListening?.();
@@ -140,7 +144,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // but a turn that produced nothing leaves the session as it was.
     if (answer) {
       const kept = [...conversation, { role: 'assistant' as const, content: answer }];
-      runtime.sessions().save({ ...session, name: options.session ?? session.name, model, messages: kept });
+      runtime.sessions().save({ ...session, name: options.session ?? session.name, model: model ?? null, messages: kept });
     }
   }
   if (options.interactive) {

@@ -40,7 +40,7 @@ async function gatherInputs(runtime: Runtime, options: EmbedOptions): Promise<st
 export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise<void> {
   const inputs = await gatherInputs(runtime, options);
   const provider = await runtime.provider({ needsKey: true });
-  const model = options.model ?? provider.embeddingModel;
+  const model = options.model ?? (await provider.resolveEmbeddingModel());
   const cache = createEmbeddingsCache(runtime.paths.cache);
   const hashes = inputs.map(textHash);
   const known = options.cache ? cache.load(model) : new Map<string, number[]>();

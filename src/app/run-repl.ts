@@ -8,7 +8,8 @@ import type { Runtime } from './runtime.js';
 export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
-  const settings = (await runtime.config(flags)).config.llm.providers.openrouter;
+  const providers = (await runtime.config(flags)).config.llm.providers;
+  const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
   const sessions = runtime.sessions();
   const session = resume ? sessions.load(resume) : openSession(runtime, options);
   const model = options.model ?? (session.messages.length > 0 ? session.model : null) ?? provider.model;
@@ -23,15 +24,15 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
       footer: !options.quiet,
       ask: (messages, turnModel, signal) =>
         (async function* () {
-          const fitted = await fitToContext(runtime, messages, turnModel, settings.max_tokens);
+          // An empty model: the provider's own choice (a local server's first model).
+          const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
           yield* provider
             .chat(
               {
                 messages: fitted,
-                model: turnModel,
+                ...(turnModel ? { model: turnModel } : {}),
                 stream: options.stream,
                 ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-                ...(settings.routing ? { provider: settings.routing } : {}),
               },
               { signal },
             )

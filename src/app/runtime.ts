@@ -1,7 +1,7 @@
 // What every command needs, made once per run and only when asked for: the loaded
 // configuration, the state stores, and a provider wired to both. Commands receive a Runtime
 // and never read the environment, files or flags themselves.
-import { type BaseProvider, ConfigError, createProvider, type DebugLogger, KEYLESS_PROVIDERS, OpenRouterAuthenticationError } from '../core/index.js';
+import { type BaseProvider, ConfigError, createProviderChain, type DebugLogger, KEYLESS_PROVIDERS, OpenRouterAuthenticationError } from '../core/index.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { missingKeyError, type ResolvedKey, resolveApiKey } from '../config/resolve-api-key.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
@@ -100,38 +100,48 @@ export class Runtime {
     }
   }
 
+  /**
+   * The configured provider, followed by llm.fallback when that lists any. With `needsKey`, a
+   * missing OpenRouter key fails here (exit 4) naming where it was looked for; without, the
+   * catalogue still works.
+   */
   async provider(options: { needsKey: boolean; flags?: ConfigFlags; apiKey?: string }): Promise<BaseProvider> {
     const loaded = await this.config(options.flags);
-    const settings = loaded.config.llm.providers.openrouter;
-    if (loaded.config.llm.provider === 'openrouter' && !settings.enabled) {
-      throw new ConfigError(`OpenRouter is disabled (llm.providers.openrouter.enabled is false, ${loaded.locate(['llm', 'providers', 'openrouter', 'enabled'])})`, {
+    const { provider: name, fallback, providers } = loaded.config.llm;
+    const settingsOf = (provider: string) => providers[provider as keyof typeof providers];
+    if (settingsOf(name)?.enabled === false) {
+      throw new ConfigError(`provider "${name}" is disabled (llm.providers.${name}.enabled is false, ${loaded.locate(['llm', 'providers', name, 'enabled'])})`, {
         hint: 'set enabled: true, or choose another provider with --provider',
       });
     }
-    this.warnUnsupported(loaded);
-    const name = loaded.config.llm.provider;
-    const needsKey = options.needsKey && !KEYLESS_PROVIDERS.has(name);
-    // The keyring is asked only when a key is needed and none came from env or config.
-    const key = options.apiKey ?? (needsKey ? (await this.resolveKey())?.key : this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined);
-    if (needsKey && !key) throw missingKeyError(loaded);
-    return createProvider(name, {
-      ...toProviderOptions(settings, key),
+    const chain = [name, ...fallback.filter((other) => other !== name && settingsOf(other)?.enabled !== false)];
+    const keys = new Map<string, string | undefined>();
+    for (const provider of chain) keys.set(provider, await this.keyFor(loaded, provider, provider === name ? options : { needsKey: false, fallback: true }));
+    if (chain.length > 1) this.debug?.(`providers: ${chain.join(' → ')}`);
+    return createProviderChain(chain, (provider) => ({
+      ...toProviderOptions(settingsOf(provider), keys.get(provider)),
       breakerStore: this.breakers(),
       // The config pipeline already merged the environment; the provider must not read it again.
       env: {},
       ...(this.debug ? { debug: this.debug } : {}),
-    });
+    }));
   }
 
-  private warned = false;
-
-  /** Settings of the contract that this version accepts but cannot act on yet: said, not ignored. */
-  private warnUnsupported(loaded: LoadedConfig): void {
-    if (this.warned) return;
-    this.warned = true;
-    if (loaded.config.llm.fallback.length > 0) {
-      this.warn('llm.fallback is not supported yet: only llm.provider is used');
+  /** A provider's key: OpenRouter's from env, config or keyring; the others' from their config. */
+  private async keyFor(loaded: LoadedConfig, provider: string, options: { needsKey: boolean; apiKey?: string; fallback?: boolean }): Promise<string | undefined> {
+    if (provider !== 'openrouter') {
+      const settings = loaded.config.llm.providers[provider as keyof LoadedConfig['config']['llm']['providers']];
+      return options.apiKey ?? (settings?.api_key || undefined);
     }
+    const settings = loaded.config.llm.providers.openrouter;
+    const needsKey = options.needsKey && !KEYLESS_PROVIDERS.has(provider);
+    // The keyring is asked only when a key may be needed and none came from env or config; a
+    // fallback without a key fails when it is reached, saying so.
+    const key =
+      options.apiKey ??
+      (needsKey || options.fallback ? (await this.resolveKey())?.key : this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined);
+    if (needsKey && !key) throw missingKeyError(loaded);
+    return key;
   }
 
   breakers(): FileBreakerStore {

@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
-import { ConfigError } from '../core/index.js';
+import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
 import { checkBaseUrls, formatConfigIssues } from './format-config-issues.js';
 import { interpolateEnv, type UnsetReference } from './interpolate-env.js';
 import { refuseLiteralKeys } from './literal-keys.js';
-import { type Config, configSchema } from './schema.js';
+import { type Config, configSchema, PROVIDER_NAMES } from './schema.js';
 import { type KeyPath, lineOf, parseYamlFile, type YamlFile } from './yaml-file.js';
 
 export const SEARCH_PLACES = ['.devsynthrc', '.devsynthrc.yml', '.devsynthrc.yaml', 'devsynth.config.yml', 'devsynth.config.yaml'];
@@ -71,14 +71,19 @@ const ENV_SETTINGS: Array<[string, KeyPath]> = [
   ['OPENROUTER_BASE_URL', ['llm', 'providers', 'openrouter', 'base_url']],
   ['OPENROUTER_HTTP_REFERER', ['llm', 'providers', 'openrouter', 'http_referer']],
   ['OPENROUTER_X_TITLE', ['llm', 'providers', 'openrouter', 'x_title']],
+  // Each OpenAI-compatible preset's own variables (its key is a ${VAR} in config/default.yml).
+  ...Object.entries(COMPATIBLE_PRESETS).flatMap(([name, preset]): Array<[string, KeyPath]> => [
+    [preset.env.model, ['llm', 'providers', name, 'model']],
+    [preset.env.baseUrl, ['llm', 'providers', name, 'base_url']],
+  ]),
 ];
 
-const FLAG_SETTINGS: Array<[keyof ConfigFlags, string, KeyPath]> = [
-  ['provider', '--provider', ['llm', 'provider']],
-  ['baseUrl', '--base-url', ['llm', 'providers', 'openrouter', 'base_url']],
-  ['model', '--model', ['llm', 'providers', 'openrouter', 'model']],
-  ['temperature', '--temperature', ['llm', 'providers', 'openrouter', 'temperature']],
-  ['maxTokens', '--max-tokens', ['llm', 'providers', 'openrouter', 'max_tokens']],
+/** Flags that set the chosen provider's settings (--provider itself is decided first). */
+const FLAG_SETTINGS: Array<[keyof ConfigFlags, string, string]> = [
+  ['baseUrl', '--base-url', 'base_url'],
+  ['model', '--model', 'model'],
+  ['temperature', '--temperature', 'temperature'],
+  ['maxTokens', '--max-tokens', 'max_tokens'],
 ];
 
 function setIn(target: Record<string, unknown>, path: KeyPath, value: unknown): void {
@@ -170,7 +175,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
 
   const envLayer = pointLayer('env', ENV_SETTINGS.map(([name, path]) => [name, path, env[name]]));
   const flags = options.flags ?? {};
-  const flagLayer = pointLayer('flag', FLAG_SETTINGS.map(([key, flag, path]) => [flag, path, flags[key]]));
+  // --model and the like belong to the provider in use, so that one is found first.
+  const chosen = flags.provider || (merge([...fileLayers, envLayer]).tree.llm as { provider?: unknown } | undefined)?.provider;
+  // An unknown name is reported by the schema; its flags then go where they did before.
+  const provider = (PROVIDER_NAMES as readonly unknown[]).includes(chosen) ? (chosen as string) : 'openrouter';
+  const flagLayer = pointLayer('flag', [
+    ['--provider', ['llm', 'provider'], flags.provider],
+    ...FLAG_SETTINGS.map(([key, flag, setting]): [string, KeyPath, unknown] => [flag, ['llm', 'providers', provider, setting], flags[key]]),
+  ]);
   const layers = [...fileLayers, envLayer, flagLayer];
   const { tree, owners } = merge(layers);
 

@@ -38,16 +38,27 @@ export const openRouterSettingsSchema = z.strictObject({
   requests_per_minute: z.number().int().min(0).nullable().optional(),
 });
 
-/** The OpenAI-compatible providers (local gateways, LM Studio, OpenAI): a looser shape. */
+/**
+ * The OpenAI-compatible presets (local, lmstudio, openai): the same settings as OpenRouter's,
+ * all optional (unset: the preset's default), without OpenRouter's attribution and routing.
+ */
 const compatibleSettingsSchema = z.strictObject({
   enabled: z.boolean().optional(),
   api_key: z.string().nullable().optional(),
   model: z.string().nullable().optional(),
   embedding_model: z.string().nullable().optional(),
-  base_url: z.string().optional(),
+  base_url: z.string().nullable().optional(),
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().positive().optional(),
   timeout: seconds.optional(),
+  call_timeout: seconds.optional(),
+  first_token_timeout: seconds.optional(),
+  max_retries: z.number().int().min(0).optional(),
+  retry_initial_delay: z.number().min(0).optional(),
+  failure_threshold: z.number().int().min(1).optional(),
+  recovery_timeout: seconds.optional(),
+  ca_file: z.string().nullable().optional(),
+  requests_per_minute: z.number().int().min(0).nullable().optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -67,3 +78,6 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type OpenRouterSettings = z.infer<typeof openRouterSettingsSchema>;
+export type CompatibleSettings = z.infer<typeof compatibleSettingsSchema>;
+/** Any provider's settings, as the schema leaves them. */
+export type ProviderSettings = OpenRouterSettings | CompatibleSettings;

@@ -1,26 +1,34 @@
-// The validated YAML settings (snake_case) as the library's OpenRouterProvider options.
-import type { OpenRouterProviderOptions } from '../core/index.js';
-import type { OpenRouterSettings } from './schema.js';
+// The validated YAML settings (snake_case) of one provider as the library's options
+// (camelCase). Unset settings stay unset, so that the provider's own defaults apply.
+import type { ProviderOptions } from '../core/index.js';
+import type { ProviderSettings } from './schema.js';
 
-export function toProviderOptions(settings: OpenRouterSettings, apiKey: string | undefined): OpenRouterProviderOptions {
-  return {
-    apiKey: apiKey ?? null,
-    model: settings.model,
-    embeddingModel: settings.embedding_model,
-    temperature: settings.temperature,
-    maxTokens: settings.max_tokens,
-    timeout: settings.timeout,
-    callTimeout: settings.call_timeout,
-    firstTokenTimeout: settings.first_token_timeout,
-    baseUrl: settings.base_url,
-    maxRetries: settings.max_retries,
-    retryInitialDelay: settings.retry_initial_delay,
-    failureThreshold: settings.failure_threshold,
-    recoveryTimeout: settings.recovery_timeout,
-    // null in the file means "the default", not "send none".
-    httpReferer: settings.http_referer ?? undefined,
-    xTitle: settings.x_title ?? undefined,
-    ...(settings.ca_file ? { caFile: settings.ca_file } : {}),
-    ...(settings.requests_per_minute !== undefined ? { requestsPerMinute: settings.requests_per_minute } : {}),
-  };
+const FIELDS = [
+  ['model', 'model'],
+  ['embedding_model', 'embeddingModel'],
+  ['temperature', 'temperature'],
+  ['max_tokens', 'maxTokens'],
+  ['timeout', 'timeout'],
+  ['call_timeout', 'callTimeout'],
+  ['first_token_timeout', 'firstTokenTimeout'],
+  ['base_url', 'baseUrl'],
+  ['max_retries', 'maxRetries'],
+  ['retry_initial_delay', 'retryInitialDelay'],
+  ['failure_threshold', 'failureThreshold'],
+  ['recovery_timeout', 'recoveryTimeout'],
+  ['requests_per_minute', 'requestsPerMinute'],
+  ['routing', 'routing'],
+] as const;
+
+export function toProviderOptions(settings: ProviderSettings | undefined, apiKey: string | undefined): ProviderOptions {
+  const options: Record<string, unknown> = { apiKey: apiKey ?? null };
+  const given = (settings ?? {}) as Record<string, unknown>;
+  for (const [key, option] of FIELDS) {
+    if (given[key] !== undefined) options[option] = given[key];
+  }
+  // null in the file means "the default", not "send none".
+  if (typeof given.http_referer === 'string') options.httpReferer = given.http_referer;
+  if (typeof given.x_title === 'string') options.xTitle = given.x_title;
+  if (typeof given.ca_file === 'string' && given.ca_file) options.caFile = given.ca_file;
+  return options as ProviderOptions;
 }

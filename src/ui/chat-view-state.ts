@@ -30,6 +30,8 @@ export interface ChatViewState {
   provider?: string;
   usage?: Usage;
   retry?: RetryView;
+  /** Providers passed over (llm.fallback), as told to the user. */
+  fallbacks: string[];
   startedAt: number;
   firstTokenAt?: number;
   endedAt?: number;
@@ -39,7 +41,7 @@ export interface ChatViewState {
 const REASONING_TAIL = 240;
 
 export function initialViewState(now: number): ChatViewState {
-  return { phase: 'waiting', lines: [], live: '', reasoning: '', inCode: false, startedAt: now };
+  return { phase: 'waiting', lines: [], live: '', reasoning: '', inCode: false, fallbacks: [], startedAt: now };
 }
 
 function classify(text: string, inCode: boolean): { kind: LineKind; inCode: boolean } {
@@ -92,6 +94,10 @@ export function reduceBatch(state: ChatViewState, batch: readonly StreamEvent[],
         break;
       case 'retry':
         next = { ...next, retry: { reason: event.reason, attempt: event.attempt, maxRetries: event.maxRetries, until: now + event.delayMs } };
+        break;
+      case 'fallback':
+        next = { ...next, fallbacks: [...next.fallbacks, `${event.from} is unavailable (${event.reason}); answering with ${event.to}`] };
+        delete next.retry;
         break;
       case 'meta':
       case 'done': {

@@ -12,6 +12,8 @@ export interface PlainWriterOptions {
   quiet: boolean;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** The provider asked first: `answered_by` in --json unless a fallback answered. */
+  providerId?: string;
   now?: () => number;
 }
 
@@ -47,7 +49,11 @@ export async function writePlain(
       for (const event of batch) {
         collector.add(event);
         if (event.type === 'token') text += event.text;
-        else if (event.type === 'retry' && !options.quiet && !options.json) {
+        else if (event.type === 'fallback' && !options.quiet) {
+          // Said even with --json: stdout keeps its one object, and a person reading stderr
+          // must know that another provider answered.
+          options.stderr.write(`${fallbackNotice(event)}\n`);
+        } else if (event.type === 'retry' && !options.quiet && !options.json) {
           options.stderr.write(
             `devsynth-or: ${event.reason}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
           );
@@ -65,7 +71,7 @@ export async function writePlain(
   }
   const result = outcome();
   if (options.json) {
-    options.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
+    options.stdout.write(`${JSON.stringify(jsonResult(result, options.providerId))}\n`);
   } else if (lastChar !== '\n') {
     options.stdout.write('\n');
   }
@@ -75,14 +81,26 @@ export async function writePlain(
   return result;
 }
 
-/** The contract's `--json` success object. */
-export function jsonResult(result: ChatResult): Record<string, unknown> {
+/** "openrouter is unavailable (…); answering with lmstudio", for stderr and the UI. */
+export function fallbackNotice(event: { from: string; to: string; reason: string }): string {
+  return `devsynth-or: ${event.from} is unavailable (${event.reason}); answering with ${event.to}`;
+}
+
+/**
+ * The contract's `--json` success object. `provider` is who served the model (OpenRouter
+ * names the upstream); `answered_by` is which of our providers did, and `fallbacks` the ones
+ * passed over before it.
+ */
+export function jsonResult(result: ChatResult, providerId?: string): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: result.id ?? null,
     model: result.model ?? null,
     provider: result.provider ?? null,
     content: result.content,
   };
+  const answeredBy = result.answeredBy ?? providerId;
+  if (answeredBy) json.answered_by = answeredBy;
+  if (result.fallbacks?.length) json.fallbacks = result.fallbacks;
   if (result.reasoning !== undefined) json.reasoning = result.reasoning;
   json.finish_reason = result.finishReason;
   json.usage = result.usage ?? emptyUsage();

@@ -344,7 +344,7 @@ describe('configuration through the CLI', () => {
     expect(fake.requests[0]?.body).toMatchObject({ provider: { order: ['openai', 'together'], allow_fallbacks: false, sort: 'price' } });
   });
 
-  it('refuses a disabled provider, and says which settings are not supported yet', async () => {
+  it('refuses a disabled provider; a fallback list is used, not merely accepted', async () => {
     const off = join(cli.home, 'off.yml');
     writeFileSync(off, 'llm:\n  providers:\n    openrouter:\n      enabled: false\n');
     const disabled = await run(['--config', off, 'chat', 'hi']);
@@ -352,9 +352,12 @@ describe('configuration through the CLI', () => {
     expect(disabled.stderr).toContain('enabled is false');
     const later = join(cli.home, 'later.yml');
     writeFileSync(later, 'llm:\n  fallback: [offline]\n');
-    const warned = await run(['--config', later, 'chat', 'hi']);
-    expect(warned.code).toBe(0);
-    expect(warned.stderr).toContain('llm.fallback is not supported yet');
+    // OpenRouter answers, so the fallback is never reached and nothing is said about it.
+    const answered = await run(['--config', later, 'chat', '--json', 'hi']);
+    expect(answered.code).toBe(0);
+    expect(answered.stderr).toBe('');
+    expect(JSON.parse(answered.stdout)).toMatchObject({ answered_by: 'openrouter' });
+    expect(JSON.parse(answered.stdout)).not.toHaveProperty('fallbacks');
   });
 
   it('8 parallel failing runs leave a valid breaker file that counted every failure', async () => {

@@ -18,6 +18,11 @@ export function TurnView({ state, footer, now = Date.now }: { readonly state: Ch
           {state.reasoning}
         </Text>
       ) : null}
+      {state.fallbacks.map((notice, index) => (
+        <Text key={index} color="yellow">
+          ⤳ {notice}
+        </Text>
+      ))}
       {state.retry ? <RetryNotice retry={state.retry} now={now} /> : null}
       {state.phase === 'waiting' && !state.retry ? <Spinner label={state.model ? `waiting for ${state.model}` : 'waiting for the first token'} /> : null}
       {state.live ? <Text>{state.live}</Text> : null}

@@ -96,14 +96,16 @@ describe('loadConfig', () => {
 
   it('maps the validated settings to the library options', async () => {
     const { loaded } = await load('valid');
-    expect(toProviderOptions(loaded.config.llm.providers.openrouter, 'k')).toMatchObject({
+    const options = toProviderOptions(loaded.config.llm.providers.openrouter, 'k');
+    expect(options).toMatchObject({
       apiKey: 'k',
       model: 'openai/gpt-4o-mini',
       maxTokens: 1024,
       callTimeout: 10,
       httpReferer: 'https://example.org',
-      xTitle: undefined,
     });
+    // x_title: null means "the default", so no option is passed at all.
+    expect(options).not.toHaveProperty('xTitle');
   });
 });
 
