@@ -26,6 +26,7 @@ import {
   DEFAULT_MAX_REQUEST_BYTES,
   validateEmbeddingInput,
   validateMaxTokens,
+  validateMessages,
   validateModelId,
   validateTemperature,
 } from '../internal/validate-request.js';
@@ -226,6 +227,10 @@ export abstract class HttpProvider extends BaseProvider {
     return new ChatStream(async function* () {
       provider.requireKey();
       const stream = request.stream ?? true;
+      // A request that is wrong must be refused before anything is sent, even the model lookup.
+      validateMessages(request.messages);
+      validateTemperature(request.temperature);
+      validateMaxTokens(request.maxTokens);
       const model = request.model ?? (await provider.resolveModel(options));
       const body = provider.adjustBody(
         chatRequestBody(
