@@ -1,6 +1,13 @@
 // The effective configuration as rows of (key path, value, source), secrets redacted: what
 // `devsynth-or config` prints.
+import { COMPATIBLE_PRESETS } from '../core/index.js';
 import type { LoadedConfig } from './load-config.js';
+
+/** The variable each provider's key comes from by default (config/default.yml's ${VAR}). */
+const KEY_VARIABLES: Record<string, string> = {
+  openrouter: 'OPENROUTER_API_KEY',
+  ...Object.fromEntries(Object.entries(COMPATIBLE_PRESETS).map(([name, preset]) => [name, preset.env.apiKey])),
+};
 
 export interface ConfigRow {
   path: string;
@@ -20,14 +27,20 @@ export function describeConfig(loaded: LoadedConfig, env: Record<string, string 
   const out: Array<[string, unknown]> = [];
   leaves(loaded.config, [], out);
   // An unset ${VAR} removes the key; it still deserves a row saying it is not set.
-  if (!out.some(([path]) => path === 'llm.providers.openrouter.api_key')) out.push(['llm.providers.openrouter.api_key', null]);
+  for (const provider of Object.keys(KEY_VARIABLES)) {
+    const path = `llm.providers.${provider}.api_key`;
+    if (!out.some(([row]) => row === path)) out.push([path, null]);
+  }
   return out.map(([path, value]) => {
     if (path.endsWith('.api_key')) {
-      const fromEnv = path === 'llm.providers.openrouter.api_key' && Boolean(env.OPENROUTER_API_KEY);
+      const variable = KEY_VARIABLES[path.split('.')[2] ?? ''];
+      // OPENROUTER_API_KEY wins over the config; the others reach it through default.yml's ${VAR}.
+      const source = loaded.sourceOf(path);
+      const fromEnv = Boolean(variable && env[variable]) && (path === 'llm.providers.openrouter.api_key' || source === 'default');
       return {
         path,
         value: fromEnv || value ? '(set, hidden)' : '(not set)',
-        source: fromEnv ? 'env OPENROUTER_API_KEY' : loaded.sourceOf(path),
+        source: fromEnv ? `env ${variable}` : source,
       };
     }
     return { path, value: value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value), source: loaded.sourceOf(path) };

@@ -1,0 +1,61 @@
+// The terminal UI tells who answered when llm.fallback moved on: a line that stays after the
+// answer, and the plain writer's line on stderr.
+import { describe, expect, it } from '@jest/globals';
+import { render } from 'ink-testing-library';
+import { OpenRouterConnectionError, type StreamEvent } from '../../../src/core/index.js';
+import { ChatApp } from '../../../src/ui/ChatApp.js';
+import { initialViewState, reduceBatch } from '../../../src/ui/chat-view-state.js';
+import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
+import { writePlain } from '../../../src/ui/plain-writer.js';
+
+const fallback: StreamEvent = {
+  type: 'fallback',
+  from: 'openrouter',
+  to: 'lmstudio',
+  reason: 'cannot reach OpenRouter at openrouter.ai: connection refused',
+  error: new OpenRouterConnectionError('network', 'cannot reach OpenRouter'),
+};
+const answer: StreamEvent[][] = [
+  [{ type: 'retry', attempt: 0, maxRetries: 1, delayMs: 1000, reason: 'connection refused', error: new OpenRouterConnectionError('network', 'x') }],
+  [fallback],
+  [{ type: 'meta', model: 'qwen2.5-7b-instruct' }, { type: 'token', text: 'Bonjour.' }],
+  [{ type: 'done', finishReason: 'stop' }],
+];
+async function* batches(): AsyncGenerator<StreamEvent[]> {
+  for (const batch of answer) yield batch;
+}
+
+describe('a fallback in the terminal UI', () => {
+  it('the reducer keeps the notice and drops the pending retry', () => {
+    let state = reduceBatch(initialViewState(0), answer[0]!, 1);
+    expect(state.retry).toBeDefined();
+    state = reduceBatch(state, answer[1]!, 2);
+    expect(state.retry).toBeUndefined();
+    expect(state.fallbacks).toEqual(['openrouter is unavailable (cannot reach OpenRouter at openrouter.ai: connection refused); answering with lmstudio']);
+    state = reduceBatch(state, answer[2]!, 3);
+    expect(state.fallbacks).toHaveLength(1);
+  });
+
+  it('the notice is on screen with the answer at the end', async () => {
+    const app = render(<ChatApp batches={batches()} footer />);
+    await new Promise((resolve) => setTimeout(resolve, FRAME_MS * 3));
+    const last = app.lastFrame() ?? '';
+    expect(last).toContain('openrouter is unavailable');
+    expect(last).toContain('answering with lmstudio');
+    expect(app.frames.join('')).toContain('Bonjour.');
+    app.unmount();
+  });
+
+  it('plain mode: one line on stderr, and --json names who answered', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const result = await writePlain(batches(), { json: true, usage: false, quiet: false, providerId: 'openrouter', stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } });
+    expect(err.join('')).toBe('devsynth-or: openrouter is unavailable (cannot reach OpenRouter at openrouter.ai: connection refused); answering with lmstudio\n');
+    expect(JSON.parse(out.join(''))).toMatchObject({
+      content: 'Bonjour.',
+      answered_by: 'lmstudio',
+      fallbacks: [{ provider: 'openrouter', kind: 'connection', reason: expect.stringContaining('connection refused') }],
+    });
+    expect(result.answeredBy).toBe('lmstudio');
+  });
+});
