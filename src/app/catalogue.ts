@@ -17,7 +17,7 @@ export async function loadCatalogue(runtime: Runtime, kind: CatalogueKind, optio
   try {
     const provider = await runtime.provider({ needsKey: false });
     const models = await provider.listModels({ embeddings: kind === 'embeddings' });
-    cache.write(kind, models);
+    await cache.write(kind, models);
     return { models, fetchedAt: Date.now(), fromCache: false };
   } catch (error) {
     if (!cached || !(error instanceof DevsynthError) || error.kind === 'config') throw error;

@@ -144,7 +144,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // but a turn that produced nothing leaves the session as it was.
     if (answer) {
       const kept = [...conversation, { role: 'assistant' as const, content: answer }];
-      runtime.sessions().save({ ...session, name: options.session ?? session.name, model: model ?? null, messages: kept });
+      await runtime.sessions().save({ ...session, name: options.session ?? session.name, model: model ?? null, messages: kept });
     }
   }
   if (options.interactive) {

@@ -40,7 +40,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         })(),
       save: (conversation, result) => {
         const messages: ChatMessage[] = [...(conversation.system ? [{ role: 'system' as const, content: conversation.system }] : []), ...conversation.messages];
-        sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
+        sessions.save({ ...session, name: conversation.name, model: conversation.model, messages }).catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
         if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
       },
     },

@@ -1,11 +1,12 @@
 // One JSON file of state behind conf (atomic writes, mode 0600), a zod schema, and a
 // cross-process lock for read-modify-write, so that parallel CLI runs in a CI job never lose
 // an update nor leave a torn file. A file that is not valid is set aside with a warning, never
-// a crash; and no API key is ever written.
-import { mkdirSync, renameSync } from 'node:fs';
+// a crash; and no API key is ever written. Reads are a plain readFile: conf (with its schema
+// validator) and the lock library load only when something is written, which keeps them out
+// of read-only commands' start-up.
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
-import lockfile from 'proper-lockfile';
+import type Conf from 'conf';
 import type { z } from 'zod';
 import { redactValue } from '../core/index.js';
 
@@ -36,9 +37,10 @@ export class JsonStore<T extends Record<string, unknown>> {
     this.path = join(options.dir, `${options.name}.json`);
   }
 
-  /** conf reads the file as it is constructed, so it is made on first use, where a bad file is handled. */
-  private get conf(): Conf<Record<string, unknown>> {
+  /** conf reads the file as it is constructed, so it is made on first write, where a bad file is handled. */
+  private async conf(): Promise<Conf<Record<string, unknown>>> {
     if (!this.confInstance) {
+      const { default: Conf } = await import('conf');
       mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
       const make = () => new Conf<Record<string, unknown>>({ cwd: this.options.dir, configName: this.options.name, configFileMode: 0o600 });
       try {
@@ -55,8 +57,9 @@ export class JsonStore<T extends Record<string, unknown>> {
   read(): T {
     let raw: unknown;
     try {
-      raw = this.conf.store;
+      raw = JSON.parse(readFileSync(this.path, 'utf8'));
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.options.empty();
       return this.setAside(error instanceof SyntaxError ? 'not valid JSON' : String((error as Error).message));
     }
     const parsed = this.options.schema.safeParse(raw);
@@ -65,21 +68,22 @@ export class JsonStore<T extends Record<string, unknown>> {
     return this.setAside(`unexpected content (${parsed.error.issues[0]?.message ?? 'schema'})`);
   }
 
-  write(value: T): void {
+  async write(value: T): Promise<void> {
     // Cheap insurance: whatever reaches a state file is scrubbed of anything shaped like a key.
     // Each string is redacted before serialising: redacting the JSON text could eat an escape
     // (`\"Bearer x\"`) and leave a file that no longer parses.
-    this.conf.store = redactValue(value) as Record<string, unknown>;
+    (await this.conf()).store = redactValue(value) as Record<string, unknown>;
   }
 
   /** Read-modify-write under the file's lock; returning `current` itself writes nothing. */
   async update(change: (current: T) => T): Promise<T> {
     mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    const { default: lockfile } = await import('proper-lockfile');
     const release = await lockfile.lock(this.path, LOCK_OPTIONS);
     try {
       const current = this.read();
       const next = change(current);
-      if (next !== current) this.write(next);
+      if (next !== current) await this.write(next);
       return next;
     } finally {
       await release();

@@ -33,8 +33,8 @@ export function createModelsCache(cacheDir: string, options: { warn?: Warn; now?
       if (file.fetchedAt === 0) return undefined;
       return { models: file.models as ModelInfo[], fetchedAt: file.fetchedAt, fresh: now() - file.fetchedAt < ttl };
     },
-    write(kind: CatalogueKind, models: ModelInfo[]): void {
-      storeOf(kind).write({ fetchedAt: now(), models });
+    write(kind: CatalogueKind, models: ModelInfo[]): Promise<void> {
+      return storeOf(kind).write({ fetchedAt: now(), models });
     },
     /** Milliseconds since the catalogue was fetched, if it was. */
     age(kind: CatalogueKind): number | undefined {

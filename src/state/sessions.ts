@@ -42,9 +42,9 @@ export function createSessionStore(stateDir: string, options: { warn?: Warn; now
     exists(name: string): boolean {
       return this.list().includes(name);
     },
-    save(session: Session): void {
-      fileOf(session.name).write({ ...session, updated: now() });
-      pointer.write({ last: session.name });
+    async save(session: Session): Promise<void> {
+      await fileOf(session.name).write({ ...session, updated: now() });
+      await pointer.write({ last: session.name });
     },
     /** The name of the conversation --continue resumes. */
     last(): string | null {

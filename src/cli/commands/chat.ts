@@ -1,6 +1,5 @@
 // `devsynth-or chat [prompt...]`: parse and validate the flags, then hand over to runChat.
 import { Command } from 'commander';
-import { runChat } from '../../app/run-chat.js';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 import { chatOptionsSchema } from './chat-options.js';
@@ -35,6 +34,8 @@ Examples:
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
+      // Loaded when the command runs: other commands' start-up does not pay for it.
+      const { runChat } = await import('../../app/run-chat.js');
       await runChat(runtime(), options);
     });
 }

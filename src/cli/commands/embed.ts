@@ -1,7 +1,6 @@
 // `devsynth-or embed [text...]`: parse and validate the flags, then hand over to runEmbed.
 import { Command } from 'commander';
 import { z } from 'zod';
-import { runEmbed } from '../../app/run-embed.js';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 
@@ -30,6 +29,9 @@ export function embedCommand(runtime: () => Runtime): Command {
     .option('--json', 'one JSON object {model, data, usage} instead of NDJSON')
     .addHelpText('after', '\nExamples:\n  devsynth-or embed "first text" "second text"\n  devsynth-or embed -f sentences.txt > vectors.ndjson\n  cat notes.txt | devsynth-or embed --json | jq ".data | length"')
     .action(async (texts: string[], flags: Record<string, unknown>) => {
-      await runEmbed(runtime(), parseOptions(embedSchema, { ...flags, texts }));
+      const options = parseOptions(embedSchema, { ...flags, texts });
+      // Loaded when the command runs: other commands' start-up does not pay for it.
+      const { runEmbed } = await import('../../app/run-embed.js');
+      await runEmbed(runtime(), options);
     });
 }

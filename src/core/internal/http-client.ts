@@ -1,7 +1,7 @@
 // The one HTTP client: ofetch with its own retry and timeout off (with-retry.ts owns the loop,
 // attempt-deadline.ts the limits), raw responses so that we read status, headers and the body
 // stream ourselves, and an injectable fetch for tests and benchmarks.
-import { ofetch, type $Fetch } from 'ofetch';
+import type { $Fetch } from 'ofetch';
 import type { DebugLogger } from '../types.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { errorFromTransport } from './to-provider-error.js';
@@ -32,16 +32,22 @@ export interface HttpClient {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const $fetch: $Fetch = ofetch.create(
-    {
-      baseURL: options.baseUrl,
-      headers: options.headers,
-      retry: false,
-      ignoreResponseError: true,
-      responseType: 'stream',
-    },
-    options.fetch ? { fetch: options.fetch } : {},
-  );
+  // ofetch (and the fetch polyfill it brings) loads with the first request, not at start-up:
+  // commands that answer from a cache never pay for it.
+  let client: Promise<$Fetch> | undefined;
+  const $fetchOnce = () =>
+    (client ??= import('ofetch').then(({ ofetch }) =>
+      ofetch.create(
+        {
+          baseURL: options.baseUrl,
+          headers: options.headers,
+          retry: false,
+          ignoreResponseError: true,
+          responseType: 'stream',
+        },
+        options.fetch ? { fetch: options.fetch } : {},
+      ),
+    ));
   const host = new URL(options.baseUrl).host;
   const ctx = { secrets: options.secrets, providerLabel: options.providerLabel, ...(options.networkHint ? { networkHint: options.networkHint } : {}) };
 
@@ -53,6 +59,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       );
       const started = Date.now();
       try {
+        const $fetch = await $fetchOnce();
         const response = await $fetch.raw(path, {
           method,
           signal,

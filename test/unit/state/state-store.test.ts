@@ -88,11 +88,11 @@ describe('breaker store on disk', () => {
 });
 
 describe('sessions', () => {
-  it('round-trips a conversation and remembers the last one', () => {
+  it('round-trips a conversation and remembers the last one', async () => {
     const sessions = createSessionStore(tempDir());
     const session = sessions.load('work');
     expect(session.messages).toEqual([]);
-    sessions.save({ ...session, model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
+    await sessions.save({ ...session, model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
     expect(sessions.load('work').messages).toHaveLength(2);
     expect(sessions.last()).toBe('work');
     expect(sessions.list()).toEqual(['work']);
@@ -105,15 +105,15 @@ describe('sessions', () => {
     expect(() => sessions.load('..')).toThrow(UsageError);
   });
 
-  it('saves text that quotes a bearer token (redacting it) without breaking the file', () => {
+  it('saves text that quotes a bearer token (redacting it) without breaking the file', async () => {
     const sessions = createSessionStore(tempDir());
-    sessions.save({ ...sessions.load('quoted'), messages: [{ role: 'user', content: 'send "Bearer xyz123" please' }] });
+    await sessions.save({ ...sessions.load('quoted'), messages: [{ role: 'user', content: 'send "Bearer xyz123" please' }] });
     expect(sessions.load('quoted').messages[0]?.content).toBe('send "Bearer [REDACTED]" please');
   });
 
-  it('never writes anything shaped like an API key', () => {
+  it('never writes anything shaped like an API key', async () => {
     const sessions = createSessionStore(tempDir());
-    sessions.save({ ...sessions.load('leak'), messages: [{ role: 'user', content: 'my key is sk-or-v1-abcdef0123456789' }] });
+    await sessions.save({ ...sessions.load('leak'), messages: [{ role: 'user', content: 'my key is sk-or-v1-abcdef0123456789' }] });
     expect(readFileSync(join(sessions.dir, 'leak.json'), 'utf8')).not.toContain('sk-or-v1-abcdef');
   });
 });
@@ -127,11 +127,11 @@ describe('usage and the catalogue cache', () => {
     expect(usage.total().requests).toBe(2);
   });
 
-  it('serves the catalogue until its TTL passes', () => {
+  it('serves the catalogue until its TTL passes', async () => {
     let now = 1000;
     const cache = createModelsCache(tempDir(), { now: () => now, ttlMs: 100 });
     expect(cache.read('models')).toBeUndefined();
-    cache.write('models', [{ id: 'a/b', context_length: 10, pricing: { prompt: '0', completion: '0' } }]);
+    await cache.write('models', [{ id: 'a/b', context_length: 10, pricing: { prompt: '0', completion: '0' } }]);
     expect(cache.read('models')).toMatchObject({ fresh: true, models: [{ id: 'a/b' }] });
     now += 100;
     expect(cache.read('models')?.fresh).toBe(false);
