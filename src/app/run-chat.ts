@@ -108,6 +108,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
+  let recorded: Promise<void> | undefined;
   try {
     const outcome = await renderChat(
       provider
@@ -133,7 +134,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       },
     );
     answer = outcome.content;
-    await runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage);
+    // Recorded while the session is saved below: the two files are written side by side.
+    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
@@ -142,10 +144,11 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     stopListening?.();
     // The turn is kept even when cut short (the partial answer is part of the conversation),
     // but a turn that produced nothing leaves the session as it was.
-    if (answer) {
-      const kept = [...conversation, { role: 'assistant' as const, content: answer }];
-      await runtime.sessions().save({ ...session, name: options.session ?? session.name, model: model ?? null, messages: kept });
-    }
+    const kept = [...conversation, { role: 'assistant' as const, content: answer }];
+    await Promise.all([
+      recorded,
+      answer ? runtime.sessions().save({ ...session, name: options.session ?? session.name, model: model ?? null, messages: kept }) : undefined,
+    ]);
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');

@@ -21,6 +21,12 @@ export interface FileBreakerStore extends BreakerStore {
   readonly path: string;
 }
 
+/** Equal field by field: states read from the file are never the same objects. */
+function sameState(a: BreakerState, b: BreakerState): boolean {
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...fields].every((field) => a[field as keyof BreakerState] === b[field as keyof BreakerState]);
+}
+
 export function createFileBreakerStore(dir: string, warn?: Warn): FileBreakerStore {
   const store = new JsonStore<BreakerFile>({ dir, name: 'breakers', schema: fileSchema, empty: () => ({ breakers: {} }), ...(warn ? { warn } : {}) });
   return {
@@ -29,12 +35,17 @@ export function createFileBreakerStore(dir: string, warn?: Warn): FileBreakerSto
       return store.read().breakers[key];
     },
     async update(key, change) {
+      // Most calls change nothing (asking a closed breaker, a success on it): those are settled
+      // by a plain read, without taking the lock or writing. A change is made under the lock,
+      // against the state as it is then.
+      const seen = store.read().breakers[key] ?? CLOSED;
+      const guess = change(seen);
+      if (sameState(guess, seen)) return guess;
       let next: BreakerState = CLOSED;
       await store.update((file) => {
         const current = file.breakers[key] ?? CLOSED;
         next = change(current);
-        // The breaker returns the state itself when nothing changes: then nothing is written.
-        return next === current ? file : { breakers: { ...file.breakers, [key]: next } };
+        return sameState(next, current) ? file : { breakers: { ...file.breakers, [key]: next } };
       });
       return next;
     },

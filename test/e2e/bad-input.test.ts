@@ -1,6 +1,6 @@
 // Bad input, one table: each case gets one clear line on stderr, the contract's exit code, no
 // stack trace, and leaves the sessions and the state as they were.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorBodies, type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
@@ -13,18 +13,23 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
+const breakersFile = () => join(cli.env.DEVSYNTH_HOME!, 'breakers.json');
 const snapshot = () => {
   const dir = join(cli.env.DEVSYNTH_HOME!, 'sessions');
   return {
     sessions: readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
-    breakers: readFileSync(join(cli.env.DEVSYNTH_HOME!, 'breakers.json'), 'utf8'),
+    // A closed breaker with no failures is never written; a file that exists must not change.
+    breakers: existsSync(breakersFile()) ? readFileSync(breakersFile(), 'utf8') : null,
   };
 };
 
 beforeAll(async () => {
   fake = await startFakeOpenRouter();
   cli = cliSandbox(fake.url);
-  // Some state to keep: a named conversation and the breaker file.
+  // Some state to keep: a named conversation and a breaker file with a failure on record.
+  writeFileSync(join(cli.home, 'once.yml'), 'llm:\n  providers:\n    openrouter:\n      max_retries: 0\n');
+  fake.script(errorBodies.server(500));
+  expect((await cli.run(['--config', join(cli.home, 'once.yml'), 'chat', 'fail once'])).code).toBe(7);
   const made = await cli.run(['chat', '--session', 'keep', 'remember this']);
   expect(made.code).toBe(0);
 });
@@ -80,7 +85,8 @@ describe('bad input', () => {
     const result = await cli.run(['chat', 'still works']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^devsynth-or: warning: .*breakers\.json was unreadable \(not valid JSON\); moved it to .*corrupt-/);
-    expect(JSON.parse(readFileSync(breakers, 'utf8')).breakers.openrouter).toEqual({ state: 'closed', failures: 0 });
+    // Started afresh: a closed breaker, which is not written until it changes.
+    expect(existsSync(breakers) ? JSON.parse(readFileSync(breakers, 'utf8')).breakers.openrouter : 'absent').toEqual('absent');
     expect(readdirSync(cli.env.DEVSYNTH_HOME!).some((name) => name.startsWith('breakers.json.corrupt-'))).toBe(true);
     const kept = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', 'keep.json'), 'utf8'));
     expect(kept.messages[0].content).toBe('remember this');

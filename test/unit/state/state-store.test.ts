@@ -49,6 +49,26 @@ describe('breaker store on disk', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).breakers.openrouter.state).toBe('half-open');
   });
 
+  it('a call that changes nothing writes nothing (and skips the lock); a change is written', async () => {
+    const dir = tempDir();
+    const breaker = new CircuitBreaker({ key: 'openrouter', failureThreshold: 3, recoveryTimeoutMs: 1000, store: createFileBreakerStore(dir) });
+    const file = join(dir, 'breakers.json');
+    // Asking a closed breaker, and a success on it, are the common case: no file, no lock file.
+    await breaker.release('success', await breaker.acquire());
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.lock'))).toEqual([]);
+    await breaker.release('failure', await breaker.acquire());
+    expect(JSON.parse(readFileSync(file, 'utf8')).breakers.openrouter).toEqual({ state: 'closed', failures: 1 });
+    // The success after a failure resets the count: a change, written.
+    await breaker.release('success', await breaker.acquire());
+    expect(JSON.parse(readFileSync(file, 'utf8')).breakers.openrouter).toEqual({ state: 'closed', failures: 0 });
+    // And from then on nothing is written again (conf writes a new file and renames it).
+    const { ino, mtimeMs } = statSync(file);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await breaker.release('success', await breaker.acquire());
+    expect(statSync(file)).toMatchObject({ ino, mtimeMs });
+  });
+
   it('8 parallel processes × 20 locked updates: a valid file and no lost update', async () => {
     const dir = tempDir();
     const module = join(root, 'dist', 'state', 'breaker-store.js');
