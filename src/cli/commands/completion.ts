@@ -16,6 +16,11 @@ function specs(root: Command): Spec[] {
   return root.commands.filter((c) => !c.name().startsWith('__')).map((c) => ({ name: c.name(), flags: [...flagsOf(c), '--help'] }));
 }
 
+/** The --provider choices, read from the root command's own option. */
+function providers(root: Command): string {
+  return (root.options.find((option) => option.long === '--provider')?.argChoices ?? []).join(' ');
+}
+
 function bash(root: Command): string {
   const cases = specs(root).map((s) => `    ${s.name}) opts="${s.flags.join(' ')}" ;;`).join('\n');
   return `# devsynth-or bash completion: eval "$(devsynth-or completion bash)"
@@ -25,7 +30,10 @@ _devsynth_or() {
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=( $(compgen -W "${specs(root).map((s) => s.name).join(' ')} --help --version" -- "$cur") ); return
   fi
-  case "$prev" in -m|--model|--fallback-model) COMPREPLY=( $(compgen -W "$(devsynth-or __models 2>/dev/null)" -- "$cur") ); return ;; esac
+  case "$prev" in
+    -m|--model|--fallback-model) COMPREPLY=( $(compgen -W "$(devsynth-or __models 2>/dev/null)" -- "$cur") ); return ;;
+    --provider) COMPREPLY=( $(compgen -W "${providers(root)}" -- "$cur") ); return ;;
+  esac
   case "$cmd" in
 ${cases}
     *) opts="--help" ;;
@@ -42,7 +50,10 @@ function zsh(root: Command): string {
 _devsynth_or() {
   local -a commands; commands=(${specs(root).map((s) => `'${s.name}'`).join(' ')})
   if (( CURRENT == 2 )); then _describe 'command' commands; return; fi
-  case "\${words[CURRENT-1]}" in -m|--model|--fallback-model) compadd -- \${(f)"$(devsynth-or __models 2>/dev/null)"}; return ;; esac
+  case "\${words[CURRENT-1]}" in
+    -m|--model|--fallback-model) compadd -- \${(f)"$(devsynth-or __models 2>/dev/null)"}; return ;;
+    --provider) compadd -- ${providers(root)}; return ;;
+  esac
   case "\${words[2]}" in
 ${specs(root).map((s) => `    ${s.name}) compadd -- ${s.flags.join(' ')} ;;`).join('\n')}
   esac
@@ -60,6 +71,7 @@ function fish(root: Command): string {
     }
   }
   lines.push(`complete -c devsynth-or -n '__fish_seen_subcommand_from chat embed' -s m -l model -x -a '(devsynth-or __models 2>/dev/null)'`);
+  lines.push(`complete -c devsynth-or -l provider -x -a '${providers(root)}'`);
   return `${lines.join('\n')}\n`;
 }
 
