@@ -131,6 +131,8 @@ const INVALID_MODEL_CODES = new Set([
 function isInvalidModel(parsed: ParsedError): boolean {
   const availabilityCode = parsed.availability?.code;
   if (typeof availabilityCode === 'string' && INVALID_MODEL_CODES.has(availabilityCode)) return true;
+  // OpenAI and the servers that copy it say so in `code`.
+  if (parsed.code === 'model_not_found') return true;
   return /not a valid model id|no endpoints found|model .* (not found|does not exist)/i.test(parsed.message);
 }
 

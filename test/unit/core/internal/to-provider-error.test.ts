@@ -211,6 +211,11 @@ describe('errorFromResponse: availability errors (no code)', () => {
     expect(error).toBeInstanceOf(OpenRouterInvalidModelError);
   });
 
+  it("OpenAI's own shape (code model_not_found, a type, a message naming no model) → invalid model (6)", () => {
+    const error = respond(404, { error: { message: 'You do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+    expect(error).toBeInstanceOf(OpenRouterInvalidModelError);
+  });
+
   it('a 404 routing failure is a rejection (6), not retried', () => {
     const body = withCode(404, 'No allowed providers are available for the selected model.', {
       available_providers: ['amazon-bedrock'],
