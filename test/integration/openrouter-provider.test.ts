@@ -158,6 +158,15 @@ describe('answers', () => {
     await provider().generate('hi', { model: 'openai/gpt-4o-mini', models: ['anthropic/claude-haiku-4.5'] });
     expect(chatRequests()[0]?.body?.models).toEqual(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4.5']);
   });
+
+  it('sends the configured routing preferences, unless the request brings its own', async () => {
+    const routed = provider({ routing: { order: ['openai', 'together'], allow_fallbacks: false, sort: 'price', max_price: { prompt: 1 } } });
+    await routed.generate('hi');
+    await routed.generate('hi', { provider: { order: ['anthropic'] } });
+    const [first, second] = chatRequests();
+    expect(first?.body?.provider).toEqual({ order: ['openai', 'together'], allow_fallbacks: false, sort: 'price', max_price: { prompt: 1 } });
+    expect(second?.body?.provider).toEqual({ order: ['anthropic'] });
+  });
 });
 
 describe('retries', () => {
