@@ -36,7 +36,8 @@ export interface ProviderPreferences {
   sort?: string | Record<string, unknown>;
   data_collection?: 'allow' | 'deny';
   require_parameters?: boolean;
-  max_price?: { prompt?: number; completion?: number; [k: string]: unknown };
+  /** USD per million tokens; numbers are sent as the decimal strings the API defines. */
+  max_price?: { prompt?: number | string; completion?: number | string; [k: string]: unknown };
   [field: string]: unknown;
 }
 

@@ -341,9 +341,13 @@ describe('status, config, completion, help', () => {
 describe('configuration through the CLI', () => {
   it('sends routing preferences from the config with every chat request', async () => {
     const config = join(cli.home, 'routing.yml');
-    writeFileSync(config, 'llm:\n  providers:\n    openrouter:\n      routing:\n        order: [openai, together]\n        allow_fallbacks: false\n        sort: price\n');
-    await run(['--config', config, 'chat', 'hi']);
-    expect(fake.requests[0]?.body).toMatchObject({ provider: { order: ['openai', 'together'], allow_fallbacks: false, sort: 'price' } });
+    writeFileSync(config, 'llm:\n  providers:\n    openrouter:\n      routing:\n        order: [openai, together]\n        allow_fallbacks: false\n        sort: price\n        max_price: { prompt: 1, completion: 2.5 }\n');
+    const result = await run(['--config', config, 'chat', 'hi']);
+    expect(result.code).toBe(0);
+    // The README's example as written: max_price goes out as the decimal strings of the spec.
+    expect(fake.requests[0]?.body).toMatchObject({
+      provider: { order: ['openai', 'together'], allow_fallbacks: false, sort: 'price', max_price: { prompt: '1', completion: '2.5' } },
+    });
   });
 
   it('refuses a disabled provider; a fallback list is used, not merely accepted', async () => {

@@ -55,7 +55,8 @@ export class OpenRouterProvider extends HttpProvider {
   }
 
   protected override adjustBody(body: Record<string, unknown>, request: ChatRequest): Record<string, unknown> {
-    if (this.routing && !request.provider) body.provider = this.routing;
+    const routing = request.provider ?? this.routing;
+    if (routing) body.provider = wireRouting(routing);
     return body;
   }
 
@@ -72,6 +73,16 @@ export class OpenRouterProvider extends HttpProvider {
     const response = await this.call('GET', '/key', options);
     return (response.data ?? {}) as KeyInfo;
   }
+}
+
+/**
+ * Routing preferences as OpenRouter's API defines them: `max_price` values are decimal
+ * strings there (USD per million tokens), while a config file naturally says `prompt: 1`.
+ */
+function wireRouting(routing: ProviderPreferences): ProviderPreferences {
+  if (!routing.max_price) return routing;
+  const maxPrice = Object.fromEntries(Object.entries(routing.max_price).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]));
+  return { ...routing, max_price: maxPrice };
 }
 
 /** HTTP-Referer, the title and categories: OpenRouter's app attribution. */
