@@ -3,7 +3,6 @@
 // configured ca_file goes through undici's fetch with an Agent that trusts it too.
 // Certificates are always verified: this only adds trust, it never turns checking off.
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 
@@ -17,10 +16,10 @@ export function fetchTrusting(caFile: string): typeof globalThis.fetch {
   if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError(`ca_file ${caFile} holds no PEM certificate`);
   }
-  // undici loads on the first request, so that runs without a ca_file never pay for it.
+  // undici (and node:tls) load on the first request, so that runs without a ca_file never pay for them.
   let ready: Promise<{ fetch: (input: unknown, init: unknown) => Promise<unknown>; dispatcher: Dispatcher }> | undefined;
   const load = async () => {
-    const undici = await import('undici');
+    const [{ rootCertificates }, undici] = await Promise.all([import('node:tls'), import('undici')]);
     return { fetch: undici.fetch as never, dispatcher: new undici.Agent({ connect: { ca: [...rootCertificates, ca] } }) };
   };
   return (async (input: unknown, init?: Record<string, unknown>) => {
