@@ -1,5 +1,9 @@
-// The terminal renderer: Ink and React load here, and only for a terminal.
+// The terminal renderer: Ink and React load here, and only for a terminal. No JSX in this
+// module: the JSX runtime would be imported before react-production.js could choose React's
+// build.
+import './react-production.js';
 import { render } from 'ink';
+import { createElement } from 'react';
 import { ChatCollector, type StreamEvent } from '../core/index.js';
 import { ChatApp } from './ChatApp.js';
 import type { PlainWriterOptions, PlainWriterOutcome } from './plain-writer.js';
@@ -16,12 +20,22 @@ async function* tap(batches: AsyncIterable<StreamEvent[]>, collector: ChatCollec
   }
 }
 
+/**
+ * The live line's limit: about eight rows, fewer on a short terminal. The live part must stay
+ * shorter than the screen: a taller one makes Ink clear the whole terminal on every frame.
+ */
+export function maxLiveFor(stdout: { columns?: number; rows?: number }): number {
+  const rows = stdout.rows || 24;
+  return (stdout.columns || 80) * Math.max(1, Math.min(8, rows - 6));
+}
+
 export async function renderInk(batches: AsyncIterable<StreamEvent[]>, options: PlainWriterOptions): Promise<PlainWriterOutcome> {
   const collector = new ChatCollector();
   const times: { firstTokenAt?: number } = {};
   const startedAt = Date.now();
   const stdout = options.stdout as NodeJS.WriteStream;
-  const instance = render(<ChatApp batches={tap(batches, collector, times)} footer={!options.quiet} maxLive={(stdout.columns || 80) * 8} />, {
+  const app = createElement(ChatApp, { batches: tap(batches, collector, times), footer: !options.quiet, maxLive: maxLiveFor(stdout) });
+  const instance = render(app, {
     stdout,
     stderr: options.stderr as NodeJS.WriteStream,
     // Ctrl+C arrives as SIGINT and cancels the request (see cli/main.ts); Ink must not exit on it.
