@@ -42,18 +42,23 @@ export async function writePlain(
     endedAt: now(),
   });
   try {
+    const tokens: string[] = [];
     for await (const batch of batches) {
-      let text = '';
       for (const event of batch) {
-        collector.add(event);
-        if (event.type === 'token') text += event.text;
-        else if (event.type === 'retry' && !options.quiet && !options.json) {
+        // A read's tokens reach the collector as one piece (below): it keeps a string per
+        // read rather than one per token.
+        if (event.type === 'token') tokens.push(event.text);
+        else collector.add(event);
+        if (event.type === 'retry' && !options.quiet && !options.json) {
           options.stderr.write(
             `devsynth-or: ${event.reason}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
           );
         }
       }
+      const text = tokens.length === 1 ? (tokens[0] as string) : tokens.join('');
+      tokens.length = 0;
       if (text.length > 0) {
+        collector.add({ type: 'token', text });
         firstTokenAt ??= now();
         if (!options.json) options.stdout.write(text);
         lastChar = text[text.length - 1] ?? lastChar;
