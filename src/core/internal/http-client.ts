@@ -1,7 +1,13 @@
-// The one HTTP client: ofetch with its own retry and timeout off (with-retry.ts owns the loop,
-// attempt-deadline.ts the limits), raw responses so that we read status, headers and the body
-// stream ourselves, and an injectable fetch for tests and benchmarks.
-import { ofetch, type $Fetch } from 'ofetch';
+// The one HTTP client. By default a request goes through node:http / node:https: Node's fetch
+// (undici) compiles its HTTP parser to WebAssembly on first use, which costs a one-chunk chat
+// about 30 MB of peak memory and a 100,000-chunk stream twice the CPU of the bare socket. An
+// injected fetch (tests, benchmarks, and a ca_file: see custom-ca.ts) goes through ofetch
+// instead, loaded only then. Either way: no retry and no timeout here (with-retry.ts owns the
+// loop, attempt-deadline.ts the limits, through the signal), and the raw response, whose status,
+// headers and body stream the callers read themselves.
+import type { IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import type { $Fetch } from 'ofetch';
 import type { DebugLogger } from '../types.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { errorFromTransport } from './to-provider-error.js';
@@ -24,44 +30,35 @@ export interface SendOptions {
 }
 
 export interface HttpClient {
-  /** Resolves with the response whatever its status; rejects only when no response came. */
+  /**
+   * Resolves with the response whatever its status; rejects only when no response came. What
+   * callers may read of it: `status`, `headers.get()`, `text()`, and `body` as an async
+   * iterable of bytes.
+   */
   send(options: SendOptions): Promise<Response>;
   readonly host: string;
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const $fetch: $Fetch = ofetch.create(
-    {
-      baseURL: options.baseUrl,
-      headers: options.headers,
-      retry: false,
-      ignoreResponseError: true,
-      responseType: 'stream',
-    },
-    options.fetch ? { fetch: options.fetch } : {},
-  );
   const host = new URL(options.baseUrl).host;
   const ctx = { secrets: options.secrets, providerLabel: options.providerLabel };
+  const transport = options.fetch ? viaFetch(options.baseUrl, options.headers, options.fetch) : viaNode(options.baseUrl, options.headers);
 
   return {
     host,
-    async send({ method, path, body, query, signal }) {
+    async send(request) {
+      const { method, path, signal } = request;
       options.debug?.(
         `→ ${method} ${options.baseUrl}${path} headers=${JSON.stringify(redactHeaders(options.headers))}`,
       );
       const started = Date.now();
       try {
-        const response = await $fetch.raw(path, {
-          method,
-          signal,
-          ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
-          ...(query ? { query } : {}),
-        });
+        const response = await transport(request);
         options.debug?.(
           `← ${response.status} ${path} in ${Date.now() - started} ms` +
             (response.headers.get('x-generation-id') ? ` id=${response.headers.get('x-generation-id')}` : ''),
         );
-        return response as unknown as Response;
+        return response;
       } catch (error) {
         // An abort carries its own typed reason; the caller reports it.
         if (signal.aborted) throw signal.reason;
@@ -71,4 +68,122 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     },
   };
+}
+
+type Transport = (request: SendOptions) => Promise<Response>;
+
+/** An injected fetch, through ofetch (base URL, query, JSON body, raw response). */
+function viaFetch(baseUrl: string, headers: Record<string, string>, fetch: typeof globalThis.fetch): Transport {
+  let ready: Promise<$Fetch> | undefined;
+  const load = async () => {
+    const { ofetch } = await import('ofetch');
+    return ofetch.create({ baseURL: baseUrl, headers, retry: false, ignoreResponseError: true, responseType: 'stream' }, { fetch });
+  };
+  return async ({ method, path, body, query, signal }) => {
+    ready ??= load();
+    const $fetch = await ready;
+    const response = await $fetch.raw(path, {
+      method,
+      signal,
+      ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
+      ...(query ? { query } : {}),
+    });
+    return response as unknown as Response;
+  };
+}
+
+/** `Headers.get` over a node:http response's headers (repeated ones joined, as fetch does). */
+class NodeHeaders {
+  constructor(private readonly raw: IncomingMessage['headers']) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+}
+
+/** The part of a fetch Response the callers use, over a node:http response. */
+class NodeResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: NodeHeaders;
+  /** The body, decompressed: Buffers, which are Uint8Arrays. */
+  readonly body: Readable;
+
+  constructor(message: IncomingMessage, body: Readable) {
+    this.status = message.statusCode ?? 0;
+    this.statusText = message.statusMessage ?? '';
+    this.ok = this.status >= 200 && this.status < 300;
+    this.headers = new NodeHeaders(message.headers);
+    this.body = body;
+  }
+
+  async text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+/** True for what ofetch sends as JSON: plain objects and arrays. */
+function isJsonBody(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  if (Array.isArray(body)) return true;
+  const proto = Object.getPrototypeOf(body) as unknown;
+  return proto === Object.prototype || proto === null || typeof (body as { toJSON?: unknown }).toJSON === 'function';
+}
+
+function viaNode(baseUrl: string, headers: Record<string, string>): Transport {
+  const base = baseUrl.replace(/\/+$/, '');
+  // Header names are case-insensitive: a configured one wins over the defaults below.
+  const configured = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  return async ({ method, path, body, query, signal }) => {
+    const url = new URL(path.startsWith('/') ? base + path : `${base}/${path}`);
+    if (query) for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    const head: OutgoingHttpHeaders = { ...headers };
+    if (!configured.has('accept-encoding')) head['accept-encoding'] = 'gzip, deflate, br';
+    let payload: string | undefined;
+    if (body !== undefined && body !== null) {
+      if (isJsonBody(body)) {
+        payload = JSON.stringify(body);
+        if (!configured.has('content-type')) head['content-type'] = 'application/json';
+        if (!configured.has('accept')) head.accept = 'application/json';
+      } else {
+        payload = String(body);
+      }
+      head['content-length'] = Buffer.byteLength(payload);
+    }
+    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const message = await new Promise<IncomingMessage>((resolve, reject) => {
+      const requestOptions: RequestOptions = { method, headers: head, signal };
+      const req = request(url, requestOptions, resolve);
+      req.on('error', reject);
+      req.end(payload);
+    });
+    return new NodeResponse(message, await decoded(message)) as unknown as Response;
+  };
+}
+
+/** The body with its Content-Encoding undone, as fetch does. */
+async function decoded(message: IncomingMessage): Promise<Readable> {
+  const encoding = (message.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate' && encoding !== 'br') return message;
+  const zlib = await import('node:zlib');
+  // Flushed as they arrive: an event stream must not wait for a full zlib block.
+  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const decoder =
+    encoding === 'br'
+      ? zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })
+      : encoding === 'deflate'
+        ? zlib.createInflate(flush)
+        : zlib.createGunzip(flush);
+  return pipeline(message, decoder, () => {
+    // Errors reach the reader through the decoder, which pipeline destroys with them.
+  });
 }
