@@ -159,15 +159,44 @@ function viaNode(baseUrl: string, headers: Record<string, string>): Transport {
       }
       head['content-length'] = Buffer.byteLength(payload);
     }
-    const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-    const message = await new Promise<IncomingMessage>((resolve, reject) => {
-      const requestOptions: RequestOptions = { method, headers: head, signal };
-      const req = request(url, requestOptions, resolve);
-      req.on('error', reject);
-      req.end(payload);
-    });
-    return new NodeResponse(message, await decoded(message)) as unknown as Response;
+    // Redirects are followed as fetch follows them: at most 20; a 303 (or a 301/302 after a
+    // POST) becomes a GET without a body; credentials are not sent to another origin.
+    let target = url;
+    let verb: string = method;
+    for (let hops = 0; ; hops++) {
+      const message = await exchange(target, verb, head, payload, signal);
+      const location = message.headers.location;
+      if (!REDIRECTS.has(message.statusCode ?? 0) || !location) {
+        return new NodeResponse(message, await decoded(message)) as unknown as Response;
+      }
+      message.resume();
+      if (hops >= 20) throw new Error('redirect count exceeded');
+      const next = new URL(location, target);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`redirect to an unsupported URL scheme: ${next.protocol}`);
+      if (message.statusCode === 303 ? verb !== 'HEAD' : (message.statusCode === 301 || message.statusCode === 302) && verb === 'POST') {
+        verb = 'GET';
+        payload = undefined;
+        for (const name of Object.keys(head)) if (/^content-/i.test(name)) delete head[name];
+      }
+      if (next.origin !== target.origin) {
+        for (const name of Object.keys(head)) if (/^(authorization|cookie|proxy-authorization)$/i.test(name)) delete head[name];
+      }
+      target = next;
+    }
   };
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** One request and its response's head. */
+async function exchange(url: URL, method: string, headers: OutgoingHttpHeaders, payload: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const options: RequestOptions = { method, headers, signal };
+    const req = request(url, options, resolve);
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** The body with its Content-Encoding undone, as fetch does. */
