@@ -9,12 +9,21 @@ import { ChatApp } from './ChatApp.js';
 import type { PlainWriterOptions, PlainWriterOutcome } from './plain-writer.js';
 import { markShown } from './shown-errors.js';
 
-/** Taps the batches so that the exact answer (and its figures) is kept beside the view. */
+/**
+ * Taps the batches so that the exact answer (and its figures) is kept beside the view. A
+ * batch's tokens reach the collector as one piece: it keeps a string per read, not per token.
+ */
 async function* tap(batches: AsyncIterable<StreamEvent[]>, collector: ChatCollector, times: { firstTokenAt?: number }) {
+  const tokens: string[] = [];
   for await (const batch of batches) {
     for (const event of batch) {
-      collector.add(event);
-      if (event.type === 'token') times.firstTokenAt ??= Date.now();
+      if (event.type === 'token') tokens.push(event.text);
+      else collector.add(event);
+    }
+    if (tokens.length > 0) {
+      times.firstTokenAt ??= Date.now();
+      collector.add({ type: 'token', text: tokens.length === 1 ? (tokens[0] as string) : tokens.join('') });
+      tokens.length = 0;
     }
     yield batch;
   }
