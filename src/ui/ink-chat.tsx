@@ -11,21 +11,28 @@ import { markShown } from './shown-errors.js';
 
 /**
  * Taps the batches so that the exact answer (and its figures) is kept beside the view. A
- * batch's tokens reach the collector as one piece: it keeps a string per read, not per token.
+ * batch's tokens are joined into one token event, for the collector (a string per read, not
+ * per token) and for the view (which folds a batch's text as a whole anyway).
  */
 async function* tap(batches: AsyncIterable<StreamEvent[]>, collector: ChatCollector, times: { firstTokenAt?: number }) {
   const tokens: string[] = [];
   for await (const batch of batches) {
+    const merged: StreamEvent[] = [];
     for (const event of batch) {
       if (event.type === 'token') tokens.push(event.text);
-      else collector.add(event);
+      else {
+        collector.add(event);
+        merged.push(event);
+      }
     }
     if (tokens.length > 0) {
       times.firstTokenAt ??= Date.now();
-      collector.add({ type: 'token', text: tokens.length === 1 ? (tokens[0] as string) : tokens.join('') });
+      const token: StreamEvent = { type: 'token', text: tokens.length === 1 ? (tokens[0] as string) : tokens.join('') };
+      collector.add(token);
+      merged.push(token);
       tokens.length = 0;
     }
-    yield batch;
+    yield merged;
   }
 }
 
