@@ -141,5 +141,14 @@ ${rows.map((r) => `| ${r.name} | ${r.wall.toFixed(3)} | ${r.cpu.toFixed(3)} | ${
 |---|---:|---|
 ${targets.map(([name, value, target]) => `| ${name} | ${value.toFixed(2)} | ${target} |`).join('\n')}
 `;
-writeFileSync(join(root, 'docs/benchmarks.md'), report);
+// A hand-written part below the marker (what the figures mean, what was tried) survives a re-run.
+const MARKER = '<!-- Notes below this line are kept by bench/run.mjs. -->';
+const docs = join(root, 'docs/benchmarks.md');
+let notes = '';
+try {
+  const previous = readFileSync(docs, 'utf8');
+  const at = previous.indexOf(MARKER);
+  if (at >= 0) notes = `\n${previous.slice(at)}`;
+} catch {}
+writeFileSync(docs, report + notes);
 process.stdout.write(report);

@@ -72,6 +72,8 @@ function terminal() {
 }
 
 try {
+  // As run.mjs does: the catalogue cached, as after any `models`.
+  spawnSync(process.execPath, [BIN, 'models'], { env, stdio: 'ignore' });
   const p = piped();
   const t = terminal();
   const show = (name, m) => process.stdout.write(`${name.padEnd(10)} wall ${m.wall.toFixed(3)} s  cpu ${m.cpu.toFixed(3)} s  rss ${m.rss.toFixed(0)} MB  (cpu: ${m.all})\n`);
