@@ -37,6 +37,9 @@ function measure(command, args, runs, extraEnv = {}) {
   return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rss: median(samples.map((s) => s.rss)) };
 }
 
+// Its own tmux server: a benchmark run elsewhere on the machine must not kill this one's.
+const TMUX_SOCKET = `devsynth-bench-${process.pid}`;
+
 /** The Ink UI in a tmux pseudo-terminal, timed the same way. */
 function measureTerminal(args, runs) {
   const samples = [];
@@ -44,7 +47,14 @@ function measureTerminal(args, runs) {
   for (let i = 0; i < runs; i++) {
     rmSync(out, { force: true });
     const envs = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}='${v}'`).join(' ');
-    execFileSync('tmux', ['-L', 'devsynth-bench', 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', `env -i ${envs} /usr/bin/time -f '%e %U %S %M' -o ${out} ${process.execPath} ${BIN} ${args.join(' ')}; sleep 60`]);
+    const session = ['-L', TMUX_SOCKET, 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', `env -i ${envs} /usr/bin/time -f '%e %U %S %M' -o ${out} ${process.execPath} ${BIN} ${args.join(' ')}; sleep 60`];
+    try {
+      execFileSync('tmux', session, { stdio: 'pipe' });
+    } catch {
+      // Now and then tmux fails to start its server ("server exited unexpectedly"): once more.
+      spawnSync('sleep', ['0.5']);
+      execFileSync('tmux', session, { stdio: 'pipe' });
+    }
     const until = Date.now() + 300_000;
     while (Date.now() < until) {
       try {
@@ -57,7 +67,7 @@ function measureTerminal(args, runs) {
       } catch {}
       spawnSync('sleep', ['0.2']);
     }
-    execFileSync('tmux', ['-L', 'devsynth-bench', 'kill-server']);
+    execFileSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
   }
   return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rss: median(samples.map((s) => s.rss)) };
 }
@@ -80,6 +90,8 @@ try {
   log('one-chunk chat: minimal fetch client', measure(node, [join(root, 'bench/minimal-client.mjs'), url, '1'], RUNS.light));
   log('one-chunk chat: openai SDK', measure(node, [join(root, 'bench/openai-client.mjs'), url, '1'], RUNS.light));
   log('one-chunk chat: curl -N', measure('curl', curlArgs(1), RUNS.light));
+  // The UI's fixed cost (loading Ink and React, the first frames), apart from the stream's.
+  log('one-chunk chat, Ink UI in a pty: devsynth-or', measureTerminal(['chat', '--max-tokens', '1', 'go'], RUNS.heavy));
   log('100k-chunk stream piped: devsynth-or', measure(node, [BIN, 'chat', '--max-tokens', String(STREAM_CHUNKS), 'go'], RUNS.heavy));
   log('100k-chunk stream piped: minimal fetch client', measure(node, [join(root, 'bench/minimal-client.mjs'), url, String(STREAM_CHUNKS)], RUNS.heavy));
   log('100k-chunk stream piped: openai SDK', measure(node, [join(root, 'bench/openai-client.mjs'), url, String(STREAM_CHUNKS)], RUNS.heavy));
@@ -129,5 +141,14 @@ ${rows.map((r) => `| ${r.name} | ${r.wall.toFixed(3)} | ${r.cpu.toFixed(3)} | ${
 |---|---:|---|
 ${targets.map(([name, value, target]) => `| ${name} | ${value.toFixed(2)} | ${target} |`).join('\n')}
 `;
-writeFileSync(join(root, 'docs/benchmarks.md'), report);
+// A hand-written part below the marker (what the figures mean, what was tried) survives a re-run.
+const MARKER = '<!-- Notes below this line are kept by bench/run.mjs. -->';
+const docs = join(root, 'docs/benchmarks.md');
+let notes = '';
+try {
+  const previous = readFileSync(docs, 'utf8');
+  const at = previous.indexOf(MARKER);
+  if (at >= 0) notes = `\n${previous.slice(at)}`;
+} catch {}
+writeFileSync(docs, report + notes);
 process.stdout.write(report);

@@ -1,10 +1,15 @@
-// One chat answer in a terminal: finished lines in <Static> (written once), the live part of
-// the turn below it, and an exit when the answer is complete.
-import { Static, useApp } from 'ink';
-import { useEffect } from 'react';
+// One chat answer in a terminal: finished lines written once, straight to the terminal, above
+// the live part of the turn; an exit when the answer is complete.
+//
+// Finished lines do not go through <Static>: Ink lays out, measures and restyles every
+// character of static output (and keeps all of it in memory), which made a long answer cost
+// several times the CPU of the plain writer. They are written with Ink's own stdout write,
+// which erases the live part, writes the text and draws the live part again below it.
+import { useApp, useStdout } from 'ink';
+import { useCallback, useEffect } from 'react';
 import type { StreamEvent } from '../core/index.js';
-import type { ChatViewState } from './chat-view-state.js';
-import { AnswerLine } from './components/AnswerLine.js';
+import { answerText } from './answer-text.js';
+import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { TurnView } from './components/TurnView.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
 
@@ -20,15 +25,22 @@ export interface ChatAppProps {
 
 export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish }: ChatAppProps) {
   const { exit } = useApp();
-  const state = useChatStream(batches, { now, ...(maxLive ? { maxLive } : {}), ...(onFinish ? { onFinish } : {}) });
+  const { stdout, write } = useStdout();
+  // Written as each frame is about to be shown: Ink erases the live part (which still holds the
+  // unfinished line), writes the lines, redraws it, and the frame then replaces it.
+  const onLines = useCallback(
+    (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, hasColors(stdout))),
+    [stdout, write],
+  );
+  const state = useChatStream(batches, { now, onLines, ...(maxLive ? { maxLive } : {}), ...(onFinish ? { onFinish } : {}) });
   useEffect(() => {
     if (state.phase === 'done') exit();
     else if (state.phase === 'error') exit(state.error);
   }, [state.phase, state.error, exit]);
-  return (
-    <>
-      <Static items={state.lines}>{(line) => <AnswerLine key={line.id} line={line} />}</Static>
-      <TurnView state={state} footer={footer} now={now} />
-    </>
-  );
+  return <TurnView state={state} footer={footer} now={now} />;
+}
+
+/** Whether the terminal takes colours: NO_COLOR, FORCE_COLOR=0 (--no-color) and TERM=dumb say no. */
+function hasColors(stdout: NodeJS.WriteStream): boolean {
+  return typeof stdout.hasColors === 'function' ? stdout.hasColors() : false;
 }

@@ -1,11 +1,14 @@
-// The REPL's renderer: Ink and React load here, only for a terminal.
+// The REPL's renderer: Ink and React load here, only for a terminal. No JSX in this module:
+// the JSX runtime would be imported before react-production.js could choose React's build.
+import './react-production.js';
 import { render } from 'ink';
+import { createElement } from 'react';
 import { CancelledError } from '../core/index.js';
 import { Repl, type ReplProps } from './Repl.js';
 import { markShown } from './shown-errors.js';
 
 export async function renderRepl(props: ReplProps, io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
-  const instance = render(<Repl {...props} />, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
+  const instance = render(createElement(Repl, props), { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
   try {
     await instance.waitUntilExit();
   } catch (error) {

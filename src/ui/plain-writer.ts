@@ -44,12 +44,14 @@ export async function writePlain(
     endedAt: now(),
   });
   try {
+    const tokens: string[] = [];
     for await (const batch of batches) {
-      let text = '';
       for (const event of batch) {
-        collector.add(event);
-        if (event.type === 'token') text += event.text;
-        else if (event.type === 'fallback' && !options.quiet) {
+        // A read's tokens reach the collector as one piece (below): it keeps a string per
+        // read rather than one per token.
+        if (event.type === 'token') tokens.push(event.text);
+        else collector.add(event);
+        if (event.type === 'fallback' && !options.quiet) {
           // Said even with --json: stdout keeps its one object, and a person reading stderr
           // must know that another provider answered.
           options.stderr.write(`${fallbackNotice(event)}\n`);
@@ -59,7 +61,10 @@ export async function writePlain(
           );
         }
       }
+      const text = tokens.length === 1 ? (tokens[0] as string) : tokens.join('');
+      tokens.length = 0;
       if (text.length > 0) {
+        collector.add({ type: 'token', text });
         firstTokenAt ??= now();
         if (!options.json) options.stdout.write(text);
         lastChar = text[text.length - 1] ?? lastChar;

@@ -106,6 +106,7 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
       } catch (error) {
         failure = error;
       }
+      reader.endRead();
       if (reader.hasOutput) deadline.disarm('first_token');
       if (out.length > 0) yield out;
       if (failure !== undefined) throw failure;

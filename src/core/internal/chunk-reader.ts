@@ -44,14 +44,28 @@ export class ChunkReader {
   /** True once a token or reasoning text arrived: from here on nothing may be retried. */
   hasOutput = false;
   private metaSent = false;
-  /** Content pieces, joined only when needed (no per-token copy of the whole answer). */
+  /**
+   * Content pieces, joined only when needed (no per-token copy of the whole answer): one per
+   * network read (see endRead), not one per token, so a long answer is a few hundred strings
+   * that survive rather than one small string per token.
+   */
   private readonly parts: string[] = [];
+  /** The current read's tokens. */
+  private pending: string[] = [];
 
   constructor(private readonly ctx: ErrorContext) {}
 
   /** The text produced so far. */
   partial(): string {
+    this.endRead();
     return this.parts.join('');
+  }
+
+  /** Folds the current read's tokens into one piece. */
+  endRead(): void {
+    if (this.pending.length === 0) return;
+    this.parts.push(this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join(''));
+    this.pending = [];
   }
 
   /** Reads one streaming chunk (`chat.completion.chunk`). Throws in-band errors. */
@@ -125,7 +139,7 @@ export class ChunkReader {
     const content = nonEmptyString(part.content);
     if (content !== undefined) {
       this.hasOutput = true;
-      this.parts.push(content);
+      this.pending.push(content);
       out.push({ type: 'token', text: content });
     }
   }

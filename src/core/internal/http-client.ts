@@ -1,8 +1,12 @@
-// The one HTTP client: ofetch with its own retry and timeout off (with-retry.ts owns the loop,
-// attempt-deadline.ts the limits), raw responses so that we read status, headers and the body
-// stream ourselves, and an injectable fetch for tests and benchmarks.
+// The one HTTP client: ofetch (base URL, query, JSON bodies, header merging) with its own
+// retry and timeout off (with-retry.ts owns the loop, attempt-deadline.ts the limits, through
+// the signal), and raw responses whose status, headers and body stream the callers read
+// themselves. Under ofetch, by default, a fetch over node:http (node-fetch.ts) rather than
+// Node's undici; an injected fetch (tests, benchmarks, a ca_file: see custom-ca.ts) replaces it.
+// ofetch loads with the first request, so that commands answered from a cache never pay for it.
 import type { $Fetch } from 'ofetch';
 import type { DebugLogger } from '../types.js';
+import { LightHeaders, nodeFetch } from './node-fetch.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { errorFromTransport } from './to-provider-error.js';
 
@@ -26,26 +30,24 @@ export interface SendOptions {
 }
 
 export interface HttpClient {
-  /** Resolves with the response whatever its status; rejects only when no response came. */
+  /**
+   * Resolves with the response whatever its status; rejects only when no response came. What
+   * callers may read of it: `status`, `headers.get()`, `text()`, and `body` as an async
+   * iterable of bytes.
+   */
   send(options: SendOptions): Promise<Response>;
   readonly host: string;
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  // ofetch (and the fetch polyfill it brings) loads with the first request, not at start-up:
-  // commands that answer from a cache never pay for it.
   let client: Promise<$Fetch> | undefined;
   const $fetchOnce = () =>
     (client ??= import('ofetch').then(({ ofetch }) =>
       ofetch.create(
-        {
-          baseURL: options.baseUrl,
-          headers: options.headers,
-          retry: false,
-          ignoreResponseError: true,
-          responseType: 'stream',
-        },
-        options.fetch ? { fetch: options.fetch } : {},
+        { baseURL: options.baseUrl, headers: options.headers, retry: false, ignoreResponseError: true, responseType: 'stream' },
+        options.fetch
+          ? { fetch: options.fetch }
+          : { fetch: nodeFetch as unknown as typeof globalThis.fetch, Headers: LightHeaders as unknown as typeof globalThis.Headers },
       ),
     ));
   const host = new URL(options.baseUrl).host;

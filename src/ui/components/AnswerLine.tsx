@@ -1,21 +1,21 @@
-// One finished line of the answer, styled by its markdown kind.
+// One finished line of the answer, styled by its markdown kind (the REPL's transcript; the
+// one-shot chat writes the same styling as text: see answer-text.ts).
 import { Text } from 'ink';
+import { displayText } from '../answer-text.js';
 import type { ViewLine } from '../chat-view-state.js';
 
 export function AnswerLine({ line }: { readonly line: ViewLine }) {
+  const text = displayText(line);
   switch (line.kind) {
     case 'heading':
-      return <Text bold color="cyan">{line.text.replace(/^#{1,6}\s+/, '')}</Text>;
+      return <Text bold color="cyan">{text}</Text>;
     case 'fence':
-      return <Text dimColor>{line.text}</Text>;
+      return <Text dimColor>{text}</Text>;
     case 'code':
-      return <Text color="yellow">{`  ${line.text}`}</Text>;
-    case 'list':
-      return <Text>{line.text.replace(/^(\s*)[-*+]\s/, '$1• ')}</Text>;
+      return <Text color="yellow">{text}</Text>;
     case 'quote':
-      return <Text italic dimColor>{line.text}</Text>;
+      return <Text italic dimColor>{text}</Text>;
     default:
-      // An empty line still takes a row.
-      return <Text>{line.text || ' '}</Text>;
+      return <Text>{text}</Text>;
   }
 }

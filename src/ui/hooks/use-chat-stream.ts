@@ -3,18 +3,27 @@
 // thousand renders rather than a hundred thousand.
 import { useEffect, useState } from 'react';
 import type { DevsynthError, StreamEvent } from '../../core/index.js';
-import { type ChatViewState, finishView, initialViewState, reduceBatch } from '../chat-view-state.js';
+import { type ChatViewState, finishView, initialViewState, reduceBatch, type ViewLine } from '../chat-view-state.js';
 
 export const FRAME_MS = 50;
+
+export interface ChatStreamOptions {
+  now?: () => number;
+  maxLive?: number;
+  onFinish?: (state: ChatViewState) => void;
+  /**
+   * Takes the lines finished since the last frame, just before the frame is shown; they are
+   * then dropped from the view (its `lines` stay empty), so that a long answer is not kept
+   * and copied again on every read. Without it, `lines` holds every finished line.
+   */
+  onLines?: (lines: ViewLine[]) => void;
+}
 
 /**
  * `batches` is consumed once; a new iterable (the REPL's next turn) starts a new view. Without
  * one, the state stays idle.
  */
-export function useChatStream(
-  batches: AsyncIterable<StreamEvent[]> | undefined,
-  options: { now?: () => number; maxLive?: number; onFinish?: (state: ChatViewState) => void } = {},
-): ChatViewState {
+export function useChatStream(batches: AsyncIterable<StreamEvent[]> | undefined, options: ChatStreamOptions = {}): ChatViewState {
   const now = options.now ?? Date.now;
   // The view is tagged with the stream it belongs to: until the effect for a new stream runs,
   // the previous stream's view must not be shown as the new one's.
@@ -22,7 +31,15 @@ export function useChatStream(
   useEffect(() => {
     if (!batches) return undefined;
     let current = initialViewState(now());
-    const setState = (view: ChatViewState) => setTagged({ source: batches, view });
+    const { onLines } = options;
+    const setState = (view: ChatViewState) => {
+      if (onLines && view.lines.length > 0) {
+        onLines(view.lines);
+        view = { ...view, lines: [] };
+        current = view;
+      }
+      setTagged({ source: batches, view });
+    };
     setState(current);
     let dirty = false;
     let active = true;
