@@ -26,6 +26,9 @@ await build({
   // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
   // ../../config/default.yml and ../../package.json still point at the package's files.
   external: ['react-devtools-core', '@napi-rs/keyring', 'undici', 'typescript'],
+  // ofetch's Node entry brings node-fetch-native, a fetch polyfill for Node versions without
+  // one; we always hand ofetch a fetch (node-fetch.ts), so its plain ESM entry does.
+  alias: { ofetch: new URL('node_modules/ofetch/dist/index.mjs', root).pathname },
   // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
   banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
   legalComments: 'none',
