@@ -5,7 +5,7 @@
 // start-up CPU (docs/benchmarks.md). The library (dist/index.js) stays tsc's output. Not bundled:
 // the native keyring, undici (loaded only for ca_file), TypeScript (cosmiconfig's optional loader
 // for .ts configs, which we never use) and react-devtools-core (Ink's, only with DEV=true).
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -26,11 +26,32 @@ await build({
   // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
   // ../../config/default.yml and ../../package.json still point at the package's files.
   external: ['react-devtools-core', '@napi-rs/keyring', 'undici', 'typescript'],
-  // ofetch's Node entry brings node-fetch-native, a fetch polyfill for Node versions without
-  // one; we always hand ofetch a fetch (node-fetch.ts), so its plain ESM entry does.
-  alias: { ofetch: new URL('node_modules/ofetch/dist/index.mjs', root).pathname },
+  plugins: [ofetchWithoutGlobals()],
   // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
   banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+/**
+ * `import { createFetch } from 'ofetch'` resolved to the module that defines it. Both of
+ * ofetch's entries build a default instance as they load, reading globalThis.Headers, which
+ * loads Node's undici (about 20 ms), and the Node entry adds a fetch polyfill; we always hand
+ * createFetch our own fetch and Headers (src/core/internal/node-fetch.ts), so neither is needed.
+ */
+function ofetchWithoutGlobals() {
+  const entry = new URL('node_modules/ofetch/dist/index.mjs', root);
+  const shared = /import \{ c as createFetch \} from '(\.\/shared\/[^']+)'/.exec(readFileSync(entry, 'utf8'))?.[1];
+  if (!shared) throw new Error('ofetch changed its layout: update ofetchWithoutGlobals in scripts/bundle-cli.mjs');
+  const path = new URL(shared, entry).pathname;
+  return {
+    name: 'ofetch-without-globals',
+    setup(builder) {
+      builder.onResolve({ filter: /^ofetch$/ }, () => ({ path: 'ofetch', namespace: 'ofetch-core' }));
+      builder.onLoad({ filter: /.*/, namespace: 'ofetch-core' }, () => ({
+        contents: `export { c as createFetch, F as FetchError } from ${JSON.stringify(path)};`,
+        resolveDir: root.pathname,
+      }));
+    },
+  };
+}

@@ -42,13 +42,12 @@ export interface HttpClient {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   let client: Promise<$Fetch> | undefined;
   const $fetchOnce = () =>
-    (client ??= import('ofetch').then(({ ofetch }) =>
-      ofetch.create(
-        { baseURL: options.baseUrl, headers: options.headers, retry: false, ignoreResponseError: true, responseType: 'stream' },
+    (client ??= import('ofetch').then(({ createFetch }) =>
+      createFetch(
         options.fetch
-          ? { fetch: options.fetch }
+          ? { fetch: options.fetch, Headers: globalThis.Headers }
           : { fetch: nodeFetch as unknown as typeof globalThis.fetch, Headers: LightHeaders as unknown as typeof globalThis.Headers },
-      ),
+      ).create({ baseURL: options.baseUrl, headers: options.headers, retry: false, ignoreResponseError: true, responseType: 'stream' }),
     ));
   const host = new URL(options.baseUrl).host;
   const ctx = { secrets: options.secrets, providerLabel: options.providerLabel, ...(options.networkHint ? { networkHint: options.networkHint } : {}) };
@@ -65,7 +64,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const response = await $fetch.raw(path, {
           method,
           signal,
-          ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
+          // Serialised here rather than by ofetch, whose check for a FormData body would load
+          // undici (Node's fetch) just to say no.
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
           ...(query ? { query } : {}),
         });
         options.debug?.(
