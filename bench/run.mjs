@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../', import.meta.url).pathname;
-const BIN = join(root, 'bin/devsynth-or.js');
+const BIN = join(root, 'bin/devsynth-or.cjs');
 const QUICK = process.argv.includes('--quick');
 const RUNS = { light: QUICK ? 3 : 11, heavy: QUICK ? 1 : 5 };
 const STREAM_CHUNKS = 100_000;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../', import.meta.url).pathname;
-const BIN = join(root, 'bin/devsynth-or.js');
+const BIN = join(root, 'bin/devsynth-or.cjs');
 const RUNS = Number(process.argv[2] ?? 5);
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 

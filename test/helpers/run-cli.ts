@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_API_KEY } from './fake-openrouter.js';
 
-export const BIN = new URL('../../bin/devsynth-or.js', import.meta.url).pathname;
+export const BIN = new URL('../../bin/devsynth-or.cjs', import.meta.url).pathname;
 
 export interface CliResult {
   code: number | null;
