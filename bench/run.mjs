@@ -2,75 +2,19 @@
 // all against one loopback server, in one run on this machine. Medians of repeated runs, as
 // whole processes (start-up included), timed by /usr/bin/time (wall, user+sys CPU, peak RSS).
 // Writes docs/benchmarks.md. A benchmark, not a test: it asserts nothing.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BIN, root, startBench } from './harness.mjs';
 
-const root = new URL('../', import.meta.url).pathname;
-const BIN = join(root, 'bin/devsynth-or.cjs');
 const QUICK = process.argv.includes('--quick');
 const RUNS = { light: QUICK ? 3 : 11, heavy: QUICK ? 1 : 5 };
 const STREAM_CHUNKS = 100_000;
 const EMBED_LINES = 10_000;
 
-const server = spawn(process.execPath, [join(root, 'bench/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
-const url = `http://127.0.0.1:${port}/api/v1`;
-const home = mkdtempSync(join(tmpdir(), 'devsynth-bench-'));
-const env = { PATH: process.env.PATH, HOME: home, DEVSYNTH_HOME: join(home, 'state'), OPENROUTER_BASE_URL: url, OPENROUTER_API_KEY: 'sk-or-v1-bench00000000', OPENROUTER_MODEL: 'bench/model' };
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Runs a command `runs` times; medians of wall s, CPU s and peak RSS MB. */
-function measure(command, args, runs, extraEnv = {}) {
-  const samples = [];
-  const out = join(home, 'time.txt');
-  for (let i = 0; i < runs; i++) {
-    // /usr/bin/time reports wall time in 10 ms steps: the wall clock is read here instead.
-    const started = performance.now();
-    const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, command, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const wall = (performance.now() - started) / 1000;
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-    const [user, sys, rss] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-    samples.push({ wall, cpu: user + sys, rss: rss / 1024 });
-  }
-  return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rss: median(samples.map((s) => s.rss)) };
-}
-
-// Its own tmux server: a benchmark run elsewhere on the machine must not kill this one's.
-const TMUX_SOCKET = `devsynth-bench-${process.pid}`;
-
-/** The Ink UI in a tmux pseudo-terminal, timed the same way. */
-function measureTerminal(args, runs) {
-  const samples = [];
-  const out = join(home, 'tty-time.txt');
-  for (let i = 0; i < runs; i++) {
-    rmSync(out, { force: true });
-    const envs = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}='${v}'`).join(' ');
-    const session = ['-L', TMUX_SOCKET, 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', `env -i ${envs} /usr/bin/time -f '%e %U %S %M' -o ${out} ${process.execPath} ${BIN} ${args.join(' ')}; sleep 60`];
-    try {
-      execFileSync('tmux', session, { stdio: 'pipe' });
-    } catch {
-      // Now and then tmux fails to start its server ("server exited unexpectedly"): once more.
-      spawnSync('sleep', ['0.5']);
-      execFileSync('tmux', session, { stdio: 'pipe' });
-    }
-    const until = Date.now() + 300_000;
-    while (Date.now() < until) {
-      try {
-        const text = readFileSync(out, 'utf8').trim();
-        if (text) {
-          const [wall, user, sys, rss] = text.split('\n').pop().split(' ').map(Number);
-          samples.push({ wall, cpu: user + sys, rss: rss / 1024 });
-          break;
-        }
-      } catch {}
-      spawnSync('sleep', ['0.2']);
-    }
-    execFileSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
-  }
-  return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rss: median(samples.map((s) => s.rss)) };
-}
+const bench = await startBench();
+const { url, home, env, measure, measureTerminal } = bench;
 
 const node = process.execPath;
 const curlArgs = (chunks) => ['-sN', '-o', '/dev/null', '-X', 'POST', `${url}/chat/completions`, '-H', 'content-type: application/json', '-d', JSON.stringify({ model: 'bench/model', stream: true, max_tokens: chunks, messages: [{ role: 'user', content: 'go' }] })];
@@ -107,8 +51,7 @@ try {
   const perLine = measure(node, [BIN, 'embed', '--no-cache', '--batch-size', '1', '--concurrency', '1', '-f', thousand], 1);
   log('embed 10,000 lines: one request per line (1,000 measured, ×10)', { wall: perLine.wall * 10, cpu: perLine.cpu * 10, rss: perLine.rss });
 } finally {
-  server.kill();
-  rmSync(home, { recursive: true, force: true });
+  bench.close();
 }
 
 const get = (name) => rows.find((r) => r.name === name);
