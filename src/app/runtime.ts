@@ -1,7 +1,7 @@
 // What every command needs, made once per run and only when asked for: the loaded
 // configuration, the state stores, and a provider wired to both. Commands receive a Runtime
 // and never read the environment, files or flags themselves.
-import { type BaseProvider, ConfigError, createProviderChain, type DebugLogger, KEYLESS_PROVIDERS, OpenRouterAuthenticationError } from '../core/index.js';
+import { type BaseProvider, ConfigError, createProviderChain, type DebugLogger, OpenRouterAuthenticationError } from '../core/index.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { missingKeyError, type ResolvedKey, resolveApiKey } from '../config/resolve-api-key.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
@@ -134,13 +134,12 @@ export class Runtime {
       return options.apiKey ?? (settings?.api_key || undefined);
     }
     const settings = loaded.config.llm.providers.openrouter;
-    const needsKey = options.needsKey && !KEYLESS_PROVIDERS.has(provider);
-    // The keyring is asked only when a key may be needed and none came from env or config; a
-    // fallback without a key fails when it is reached, saying so.
+    // The keyring is asked only when a key may be needed and none came from env or config (a
+    // fallback without one fails when it is reached, saying so); the catalogue needs none.
     const key =
       options.apiKey ??
-      (needsKey || options.fallback ? (await this.resolveKey())?.key : this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined);
-    if (needsKey && !key) throw missingKeyError(loaded);
+      (options.needsKey || options.fallback ? (await this.resolveKey())?.key : this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined);
+    if (options.needsKey && !key) throw missingKeyError(loaded);
     return key;
   }
 
