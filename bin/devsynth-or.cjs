@@ -1,15 +1,26 @@
 #!/usr/bin/env node
-// Thin entry, in CommonJS: `--version` alone is answered here without loading the CLI, or even
+// Thin entry, in CommonJS. `--version` alone is answered here without loading the CLI, or even
 // Node's ES module loader (a version check in a script should cost what starting Node costs);
-// everything else goes to the bundled main (scripts/bundle-cli.mjs), which holds the one error
-// handler.
+// `models` and `__models` from a fresh cache are answered by a small module that loads no more
+// than it needs (src/cli/fast-catalogue.ts); everything else goes to the bundled main
+// (scripts/bundle-cli.mjs), which holds the one error handler.
 'use strict';
 const args = process.argv.slice(2);
+
+// A reader that stops early (`devsynth-or models | head -3`) closes the pipe: that is the end
+// of the output, not an error to report with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { readFileSync } = require('node:fs');
   const { join } = require('node:path');
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
-} else {
+} else if (!require('../dist/bundle/fast.cjs').answerFromCache(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })) {
   // V8 grows its young generation to 16 MB per semi-space under a long stream's allocation
   // rate, which is most of a 100,000-chunk answer's peak memory: kept at its starting size it
   // costs about 20 MB less for about 0.02 s more CPU (docs/benchmarks.md). A growth heuristic,

@@ -33,6 +33,21 @@ await build({
   logLevel: 'warning',
 });
 
+// The cached-catalogue answer (src/cli/fast-catalogue.ts) as CommonJS, for the bin to require
+// before anything else loads: it imports only node built-ins and a few small modules.
+await build({
+  entryPoints: [new URL('dist/cli/fast-catalogue.js', root).pathname],
+  outfile: new URL('fast.cjs', `file://${outdir}`).pathname,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 /**
  * `import { createFetch } from 'ofetch'` resolved to the module that defines it. Both of
  * ofetch's entries build a default instance as they load, reading globalThis.Headers, which

@@ -1,5 +1,6 @@
 // Filtering, sorting and formatting the catalogue for `devsynth-or models`.
 import type { ModelInfo } from '../core/index.js';
+import { renderTable } from '../ui/render-table.js';
 
 export interface ModelQuery {
   search?: string;
@@ -54,4 +55,9 @@ export function modelRows(models: readonly ModelInfo[]): string[][] {
     formatPrice(model.pricing?.completion),
     isFree(model) ? 'free' : '',
   ]);
+}
+
+/** The `models` listing: an aligned table with a header for a terminal, else tab-separated rows. */
+export function catalogueTable(models: readonly ModelInfo[], tty: boolean): string {
+  return renderTable(modelRows(models), { tty, right: new Set([1, 2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] });
 }

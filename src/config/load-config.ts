@@ -7,13 +7,14 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
+import { SEARCH_PLACES, userConfigPath } from './config-files.js';
 import { checkBaseUrls, formatConfigIssues } from './format-config-issues.js';
 import { interpolateEnv, type UnsetReference } from './interpolate-env.js';
 import { refuseLiteralKeys } from './literal-keys.js';
 import { type Config, configSchema, PROVIDER_NAMES } from './schema.js';
 import { type KeyPath, lineOf, parseYamlFile, type YamlFile } from './yaml-file.js';
 
-export const SEARCH_PLACES = ['.devsynthrc', '.devsynthrc.yml', '.devsynthrc.yaml', 'devsynth.config.yml', 'devsynth.config.yaml'];
+export { SEARCH_PLACES, userConfigPath } from './config-files.js';
 
 /** Settings given as flags, the last word. */
 export interface ConfigFlags {
@@ -58,12 +59,6 @@ export const DEFAULTS_FILE = new URL('../../config/default.yml', import.meta.url
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** The user file: $XDG_CONFIG_HOME/devsynth/config.yml. */
-export function userConfigPath(env: Record<string, string | undefined>): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(base, 'devsynth', 'config.yml');
-}
 
 const ENV_SETTINGS: Array<[string, KeyPath]> = [
   ['DEVSYNTH_PROVIDER', ['llm', 'provider']],

@@ -30,6 +30,6 @@ export {
   type BreakerStore,
 } from './internal/circuit-breaker.js';
 export { redactSecrets, redactValue } from './internal/redact.js';
-export { assertSecureBaseUrl } from './internal/base-url.js';
+export { assertSecureBaseUrl } from './base-url.js';
 export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
 export { suggestModels } from './suggest-models.js';

@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import type { ModelInfo } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
+import { CATALOGUE_TTL_MS, catalogueFileName } from './paths.js';
 
 export type CatalogueKind = 'models' | 'embeddings';
-export const DEFAULT_CATALOGUE_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_CATALOGUE_TTL_MS = CATALOGUE_TTL_MS;
 
 const fileSchema = z.object({ fetchedAt: z.number(), models: z.array(z.looseObject({ id: z.string() })) });
 
@@ -22,7 +23,7 @@ export function createModelsCache(cacheDir: string, options: { warn?: Warn; now?
   const storeOf = (kind: CatalogueKind) => {
     let store = stores.get(kind);
     if (!store) {
-      store = new JsonStore({ dir: cacheDir, name: `${options.prefix ?? 'catalogue'}-${kind}`, schema: fileSchema, empty: () => ({ fetchedAt: 0, models: [] }), ...(options.warn ? { warn: options.warn } : {}) });
+      store = new JsonStore({ dir: cacheDir, name: catalogueFileName(options.prefix ?? 'catalogue', kind), schema: fileSchema, empty: () => ({ fetchedAt: 0, models: [] }), ...(options.warn ? { warn: options.warn } : {}) });
       stores.set(kind, store);
     }
     return store;

@@ -18,3 +18,11 @@ export function statePaths(env: Record<string, string | undefined>): StatePaths 
     cache: join(env.XDG_CACHE_HOME || join(home, '.cache'), 'devsynth-or'),
   };
 }
+
+/** The catalogue cache's file name: one per provider (its prefix) and kind. */
+export function catalogueFileName(prefix: string, kind: 'models' | 'embeddings'): string {
+  return `${prefix}-${kind}`;
+}
+
+/** How long a cached catalogue is served without asking the provider again. */
+export const CATALOGUE_TTL_MS = 24 * 60 * 60 * 1000;

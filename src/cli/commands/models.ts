@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { loadCatalogue } from '../../app/catalogue.js';
-import { modelRows, queryModels } from '../../app/list-models.js';
+import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js';
 import type { Runtime } from '../../app/runtime.js';
 import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
@@ -43,7 +43,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
         return;
       }
       const tty = Boolean(rt.io.stdout.isTTY);
-      rt.io.stdout.write(renderTable(modelRows(models), { tty, right: new Set([1, 2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] }));
+      rt.io.stdout.write(catalogueTable(models, tty));
       if (tty) rt.io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
     });
 

@@ -5,7 +5,7 @@
 import { OpenRouterAuthenticationError, OpenRouterConnectionError } from '../errors.js';
 import { ChatStream } from '../chat-stream.js';
 import { BaseProvider } from './base-provider.js';
-import { assertSecureBaseUrl } from '../internal/base-url.js';
+import { assertSecureBaseUrl } from '../base-url.js';
 import { fetchTrusting } from '../internal/custom-ca.js';
 import { chatRequestBody } from '../internal/chat-body.js';
 import { runChatAttempt } from '../internal/chat-attempt.js';

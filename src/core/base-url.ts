@@ -1,6 +1,6 @@
 // Base URLs must be https, except loopback hosts where http serves local gateways and tests.
 // A key sent over plain http to anywhere else is a key given away.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from './errors.js';
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');

@@ -1,0 +1,67 @@
+// `models` and `__models` (the shell completion's model ids, asked on every Tab) answered from
+// a fresh cached catalogue without loading the CLI: reading and validating the configuration
+// costs several times what this answer does. Only when nothing could change the answer: the
+// bare command, no configuration file anywhere, the default provider, a cache that reads back
+// whole. In every other case this says no, and the full CLI answers (and explains whatever is
+// wrong). The table is the `models` command's own (catalogueTable).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogueTable, queryModels } from '../app/list-models.js';
+import { anyConfigFile } from '../config/config-files.js';
+import { assertSecureBaseUrl } from '../core/base-url.js';
+import type { ModelInfo } from '../core/types.js';
+import { CATALOGUE_TTL_MS, catalogueFileName, statePaths } from '../state/paths.js';
+
+export interface FastIO {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  now?: () => number;
+}
+
+/** The cached catalogue, when the file reads back as one; undefined otherwise. */
+function cachedCatalogue(io: FastIO): { models: ModelInfo[]; fetchedAt: number } | undefined {
+  try {
+    const file = join(statePaths(io.env).cache, `${catalogueFileName('catalogue', 'models')}.json`);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { fetchedAt?: unknown; models?: unknown };
+    if (typeof data.fetchedAt !== 'number' || !Array.isArray(data.models)) return undefined;
+    if (!data.models.every((model) => typeof (model as { id?: unknown })?.id === 'string')) return undefined;
+    return { models: data.models as ModelInfo[], fetchedAt: data.fetchedAt };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The one part of the configuration the environment can get wrong that the full CLI would
+ * refuse even for a cached listing: a base URL that is not https (or http on loopback).
+ */
+function baseUrlsAreSecure(env: FastIO['env']): boolean {
+  try {
+    for (const [name, value] of Object.entries(env)) if (name.endsWith('_BASE_URL') && value) assertSecureBaseUrl(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Answers `args` and returns true, or returns false having written nothing. */
+export function answerFromCache(args: readonly string[], io: FastIO): boolean {
+  if (args.length !== 1 || (args[0] !== 'models' && args[0] !== '__models')) return false;
+  const provider = io.env.DEVSYNTH_PROVIDER;
+  if ((provider && provider !== 'openrouter') || !baseUrlsAreSecure(io.env) || anyConfigFile(io.cwd, io.env)) return false;
+  const catalogue = cachedCatalogue(io);
+  if (!catalogue) return false;
+  if (args[0] === '__models') {
+    // As the command: whatever ids the cache holds, fresh or not; never a request.
+    if (catalogue.models.length) io.stdout.write(`${catalogue.models.map((model) => model.id).join('\n')}\n`);
+    return true;
+  }
+  if ((io.now ?? Date.now)() - catalogue.fetchedAt >= CATALOGUE_TTL_MS) return false;
+  const models = queryModels(catalogue.models, { sort: 'id' });
+  const tty = Boolean(io.stdout.isTTY);
+  io.stdout.write(catalogueTable(models, tty));
+  if (tty) io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
+  return true;
+}
