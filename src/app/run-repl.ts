@@ -12,7 +12,10 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
   const sessions = runtime.sessions();
   const session = resume ? sessions.load(resume) : openSession(runtime, options);
-  const model = options.model ?? (session.messages.length > 0 ? session.model : null) ?? provider.model;
+  // A local server with no model configured is asked for its first one now, so that the REPL
+  // can name it; if it cannot be reached, the first turn will say so.
+  const model =
+    options.model ?? (session.messages.length > 0 ? session.model : null) ?? (provider.model || (await provider.resolveModel().catch(() => '')));
   const system = options.system ?? session.messages.find((m) => m.role === 'system')?.content;
 
   const { disableColorUnless } = await import('../ui/render-chat.js');
