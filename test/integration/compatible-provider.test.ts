@@ -1,6 +1,6 @@
 // OpenAICompatibleProvider (the local, lmstudio and openai presets) against the fake in its
 // OpenAI flavour over real HTTP on 127.0.0.1: what it sends, what it reads, how it fails.
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import {
   ConfigError,
   createMemoryBreakerStore,
@@ -158,6 +158,48 @@ describe('models the server has', () => {
     const embeddings = await provider.listModels({ embeddings: true });
     expect(embeddings.map((m) => m.id)).toEqual(['text-embedding-nomic-embed-text-v1.5']);
     expect(embeddings[0]).toMatchObject({ context_length: null, pricing: { prompt: '0', completion: '0' } });
+  });
+});
+
+describe('time limits', () => {
+  /** A fetch whose response never comes: only a time limit (or the caller) ends the wait. */
+  const silentFetch = ((_input: unknown, init?: { signal?: AbortSignal }) =>
+    new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as unknown as typeof fetch;
+
+  /** The error that ends a call to a server that never answers, in fake time. */
+  async function limitHit(call: () => Promise<unknown>): Promise<Error> {
+    // Loaded now, with real timers: a module load under fake ones would arm the limit late.
+    await import('ofetch');
+    jest.useFakeTimers();
+    try {
+      let error: Error | undefined;
+      const outcome = call().catch((e: Error) => (error = e));
+      for (let i = 0; i < 100 && !error; i++) await jest.advanceTimersByTimeAsync(5_000);
+      await outcome;
+      return error as Error;
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+  const make = (options: OpenAICompatibleProviderOptions) =>
+    new OpenAICompatibleProvider({ apiKey: 'k', model: 'm', baseUrl: 'http://127.0.0.1:9/v1', env: {}, maxRetries: 0, fetch: silentFetch, breakerStore: createMemoryBreakerStore(), ...options });
+  const streamed = (provider: OpenAICompatibleProvider) => async () => {
+    for await (const _piece of provider.generateStream('hi')) void _piece;
+  };
+
+  it.each([
+    ['lmstudio', 120, 300, 'LM Studio'],
+    ['local', 120, 300, 'the local server'],
+    ['openai', 10, 60, 'OpenAI'],
+  ] as const)('%s waits %i s for the headers of a stream and %i s for a whole answer (a local server may load its model first)', async (preset, headers, whole, label) => {
+    expect((await limitHit(streamed(make({ preset })))).message).toBe(`no response from ${label} within ${headers} s (call_timeout)`);
+    expect((await limitHit(() => make({ preset }).generate('hi'))).message).toBe(`no answer from ${label} within ${whole} s (timeout)`);
+  });
+
+  it('configured limits win over the preset', async () => {
+    const provider = () => make({ preset: 'lmstudio', callTimeout: 3, timeout: 4 });
+    expect((await limitHit(streamed(provider()))).message).toBe('no response from LM Studio within 3 s (call_timeout)');
+    expect((await limitHit(() => provider().generate('hi'))).message).toBe('no answer from LM Studio within 4 s (timeout)');
   });
 });
 

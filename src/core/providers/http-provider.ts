@@ -108,6 +108,8 @@ export interface HttpProfile {
   checkModelId: (model: string, what?: string) => void;
   /** Requests per minute for a model when none is configured; undefined: no pacing. */
   defaultRequestsPerMinute: (model: string) => number | undefined;
+  /** Defaults of this provider where they differ from HTTP_DEFAULTS (s). */
+  timeouts?: { callTimeout?: number; firstTokenTimeout?: number; timeout?: number };
 }
 
 const sharedBreakerStore = createMemoryBreakerStore();
@@ -159,9 +161,9 @@ export abstract class HttpProvider extends BaseProvider {
     this.settings = {
       temperature: pick(options.temperature, HTTP_DEFAULTS.temperature),
       maxTokens: pick(options.maxTokens, HTTP_DEFAULTS.maxTokens),
-      timeoutMs: ms(options.timeout, HTTP_DEFAULTS.timeout),
-      callTimeoutMs: ms(options.callTimeout, HTTP_DEFAULTS.callTimeout),
-      firstTokenTimeoutMs: ms(options.firstTokenTimeout, HTTP_DEFAULTS.firstTokenTimeout),
+      timeoutMs: ms(options.timeout, profile.timeouts?.timeout ?? HTTP_DEFAULTS.timeout),
+      callTimeoutMs: ms(options.callTimeout, profile.timeouts?.callTimeout ?? HTTP_DEFAULTS.callTimeout),
+      firstTokenTimeoutMs: ms(options.firstTokenTimeout, profile.timeouts?.firstTokenTimeout ?? HTTP_DEFAULTS.firstTokenTimeout),
       maxRetries: pick(options.maxRetries, HTTP_DEFAULTS.maxRetries),
       retryInitialDelayMs: ms(options.retryInitialDelay, HTTP_DEFAULTS.retryInitialDelay),
       maxRequestBytes: pick(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES),

@@ -7,6 +7,14 @@ import { ConfigError } from '../errors.js';
 import type { CallOptions, ChatRequest, KeyInfo, ModelInfo } from '../types.js';
 import { checkAnyModelId, HttpProvider, type HttpProfile, type HttpProviderOptions } from './http-provider.js';
 
+/**
+ * A server on this machine may load the model before it answers at all (LM Studio and Ollama
+ * load on first use, tens of seconds for a large one) and reads a long prompt slowly on a CPU:
+ * OpenRouter's 10 s for the response headers, 60 s to the first token and 60 s for a whole
+ * non-streaming answer would give up on it.
+ */
+const LOCAL_TIMEOUTS = { callTimeout: 120, firstTokenTimeout: 300, timeout: 300 };
+
 export const COMPATIBLE_PRESETS = {
   local: {
     label: 'the local server',
@@ -15,6 +23,7 @@ export const COMPATIBLE_PRESETS = {
     embeddingModel: null,
     env: { apiKey: 'DEVSYNTH_LOCAL_API_KEY', model: 'DEVSYNTH_LOCAL_MODEL', baseUrl: 'DEVSYNTH_LOCAL_BASE_URL' },
     keyRequired: false,
+    timeouts: LOCAL_TIMEOUTS,
   },
   lmstudio: {
     label: 'LM Studio',
@@ -23,6 +32,7 @@ export const COMPATIBLE_PRESETS = {
     embeddingModel: null,
     env: { apiKey: 'LMSTUDIO_API_KEY', model: 'LMSTUDIO_MODEL', baseUrl: 'LMSTUDIO_BASE_URL' },
     keyRequired: false,
+    timeouts: LOCAL_TIMEOUTS,
   },
   openai: {
     label: 'OpenAI',
