@@ -4,9 +4,10 @@ import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
 import { OpenRouterConnectionError, type StreamEvent } from '../../../src/core/index.js';
 import { ChatApp } from '../../../src/ui/ChatApp.js';
-import { initialViewState, reduceBatch } from '../../../src/ui/chat-view-state.js';
+import { finishView, initialViewState, reduceBatch } from '../../../src/ui/chat-view-state.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
 import { writePlain } from '../../../src/ui/plain-writer.js';
+import { turnEntries } from '../../../src/ui/repl-transcript.js';
 
 const fallback: StreamEvent = {
   type: 'fallback',
@@ -44,6 +45,17 @@ describe('a fallback in the terminal UI', () => {
     expect(last).toContain('answering with lmstudio');
     expect(app.frames.join('')).toContain('Bonjour.');
     app.unmount();
+  });
+
+  it('the REPL keeps the notice in the transcript, before the turn it is about', () => {
+    let state = initialViewState(0);
+    for (const batch of answer) state = reduceBatch(state, batch, 1);
+    const entries = turnEntries(7, finishView(state, 2), 'footer');
+    expect(entries.map((entry) => [entry.kind, entry.text])).toEqual([
+      ['info', '⤳ openrouter is unavailable (cannot reach OpenRouter at openrouter.ai: connection refused); answering with lmstudio'],
+      ['answer', 'Bonjour.'],
+      ['footer', 'footer'],
+    ]);
   });
 
   it('plain mode: one line on stderr, and --json names who answered', async () => {
