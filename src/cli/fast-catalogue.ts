@@ -1,8 +1,8 @@
 // `models` and `__models` (the shell completion's model ids, asked on every Tab) answered from
 // a fresh cached catalogue without loading the CLI: reading and validating the configuration
 // costs several times what this answer does. Only when nothing could change the answer: the
-// bare command, no configuration file anywhere, the default provider, a cache that reads back
-// whole. In every other case this says no, and the full CLI answers (and explains whatever is
+// bare command, no configuration file anywhere, the default provider, no debug log asked for,
+// a cache that reads back whole. In every other case this says no, and the full CLI answers (and explains whatever is
 // wrong). The table is the `models` command's own (catalogueTable).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +50,7 @@ function baseUrlsAreSecure(env: FastIO['env']): boolean {
 export function answerFromCache(args: readonly string[], io: FastIO): boolean {
   if (args.length !== 1 || (args[0] !== 'models' && args[0] !== '__models')) return false;
   const provider = io.env.DEVSYNTH_PROVIDER;
-  if ((provider && provider !== 'openrouter') || !baseUrlsAreSecure(io.env) || anyConfigFile(io.cwd, io.env)) return false;
+  if ((provider && provider !== 'openrouter') || io.env.DEVSYNTH_DEBUG === '1' || !baseUrlsAreSecure(io.env) || anyConfigFile(io.cwd, io.env)) return false;
   const catalogue = cachedCatalogue(io);
   if (!catalogue) return false;
   if (args[0] === '__models') {
