@@ -31,9 +31,10 @@ export function helpEntries(): Entry[] {
 
 /** A finished turn's lines, as they stay in the transcript, with its footer or error. */
 export function turnEntries(turnId: number, state: ChatViewState, footer?: string): Entry[] {
-  // Who answered, when llm.fallback moved on, stays with the turn it is about.
-  const entries: Entry[] = state.fallbacks.map((notice, index) => ({ id: `n${turnId}-${index}`, kind: 'info', text: `⤳ ${notice}` }));
-  entries.push(...state.lines.map((line): Entry => ({ id: `a${turnId}-${line.id}`, kind: 'answer', line, text: line.text })));
+  const entries: Entry[] = state.lines.map((line) => ({ id: `a${turnId}-${line.id}`, kind: 'answer', line, text: line.text }));
+  // Who answered, when llm.fallback moved on, stays with the turn. After its lines: those were
+  // already printed while they streamed, and <Static> prints only what comes after them.
+  entries.push(...state.fallbacks.map((notice, index): Entry => ({ id: `n${turnId}-${index}`, kind: 'info', text: `⤳ ${notice}` })));
   if (state.error instanceof CancelledError) entries.push({ id: `e${turnId}`, kind: 'info', text: '⏹ cancelled; the partial answer is kept' });
   else if (state.error) entries.push({ id: `e${turnId}`, kind: 'error', text: `✗ ${state.error.message}` });
   if (footer && state.phase === 'done') entries.push({ id: `f${turnId}`, kind: 'footer', text: footer });

@@ -47,13 +47,13 @@ describe('a fallback in the terminal UI', () => {
     app.unmount();
   });
 
-  it('the REPL keeps the notice in the transcript, before the turn it is about', () => {
+  it('the REPL keeps the notice in the transcript, after the lines it streamed', () => {
     let state = initialViewState(0);
     for (const batch of answer) state = reduceBatch(state, batch, 1);
     const entries = turnEntries(7, finishView(state, 2), 'footer');
     expect(entries.map((entry) => [entry.kind, entry.text])).toEqual([
-      ['info', '⤳ openrouter is unavailable (cannot reach OpenRouter at openrouter.ai: connection refused); answering with lmstudio'],
       ['answer', 'Bonjour.'],
+      ['info', '⤳ openrouter is unavailable (cannot reach OpenRouter at openrouter.ai: connection refused); answering with lmstudio'],
       ['footer', 'footer'],
     ]);
   });
