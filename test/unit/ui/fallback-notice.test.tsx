@@ -7,6 +7,7 @@ import { ChatApp } from '../../../src/ui/ChatApp.js';
 import { finishView, initialViewState, reduceBatch } from '../../../src/ui/chat-view-state.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
 import { writePlain } from '../../../src/ui/plain-writer.js';
+import { Repl } from '../../../src/ui/Repl.js';
 import { turnEntries } from '../../../src/ui/repl-transcript.js';
 
 const fallback: StreamEvent = {
@@ -69,5 +70,28 @@ describe('a fallback in the terminal UI', () => {
       fallbacks: [{ provider: 'openrouter', kind: 'connection', reason: expect.stringContaining('connection refused') }],
     });
     expect(result.answeredBy).toBe('lmstudio');
+  });
+});
+
+describe('a fallback in the REPL', () => {
+  it('prints the answer once and the notice after it, and both stay on screen', async () => {
+    const ask = () =>
+      (async function* (): AsyncGenerator<StreamEvent[]> {
+        yield [fallback];
+        yield [{ type: 'meta', model: 'qwen2.5-7b-instruct' }, { type: 'token', text: 'first line\nsecond line\n' }];
+        yield [{ type: 'token', text: 'last line' }, { type: 'done', finishReason: 'stop' }];
+      })();
+    const app = render(<Repl initial={{ messages: [], model: 'm', name: 'test' }} ask={ask} save={() => undefined} footer={false} />);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, FRAME_MS * 3));
+    app.stdin.write('hi');
+    await pause();
+    app.stdin.write('\r');
+    await pause();
+    const last = app.lastFrame() ?? '';
+    for (const text of ['first line', 'second line', 'last line', 'answering with lmstudio']) {
+      expect(last.split(text).length - 1).toBe(1);
+    }
+    expect(last.indexOf('answering with lmstudio')).toBeGreaterThan(last.indexOf('last line'));
+    app.unmount();
   });
 });
