@@ -314,6 +314,7 @@ describe('status, config, completion, help', () => {
     const status = await run(['status']);
     expect(status.stdout).toMatch(/key: +sk-or-v1-tes\.\.\.0000, \$7\.5000 left of \$10\.0000 \(monthly\)/);
     expect(status.stdout).toMatch(/usage: +1 requests/);
+    expect(status.stdout).toMatch(/^providers: +openrouter\n/);
   });
 
   it('config shows each value with its source, the key hidden', async () => {

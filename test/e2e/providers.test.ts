@@ -134,6 +134,9 @@ describe('llm.fallback', () => {
     expect(breakers.openrouter.state).toBe('open');
     const status = await cli.run(['--config', file, 'status', '--json']);
     expect(Object.keys(JSON.parse(status.stdout).breakers).sort()).toEqual(['lmstudio', 'openrouter']);
+    expect(JSON.parse(status.stdout).providers).toEqual(['openrouter', 'lmstudio', 'offline']);
+    const text = await cli.run(['--config', file, 'status']);
+    expect(text.stdout).toMatch(/^providers: +openrouter \(then lmstudio, offline when it is unavailable\)\n/);
   });
 
   it('a rejected key is not hidden by a fallback: exit 4, nothing sent to LM Studio', async () => {

@@ -13,7 +13,7 @@ function age(ms: number | undefined): string {
 
 export function statusCommand(runtime: () => Runtime): Command {
   return new Command('status')
-    .description('key credits and limits, circuit breakers, caches, usage')
+    .description('providers, key credits and limits, circuit breakers, caches, usage')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  devsynth-or status\n  devsynth-or status --json | jq .key.limit_remaining')
     .action(async (flags: { json?: boolean }) => {
@@ -25,10 +25,13 @@ export function statusCommand(runtime: () => Runtime): Command {
         if (!(error instanceof DevsynthError)) throw error;
         key = { error: error.message };
       }
+      const { provider, fallback } = (await rt.config()).config.llm;
+      const providers = [provider, ...fallback.filter((name) => name !== provider)];
       const breakers = rt.breakers().all();
       const catalogue = await rt.catalogue();
       const usage = rt.usage();
       const report = {
+        providers,
         key,
         breakers,
         caches: { models: catalogue.age('models') ?? null, embeddings: catalogue.age('embeddings') ?? null },
@@ -40,6 +43,7 @@ export function statusCommand(runtime: () => Runtime): Command {
         return;
       }
       const out: string[] = [];
+      out.push(`providers:  ${providers[0]}${providers.length > 1 ? ` (then ${providers.slice(1).join(', ')} when it is unavailable)` : ''}`);
       if (key && 'error' in key) out.push(`key:        ${key.error}`);
       else if (key) {
         const limit = key.limit === null ? 'no limit' : `${formatCost(key.limit_remaining ?? undefined) ?? '?'} left of ${formatCost(key.limit) ?? '?'}${key.limit_reset ? ` (${key.limit_reset})` : ''}`;
