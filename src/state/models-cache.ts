@@ -6,7 +6,6 @@ import { JsonStore, type Warn } from './json-store.js';
 import { CATALOGUE_TTL_MS, catalogueFileName } from './paths.js';
 
 export type CatalogueKind = 'models' | 'embeddings';
-export const DEFAULT_CATALOGUE_TTL_MS = CATALOGUE_TTL_MS;
 
 const fileSchema = z.object({ fetchedAt: z.number(), models: z.array(z.looseObject({ id: z.string() })) });
 
@@ -18,7 +17,7 @@ export interface CachedCatalogue {
 
 export function createModelsCache(cacheDir: string, options: { warn?: Warn; now?: () => number; ttlMs?: number; prefix?: string } = {}) {
   const now = options.now ?? Date.now;
-  const ttl = options.ttlMs ?? DEFAULT_CATALOGUE_TTL_MS;
+  const ttl = options.ttlMs ?? CATALOGUE_TTL_MS;
   const stores = new Map<CatalogueKind, JsonStore<z.infer<typeof fileSchema>>>();
   const storeOf = (kind: CatalogueKind) => {
     let store = stores.get(kind);
