@@ -1,6 +1,6 @@
 // The configuration schema (snake_case, as in the specification). Objects are strict, so a
 // misspelt key is reported instead of silently ignored.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROVIDER_NAMES = ['openrouter', 'offline', 'lmstudio', 'local', 'openai', 'anthropic'] as const;
 

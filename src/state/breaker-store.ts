@@ -1,6 +1,6 @@
 // The circuit breaker's state on disk, shared by every devsynth-or process of the user, so
 // that consecutive runs in a CI job fail fast during an outage (exit 8, no request sent).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BreakerState, BreakerStore } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
 

@@ -1,7 +1,7 @@
 // Named conversations, one file each, plus a pointer to the last one for --continue.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
 

@@ -1,5 +1,5 @@
 // The chat command's flags as a schema: strings from commander in, typed options out.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const number = (what: string) =>
   z.string().trim().regex(/^-?\d+(\.\d+)?$/, `${what} must be a number`).transform(Number);

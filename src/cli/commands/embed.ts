@@ -1,6 +1,6 @@
 // `devsynth-or embed [text...]`: parse and validate the flags, then hand over to runEmbed.
 import { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 

@@ -1,6 +1,6 @@
 // `devsynth-or models [search]` and `devsynth-or models show <id>`.
 import { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadCatalogue } from '../../app/catalogue.js';
 import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js';
 import type { Runtime } from '../../app/runtime.js';
