@@ -5,7 +5,7 @@
 // start-up CPU (docs/benchmarks.md). The library (dist/index.js) stays tsc's output. Not bundled:
 // the native keyring, undici (loaded only for ca_file), TypeScript (cosmiconfig's optional loader
 // for .ts configs, which we never use) and react-devtools-core (Ink's, only with DEV=true).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -47,6 +47,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// config/default.yml compiled to JSON (src/config/default-config.ts), so that a start without
+// config files parses no YAML.
+const { compileDefaults, COMPILED_DEFAULTS_FILE } = await import(new URL('dist/config/default-config.js', root).href);
+writeFileSync(COMPILED_DEFAULTS_FILE, await compileDefaults());
 
 /**
  * `import { createFetch } from 'ofetch'` resolved to the module that defines it. Both of

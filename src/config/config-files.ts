@@ -21,6 +21,11 @@ export function userConfigPath(env: Record<string, string | undefined>): string 
 export function anyConfigFile(cwd: string, env: Record<string, string | undefined>): boolean {
   if (env.DEVSYNTH_CONFIG) return true;
   if (existsSync(dirname(userConfigPath(env)))) return true;
+  return projectFileAbove(cwd);
+}
+
+/** Whether a project file sits in `cwd` or any folder above it (further up than the search goes). */
+export function projectFileAbove(cwd: string): boolean {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     if (SEARCH_PLACES.some((name) => existsSync(join(dir, name)))) return true;
     if (dirname(dir) === dir) return false;

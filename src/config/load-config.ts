@@ -2,19 +2,21 @@
 // package as loader) → refuse literal keys → interpolate ${VAR} → merge
 // defaults < user < project < --config < env < flags, remembering where each value came from →
 // validate (zod) → check base URLs. Every error names the file and line it is about.
+// The YAML parser and cosmiconfig load only when there is a file for them: a run configured by
+// the environment alone (most CI jobs) starts without them (docs/benchmarks.md).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
+import { resolve } from 'node:path';
 import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
-import { SEARCH_PLACES, userConfigPath } from './config-files.js';
+import { projectFileAbove, SEARCH_PLACES, userConfigPath } from './config-files.js';
+import { type ConfigSource, DEFAULTS_FILE, readDefaults } from './default-config.js';
 import { checkBaseUrls, formatConfigIssues } from './format-config-issues.js';
 import { interpolateEnv, type UnsetReference } from './interpolate-env.js';
-import { refuseLiteralKeys } from './literal-keys.js';
 import { type Config, configSchema, PROVIDER_NAMES } from './schema.js';
-import { type KeyPath, lineOf, parseYamlFile, type YamlFile } from './yaml-file.js';
+import type { KeyPath } from './yaml-file.js';
 
 export { SEARCH_PLACES, userConfigPath } from './config-files.js';
+export { DEFAULTS_FILE } from './default-config.js';
 
 /** Settings given as flags, the last word. */
 export interface ConfigFlags {
@@ -37,7 +39,7 @@ export interface ConfigLayer {
   kind: 'default' | 'user' | 'project' | 'file' | 'env' | 'flag';
   /** What a user reads: a file path, `env OPENROUTER_MODEL`, `flag --model`. */
   label: string;
-  file?: YamlFile;
+  file?: ConfigSource;
   data: Record<string, unknown>;
   /** For env and flag layers: the variable or flag behind each dotted path. */
   origins?: Record<string, string>;
@@ -54,8 +56,6 @@ export interface LoadedConfig {
   locate(path: KeyPath): string;
   files: { defaults: string; user: string; project?: string; explicit?: string; searchedFrom: string };
 }
-
-export const DEFAULTS_FILE = new URL('../../config/default.yml', import.meta.url).pathname;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -125,47 +125,37 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const env = options.env ?? process.env;
   const cwd = resolve(options.cwd ?? process.cwd());
   const home = env.HOME || homedir();
-  const explorer = cosmiconfig('devsynth', {
-    searchPlaces: SEARCH_PLACES,
-    searchStrategy: 'global',
-    stopDir: home,
-    cache: false,
-    loaders: {
-      '.yml': (path, content) => parseYamlFile(path, content),
-      '.yaml': (path, content) => parseYamlFile(path, content),
-      noExt: (path, content) => parseYamlFile(path, content),
-    },
-  });
-  const read = (path: string): YamlFile => parseYamlFile(path, readFileSync(path, 'utf8'));
+  // A user's file: parsed, and refused if it holds a literal key.
+  const read = async (path: string): Promise<ConfigSource> => {
+    const [{ readYamlSource }, { refuseLiteralKeys }] = await Promise.all([import('./yaml-file.js'), import('./literal-keys.js')]);
+    const source = readYamlSource(path, readFileSync(path, 'utf8'));
+    refuseLiteralKeys(source.yaml);
+    return source;
+  };
 
   const fileLayers: ConfigLayer[] = [];
   const unset: UnsetReference[] = [];
-  const addFile = (kind: ConfigLayer['kind'], file: YamlFile) => {
-    if (kind !== 'default') refuseLiteralKeys(file);
+  const addFile = (kind: ConfigLayer['kind'], file: ConfigSource) => {
     if (file.data !== null && !isObject(file.data)) {
       throw new ConfigError(`${file.path}:1: the configuration must be a mapping (key: value), not a ${Array.isArray(file.data) ? 'list' : typeof file.data}`);
     }
-    const interpolated = interpolateEnv(file.data ?? {}, env, { file: file.path, lineOf: (path) => lineOf(file, path) });
+    const interpolated = interpolateEnv(file.data ?? {}, env, { file: file.path, lineOf: (path) => file.lineOf(path) });
     if (kind !== 'default') unset.push(...interpolated.unset);
     fileLayers.push({ kind, label: file.path, file, data: interpolated.value as Record<string, unknown> });
   };
 
-  addFile('default', read(DEFAULTS_FILE));
+  addFile('default', await readDefaults());
   const userPath = userConfigPath(env);
-  if (existsSync(userPath)) addFile('user', read(userPath));
-  // cosmiconfig's global strategy ends in the OS config directory: that is the user file,
-  // already read; only files in the working directory or above it are project files.
-  const found = await explorer.search(cwd);
-  const foundDir = found ? dirname(found.filepath) : undefined;
-  const project = found && foundDir && (cwd === foundDir || cwd.startsWith(foundDir + sep)) && found.filepath !== userPath ? found.filepath : undefined;
-  if (project && found) addFile('project', found.config as YamlFile);
+  if (existsSync(userPath)) addFile('user', await read(userPath));
+  const project = projectFileAbove(cwd) ? await (await import('./project-file.js')).findProjectFile(cwd, home, userPath) : undefined;
+  if (project) addFile('project', await read(project));
   const explicit = options.configFile ?? env.DEVSYNTH_CONFIG;
   if (explicit) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) {
       throw new ConfigError(`config file not found: ${path}`, { hint: options.configFile ? 'check --config' : 'check DEVSYNTH_CONFIG' });
     }
-    addFile('file', read(path));
+    addFile('file', await read(path));
   }
 
   const envLayer = pointLayer('env', ENV_SETTINGS.map(([name, path]) => [name, path, env[name]]));
@@ -187,7 +177,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
       const layer = owners.get(key);
       if (!layer) continue;
       if (layer.file) {
-        const line = lineOf(layer.file, path.slice(0, depth));
+        const line = layer.file.lineOf(path.slice(0, depth));
         return `${layer.file.path}${line ? `:${line}` : ''}`;
       }
       return layer.origins?.[key] ?? layer.label;
@@ -213,3 +203,4 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     files: { defaults: DEFAULTS_FILE, user: userPath, ...(project ? { project } : {}), ...(explicit ? { explicit: resolve(cwd, explicit) } : {}), searchedFrom: cwd },
   };
 }
+

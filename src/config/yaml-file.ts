@@ -2,6 +2,7 @@
 // the file and line.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError } from '../core/index.js';
+import type { ConfigSource } from './default-config.js';
 
 export type KeyPath = ReadonlyArray<string | number>;
 
@@ -35,6 +36,31 @@ export function lineOf(file: YamlFile, path: KeyPath): number | undefined {
     if (offset !== undefined) return file.lines.linePos(offset).line;
   }
   return undefined;
+}
+
+/** A config source read from YAML text, its lines looked up in the document. */
+export function readYamlSource(path: string, text: string): ConfigSource & { yaml: YamlFile } {
+  const yaml = parseYamlFile(path, text);
+  return { path, data: yaml.data, lineOf: (keyPath) => lineOf(yaml, keyPath), yaml };
+}
+
+/**
+ * lineOf for every key path at once (dotted; '' for the document), for a file compiled ahead
+ * of time: the line where the key's value starts, as lineOf gives it.
+ */
+export function keyLines(file: YamlFile): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const visit = (node: unknown, path: Array<string | number>) => {
+    const offset = (node as Node | null | undefined)?.range?.[0];
+    if (offset !== undefined) lines[path.join('.')] = file.lines.linePos(offset).line;
+    if (isMap(node)) {
+      for (const pair of node.items) visit(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)]);
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => visit(item, [...path, index]));
+    }
+  };
+  visit(file.document.contents, []);
+  return lines;
 }
 
 /** Every scalar string in the document with its key path and line, for the literal-key scan. */
