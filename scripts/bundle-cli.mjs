@@ -26,7 +26,7 @@ await build({
   // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
   // ../../config/default.yml and ../../package.json still point at the package's files.
   external: ['react-devtools-core', '@napi-rs/keyring', 'undici', 'typescript'],
-  plugins: [ofetchWithoutGlobals()],
+  plugins: [ofetchWithoutGlobals(), confWithoutSchemas()],
   // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
   banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
   legalComments: 'none',
@@ -71,6 +71,26 @@ function ofetchWithoutGlobals() {
       builder.onLoad({ filter: /.*/, namespace: 'ofetch-core' }, () => ({
         contents: `export { c as createFetch, F as FetchError } from ${JSON.stringify(path)};`,
         resolveDir: root.pathname,
+      }));
+    },
+  };
+}
+
+/**
+ * conf without the JSON Schema validator and semver it imports (ajv, ajv-formats, fast-uri,
+ * semver: about 350 KB, 14 ms of every run that saves state). conf uses them only for its
+ * `schema` and `migrations` options; our stores validate with zod (src/state/json-store.ts) and
+ * pass neither, so here they are modules that say so if that ever changes.
+ */
+function confWithoutSchemas() {
+  const unused = /^(ajv(\/.*)?|ajv-formats|semver)$/;
+  return {
+    name: 'conf-without-schemas',
+    setup(builder) {
+      builder.onResolve({ filter: unused }, (args) => (/[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? { path: args.path, namespace: 'conf-unused' } : undefined));
+      builder.onLoad({ filter: /.*/, namespace: 'conf-unused' }, (args) => ({
+        contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled: conf's schema and migrations options are not used (scripts/bundle-cli.mjs)`)}); };
+export default unused; export const Ajv2020 = unused;`,
       }));
     },
   };
