@@ -26,7 +26,7 @@ await build({
   // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
   // ../../config/default.yml and ../../package.json still point at the package's files.
   external: ['react-devtools-core', '@napi-rs/keyring', 'undici', 'typescript'],
-  plugins: [ofetchWithoutGlobals(), confWithoutSchemas()],
+  plugins: [ofetchWithoutGlobals(), confWithoutSchemas(), lazyBuiltins(), lockfileOnPlainFs()],
   // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
   banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
   legalComments: 'none',
@@ -92,6 +92,49 @@ function confWithoutSchemas() {
         contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled: conf's schema and migrations options are not used (scripts/bundle-cli.mjs)`)}); };
 export default unused; export const Ajv2020 = unused;`,
       }));
+    },
+  };
+}
+
+/**
+ * Node built-ins that dependencies import for paths we never take, required on first use
+ * instead of as the bundle loads: commander's child_process (for executable subcommands; 7 ms
+ * with net and dgram) and conf's crypto (for encryption; 6 ms), measured with --cpu-prof.
+ */
+function lazyBuiltins() {
+  const lazy = [
+    { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/ },
+    { from: /[\\/]node_modules[\\/]conf[\\/]/, builtin: /^(node:)?crypto$/ },
+  ];
+  return {
+    name: 'lazy-builtins',
+    setup(builder) {
+      builder.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) =>
+        lazy.some(({ from, builtin }) => from.test(args.importer) && builtin.test(args.path)) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+        contents: `let loaded; const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  // esbuild's interop asks whether a module is transpiled ESM as it imports it: no, without loading.
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * proper-lockfile on node:fs rather than graceful-fs, which patches fs as it loads (5 ms) to
+ * queue opens past EMFILE and retry Windows renames: a lock takes a handful of file operations.
+ */
+function lockfileOnPlainFs() {
+  return {
+    name: 'lockfile-on-plain-fs',
+    setup(builder) {
+      builder.onResolve({ filter: /^graceful-fs$/ }, (args) => (/[\\/]node_modules[\\/]proper-lockfile[\\/]/.test(args.importer) ? { path: 'fs', namespace: 'plain-fs' } : undefined));
+      builder.onLoad({ filter: /.*/, namespace: 'plain-fs' }, () => ({ contents: "module.exports = require('node:fs');", loader: 'js' }));
     },
   };
 }

@@ -1,7 +1,7 @@
 // A provider with no network: answers and embeddings derived from the input, deterministic,
 // streamed in chunks like a real reply. For demos, for trying devsynth-or without a key, and
 // for CI dry runs of scripts that call it. Requests are validated as OpenRouter's are.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { ChatStream } from '../chat-stream.js';
 import { CancelledError } from '../errors.js';
 import { chatRequestBody } from '../internal/chat-body.js';
@@ -9,6 +9,11 @@ import { type BreakerState, CLOSED } from '../internal/circuit-breaker.js';
 import { DEFAULT_MAX_REQUEST_BYTES, validateEmbeddingInput } from '../internal/validate-request.js';
 import type { CallOptions, ChatRequest, EmbedRequest, EmbedResult, KeyInfo, ModelInfo, StreamEvent } from '../types.js';
 import { BaseProvider } from './base-provider.js';
+
+// node:crypto is required when the offline provider first hashes, not as this module loads:
+// every provider is imported by the factory, and loading crypto costs about 6 ms of each start.
+const require = createRequire(import.meta.url);
+const sha256 = (text: string): Buffer => (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest();
 
 export interface OfflineProviderOptions {
   /** Vector length of the embeddings (default 64). */
@@ -35,7 +40,7 @@ function catalogueEntry(id: string, name: string, output: string): ModelInfo {
 function hashVector(text: string, dimensions: number): number[] {
   const values: number[] = [];
   for (let block = 0; values.length < dimensions; block++) {
-    const digest = createHash('sha256').update(`${block}:${text}`).digest();
+    const digest = sha256(`${block}:${text}`);
     for (let i = 0; i + 1 < digest.length && values.length < dimensions; i += 2) values.push(digest.readUInt16BE(i) / 32767.5 - 1);
   }
   const norm = Math.hypot(...values) || 1;
@@ -67,7 +72,7 @@ export class OfflineProvider extends BaseProvider {
       const words = prompt.split(/\s+/).filter(Boolean).length;
       const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
       const answer = `[offline] You said: "${shown}" (${count(words, 'word')}, ${count(request.messages.length, 'message')} in the conversation). This answer comes from the offline provider: set OPENROUTER_API_KEY and drop --provider offline for a real model.`;
-      const id = `offline-${createHash('sha256').update(prompt).digest('hex').slice(0, 16)}`;
+      const id = `offline-${sha256(prompt).toString('hex').slice(0, 16)}`;
       const meta = { id, model: CHAT_MODEL, provider: 'offline' };
       const pieces = answer.split(/(?<=\s)/);
       const chunkSize = request.stream === false ? pieces.length : provider.wordsPerChunk;
