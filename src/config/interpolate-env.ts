@@ -2,7 +2,6 @@
 // parsed tree. A value whose variable is unset is dropped from its layer (so lower layers and
 // the defaults apply) and remembered, so that a command that needs it can name the variable
 // and where it was referenced.
-import { parse as parseYamlScalar } from 'yaml';
 import { ConfigError } from '../core/index.js';
 import type { KeyPath } from './yaml-file.js';
 
@@ -46,13 +45,32 @@ function interpolateString(
 
 /** A value that was one whole reference takes the type its text has: "0.5" → 0.5, "true" → true. */
 function typed(original: string, value: string): unknown {
-  if (!WHOLE_REFERENCE.test(original)) return value;
-  try {
-    const parsed: unknown = parseYamlScalar(value);
-    return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : value;
-  } catch {
-    return value;
-  }
+  return WHOLE_REFERENCE.test(original) ? coreScalar(value) : value;
+}
+
+// YAML 1.2's core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), booleans and
+// numbers only: what the `yaml` package makes of a plain scalar, without loading it on every
+// start (test/unit/config/interpolate-env.test.ts compares the two).
+const CORE_BOOLEAN = /^(?:true|True|TRUE|false|False|FALSE)$/;
+const CORE_DECIMAL = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const CORE_OCTAL = /^0o([0-7]+)$/;
+const CORE_HEX = /^0x([0-9a-fA-F]+)$/;
+const CORE_INFINITY = /^([-+]?)\.(?:inf|Inf|INF)$/;
+const CORE_NAN = /^\.(?:nan|NaN|NAN)$/;
+
+/** A plain YAML scalar's boolean or number, or the text itself. */
+export function coreScalar(text: string): unknown {
+  const value = text.trim();
+  if (CORE_BOOLEAN.test(value)) return value[0] === 't' || value[0] === 'T';
+  if (CORE_DECIMAL.test(value)) return Number(value);
+  const octal = CORE_OCTAL.exec(value);
+  if (octal) return parseInt(octal[1] as string, 8);
+  const hex = CORE_HEX.exec(value);
+  if (hex) return parseInt(hex[1] as string, 16);
+  const infinity = CORE_INFINITY.exec(value);
+  if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;
+  if (CORE_NAN.test(value)) return NaN;
+  return text;
 }
 
 export function interpolateEnv(

@@ -127,7 +127,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const home = env.HOME || homedir();
   // A user's file: parsed, and refused if it holds a literal key.
   const read = async (path: string): Promise<ConfigSource> => {
-    const [{ readYamlSource }, { refuseLiteralKeys }] = await Promise.all([import('./yaml-file.js'), import('./literal-keys.js')]);
+    // One after the other: Jest's ESM loader can fail two dynamic imports of one dependency at once.
+    const { readYamlSource } = await import('./yaml-file.js');
+    const { refuseLiteralKeys } = await import('./literal-keys.js');
     const source = readYamlSource(path, readFileSync(path, 'utf8'));
     refuseLiteralKeys(source.yaml);
     return source;

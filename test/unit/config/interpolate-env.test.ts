@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ConfigError } from '../../../src/core/index.js';
-import { interpolateEnv } from '../../../src/config/interpolate-env.js';
+import { parse as parseYaml } from 'yaml';
+import { coreScalar, interpolateEnv } from '../../../src/config/interpolate-env.js';
 
 const site = { file: 'f.yml', lineOf: () => 7 };
 const run = (tree: unknown, env: Record<string, string> = {}) => interpolateEnv(tree, env, site);
@@ -40,5 +41,45 @@ describe('interpolateEnv', () => {
         expect(run({ v: `${prefix}\${X}` }, { X: value }).value).toEqual({ v: `${prefix}${value}` });
       }),
     );
+  });
+
+  describe('a whole reference takes its YAML type, as the yaml package reads it', () => {
+    /** What the pipeline did before coreScalar: yaml's parse, keeping booleans and numbers. */
+    const byYaml = (text: string): unknown => {
+      try {
+        const parsed: unknown = parseYaml(text);
+        return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : text;
+      } catch {
+        return text;
+      }
+    };
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 6 });
+    const sign = fc.constantFrom('', '+', '-');
+    const numberLike = fc.oneof(
+      fc.tuple(sign, digits).map(([s, d]) => s + d),
+      fc.tuple(sign, digits, digits).map(([s, a, b]) => `${s}${a}.${b}`),
+      fc.tuple(sign, digits).map(([s, d]) => `${s}.${d}`),
+      fc.tuple(sign, digits).map(([s, d]) => `${s}${d}.`),
+      fc.tuple(sign, digits, fc.constantFrom('e', 'E'), sign, digits).map((parts) => parts.join('')),
+      fc.tuple(fc.constantFrom('0o', '0x', '0X', '0O'), fc.string({ unit: fc.constantFrom(...'0123456789abcdefgABCDEF'), minLength: 1, maxLength: 5 })).map((parts) => parts.join('')),
+      fc.constantFrom('.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', 'inf', 'NaN', '.Nan', '1_000', '1,5', '0b101', '0.5 ', ' 7'),
+      fc.constantFrom('true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'tRue', 'yes', 'no', 'on', 'off', 'y', '~', 'null', ''),
+    );
+
+    it('property: numbers and booleans as yaml reads them, anything else as the text', () => {
+      fc.assert(
+        fc.property(fc.oneof(numberLike, fc.string({ maxLength: 8 })), (text) => {
+          const ours = coreScalar(text);
+          const theirs = byYaml(text);
+          if (Number.isNaN(theirs)) expect(Number.isNaN(ours)).toBe(true);
+          else expect(ours).toEqual(theirs);
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it('through interpolation', () => {
+      expect(run({ t: '${T}', n: '${N}', b: '${B}', s: 'x${N}' }, { T: '0.5', N: '0x10', B: 'False' }).value).toEqual({ t: 0.5, n: 16, b: false, s: 'x0x10' });
+    });
   });
 });
