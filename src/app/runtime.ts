@@ -7,6 +7,7 @@ import { missingKeyError, type ResolvedKey, resolveApiKey } from '../config/reso
 import { toProviderOptions } from '../config/to-provider-options.js';
 import { createFileBreakerStore, type FileBreakerStore } from '../state/breaker-store.js';
 import { createModelsCache, type ModelsCache } from '../state/models-cache.js';
+import { warmUpStateWrites } from '../state/json-store.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { createKeyring } from '../state/keyring.js';
 import { createSessionStore, type SessionStore } from '../state/sessions.js';
@@ -150,6 +151,11 @@ export class Runtime {
 
   usage(): UsageStore {
     return createUsageStore(this.paths.state, { warn: this.warn });
+  }
+
+  /** See warmUpStateWrites: for a command that saves state after its request. */
+  warmUpStateWrites(): void {
+    warmUpStateWrites();
   }
 
   sessions(): SessionStore {

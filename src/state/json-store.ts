@@ -29,6 +29,23 @@ const LOCK_OPTIONS = {
   stale: 10_000,
 };
 
+// The two libraries behind a write, imported once, when first needed or when warmed up.
+const loadConf = () => import('conf');
+const loadLock = () => import('proper-lockfile');
+let confModule: ReturnType<typeof loadConf> | undefined;
+let lockModule: ReturnType<typeof loadLock> | undefined;
+const importConf = () => (confModule ??= loadConf());
+const importLock = () => (lockModule ??= loadLock());
+
+/**
+ * Starts loading what writing state takes, for a command that will write once its request is
+ * answered: the modules then load while the request is in flight, not after the answer.
+ */
+export function warmUpStateWrites(): void {
+  void importConf().catch(() => undefined);
+  void importLock().catch(() => undefined);
+}
+
 export class JsonStore<T extends Record<string, unknown>> {
   private confInstance?: Conf<Record<string, unknown>>;
   readonly path: string;
@@ -40,7 +57,7 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** conf reads the file as it is constructed, so it is made on first write, where a bad file is handled. */
   private async conf(): Promise<Conf<Record<string, unknown>>> {
     if (!this.confInstance) {
-      const { default: Conf } = await import('conf');
+      const { default: Conf } = await importConf();
       mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
       const make = () => new Conf<Record<string, unknown>>({ cwd: this.options.dir, configName: this.options.name, configFileMode: 0o600 });
       try {
@@ -78,7 +95,7 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** Read-modify-write under the file's lock; returning `current` itself writes nothing. */
   async update(change: (current: T) => T): Promise<T> {
     mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
-    const { default: lockfile } = await import('proper-lockfile');
+    const { default: lockfile } = await importLock();
     const release = await lockfile.lock(this.path, LOCK_OPTIONS);
     try {
       const current = this.read();
