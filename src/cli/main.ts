@@ -1,16 +1,12 @@
 // main(argv): build the program, run it, and turn whatever it throws into text and an exit
 // code here and only here.
+// First, before any module that builds a schema.
+import './zod-without-jit.js';
 import { CommanderError } from 'commander';
-import * as z from 'zod';
 import { EXIT_CODES } from '../core/index.js';
 import type { CliIO } from '../app/runtime.js';
 import { buildProgram } from './program.js';
 import { renderError } from './render-error.js';
-
-// A run parses each of its schemas (configuration, state files, options) once or twice: zod's
-// JIT, which compiles a parser for an object schema on its first use, costs more than it saves
-// here (about 3 ms on the configuration alone).
-z.config({ jitless: true });
 
 /** A SIGINT this soon after the first is a library re-sending it, not a second Ctrl+C. */
 const SIGNAL_ECHO_WINDOW_MS = 250;
