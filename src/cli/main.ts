@@ -1,7 +1,5 @@
 // main(argv): build the program, run it, and turn whatever it throws into text and an exit
 // code here and only here.
-// First, before any module that builds a schema.
-import './zod-without-jit.js';
 import { CommanderError } from 'commander';
 import { EXIT_CODES } from '../core/index.js';
 import type { CliIO } from '../app/runtime.js';

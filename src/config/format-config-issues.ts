@@ -1,6 +1,6 @@
 // Schema problems as a user can act on them: file:line, key path, what was expected and what
 // was found; several at once (at most 5), then where to read more.
-import type { z } from 'zod';
+import type * as z from './zod.js';
 import { assertSecureBaseUrl, ConfigError } from '../core/index.js';
 import type { Config } from './schema.js';
 import type { KeyPath } from './yaml-file.js';

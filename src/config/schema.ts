@@ -1,41 +1,44 @@
 // The configuration schema (snake_case, as in the specification). Objects are strict, so a
 // misspelt key is reported instead of silently ignored.
-import * as z from 'zod';
+import * as z from './zod.js';
 
 export const PROVIDER_NAMES = ['openrouter', 'offline', 'lmstudio', 'local', 'openai', 'anthropic'] as const;
 
-const seconds = z.number().positive();
+const seconds = z.number().check(z.positive());
+const between0And2 = () => z.number().check(z.minimum(0), z.maximum(2));
+const wholeAtLeast = (min: number) => z.int().check(z.minimum(min));
+const positiveWhole = () => z.int().check(z.positive());
 
 const routingSchema = z.strictObject({
-  order: z.array(z.string()).optional(),
-  allow_fallbacks: z.boolean().optional(),
-  sort: z.string().optional(),
-  max_price: z.strictObject({ prompt: z.number().optional(), completion: z.number().optional() }).optional(),
+  order: z.optional(z.array(z.string())),
+  allow_fallbacks: z.optional(z.boolean()),
+  sort: z.optional(z.string()),
+  max_price: z.optional(z.strictObject({ prompt: z.optional(z.number()), completion: z.optional(z.number()) })),
 });
 
 export const openRouterSettingsSchema = z.strictObject({
   enabled: z.boolean(),
   // Absent when its ${VAR} is unset: "not set", reported by the command that needs a key.
-  api_key: z.string().nullable().optional(),
-  model: z.string().nullable(),
+  api_key: z.optional(z.nullable(z.string())),
+  model: z.nullable(z.string()),
   embedding_model: z.string(),
-  temperature: z.number().min(0).max(2),
-  max_tokens: z.number().int().positive(),
+  temperature: between0And2(),
+  max_tokens: positiveWhole(),
   timeout: seconds,
   call_timeout: seconds,
   first_token_timeout: seconds,
   base_url: z.string(),
-  max_retries: z.number().int().min(0),
-  retry_initial_delay: z.number().min(0),
-  failure_threshold: z.number().int().min(1),
+  max_retries: wholeAtLeast(0),
+  retry_initial_delay: z.number().check(z.minimum(0)),
+  failure_threshold: wholeAtLeast(1),
   recovery_timeout: seconds,
-  http_referer: z.string().nullable(),
-  x_title: z.string().nullable(),
-  ca_file: z.string().nullable().optional(),
+  http_referer: z.nullable(z.string()),
+  x_title: z.nullable(z.string()),
+  ca_file: z.optional(z.nullable(z.string())),
   /** OpenRouter provider routing preferences, sent as the request's `provider` object. */
-  routing: routingSchema.optional(),
+  routing: z.optional(routingSchema),
   /** Requests per minute per model in one process; null: 20 for free models, else no limit; 0: off. */
-  requests_per_minute: z.number().int().min(0).nullable().optional(),
+  requests_per_minute: z.optional(z.nullable(wholeAtLeast(0))),
 });
 
 /**
@@ -43,22 +46,22 @@ export const openRouterSettingsSchema = z.strictObject({
  * all optional (unset: the preset's default), without OpenRouter's attribution and routing.
  */
 const compatibleSettingsSchema = z.strictObject({
-  enabled: z.boolean().optional(),
-  api_key: z.string().nullable().optional(),
-  model: z.string().nullable().optional(),
-  embedding_model: z.string().nullable().optional(),
-  base_url: z.string().nullable().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  timeout: seconds.optional(),
-  call_timeout: seconds.optional(),
-  first_token_timeout: seconds.optional(),
-  max_retries: z.number().int().min(0).optional(),
-  retry_initial_delay: z.number().min(0).optional(),
-  failure_threshold: z.number().int().min(1).optional(),
-  recovery_timeout: seconds.optional(),
-  ca_file: z.string().nullable().optional(),
-  requests_per_minute: z.number().int().min(0).nullable().optional(),
+  enabled: z.optional(z.boolean()),
+  api_key: z.optional(z.nullable(z.string())),
+  model: z.optional(z.nullable(z.string())),
+  embedding_model: z.optional(z.nullable(z.string())),
+  base_url: z.optional(z.nullable(z.string())),
+  temperature: z.optional(between0And2()),
+  max_tokens: z.optional(positiveWhole()),
+  timeout: z.optional(seconds),
+  call_timeout: z.optional(seconds),
+  first_token_timeout: z.optional(seconds),
+  max_retries: z.optional(wholeAtLeast(0)),
+  retry_initial_delay: z.optional(z.number().check(z.minimum(0))),
+  failure_threshold: z.optional(wholeAtLeast(1)),
+  recovery_timeout: z.optional(seconds),
+  ca_file: z.optional(z.nullable(z.string())),
+  requests_per_minute: z.optional(z.nullable(wholeAtLeast(0))),
 });
 
 export const configSchema = z.strictObject({
@@ -67,11 +70,11 @@ export const configSchema = z.strictObject({
     fallback: z.array(z.enum(PROVIDER_NAMES)),
     providers: z.strictObject({
       openrouter: openRouterSettingsSchema,
-      offline: compatibleSettingsSchema.optional(),
-      lmstudio: compatibleSettingsSchema.optional(),
-      local: compatibleSettingsSchema.optional(),
-      openai: compatibleSettingsSchema.optional(),
-      anthropic: compatibleSettingsSchema.optional(),
+      offline: z.optional(compatibleSettingsSchema),
+      lmstudio: z.optional(compatibleSettingsSchema),
+      local: z.optional(compatibleSettingsSchema),
+      openai: z.optional(compatibleSettingsSchema),
+      anthropic: z.optional(compatibleSettingsSchema),
     }),
   }),
 });

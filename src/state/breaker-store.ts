@@ -1,13 +1,14 @@
 // The circuit breaker's state on disk, shared by every devsynth-or process of the user, so
 // that consecutive runs in a CI job fail fast during an outage (exit 8, no request sent).
-import * as z from 'zod';
+import * as z from '../config/zod.js';
 import type { BreakerState, BreakerStore } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
 
+const failureCount = z.int().check(z.minimum(0));
 const breakerStateSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('closed'), failures: z.number().int().min(0) }),
-  z.object({ state: z.literal('open'), failures: z.number().int().min(0), openedAt: z.number(), retryAt: z.number() }),
-  z.object({ state: z.literal('half-open'), failures: z.number().int().min(0), probeStartedAt: z.number() }),
+  z.object({ state: z.literal('closed'), failures: failureCount }),
+  z.object({ state: z.literal('open'), failures: failureCount, openedAt: z.number(), retryAt: z.number() }),
+  z.object({ state: z.literal('half-open'), failures: failureCount, probeStartedAt: z.number() }),
 ]);
 
 const fileSchema = z.object({ breakers: z.record(z.string(), breakerStateSchema) });

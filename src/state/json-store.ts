@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type Conf from 'conf';
-import type { z } from 'zod';
+import type * as z from '../config/zod.js';
 import { redactValue } from '../core/index.js';
 
 export type Warn = (message: string) => void;
@@ -17,7 +17,7 @@ export const defaultWarn: Warn = (message) => process.stderr.write(`devsynth-or:
 export interface JsonStoreOptions<T> {
   dir: string;
   name: string;
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   empty: () => T;
   warn?: Warn;
 }

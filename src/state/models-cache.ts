@@ -1,6 +1,6 @@
 // The model catalogues (chat and embeddings) cached on disk with a time to live: `models`
 // answers from here in milliseconds, and "did you mean" and context pruning work offline.
-import * as z from 'zod';
+import * as z from '../config/zod.js';
 import type { ModelInfo } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
 import { CATALOGUE_TTL_MS, catalogueFileName } from './paths.js';

@@ -1,7 +1,7 @@
 // Named conversations, one file each, plus a pointer to the last one for --continue.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../config/zod.js';
 import { UsageError } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
 
@@ -9,14 +9,14 @@ const SESSION_NAME = /^[\w.-]{1,64}$/;
 
 const sessionSchema = z.object({
   name: z.string(),
-  model: z.string().nullable(),
+  model: z.nullable(z.string()),
   created: z.string(),
   updated: z.string(),
   messages: z.array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string() })),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-const pointerSchema = z.object({ last: z.string().nullable() });
+const pointerSchema = z.object({ last: z.nullable(z.string()) });
 
 export function validateSessionName(name: string): string {
   if (!SESSION_NAME.test(name) || name === '.' || name === '..') {

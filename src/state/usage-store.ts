@@ -1,5 +1,5 @@
 // Accumulated usage and cost per day and model, for `status`.
-import * as z from 'zod';
+import * as z from '../config/zod.js';
 import type { Usage } from '../core/index.js';
 import { JsonStore, type Warn } from './json-store.js';
 

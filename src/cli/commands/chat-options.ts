@@ -1,33 +1,25 @@
 // The chat command's flags as a schema: strings from commander in, typed options out.
-import * as z from 'zod';
+import * as z from '../../config/zod.js';
 
-const number = (what: string) =>
-  z.string().trim().regex(/^-?\d+(\.\d+)?$/, `${what} must be a number`).transform(Number);
+const number = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^-?\d+(\.\d+)?$/, `${what} must be a number`)), z.transform(Number));
+const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
 
 export const chatOptionsSchema = z.object({
   words: z.array(z.string()),
-  model: z.string().min(1).optional(),
-  system: z.string().optional(),
-  temperature: number('temperature')
-    .pipe(z.number().min(0, 'temperature must be between 0 and 2').max(2, 'temperature must be between 0 and 2'))
-    .optional(),
-  maxTokens: z
-    .string()
-    .regex(/^\d+$/, 'max tokens must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().positive('max tokens must be above 0'))
-    .optional(),
-  fallbackModel: z.array(z.string().min(1)).default([]),
-  stream: z.boolean().default(true),
-  json: z.boolean().default(false),
-  continue: z.boolean().default(false),
-  session: z
-    .string()
-    .regex(/^[\w.-]{1,64}$/, 'session names use letters, digits, ".", "_" and "-" (at most 64)')
-    .optional(),
-  interactive: z.boolean().default(false),
-  usage: z.boolean().default(false),
-  quiet: z.boolean().default(false),
+  model: z.optional(z.string().check(z.minLength(1))),
+  system: z.optional(z.string()),
+  temperature: z.optional(
+    z.pipe(number('temperature'), z.number().check(z.minimum(0, 'temperature must be between 0 and 2'), z.maximum(2, 'temperature must be between 0 and 2'))),
+  ),
+  maxTokens: z.optional(z.pipe(whole('max tokens'), z.int().check(z.positive('max tokens must be above 0')))),
+  fallbackModel: z._default(z.array(z.string().check(z.minLength(1))), []),
+  stream: z._default(z.boolean(), true),
+  json: z._default(z.boolean(), false),
+  continue: z._default(z.boolean(), false),
+  session: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/, 'session names use letters, digits, ".", "_" and "-" (at most 64)'))),
+  interactive: z._default(z.boolean(), false),
+  usage: z._default(z.boolean(), false),
+  quiet: z._default(z.boolean(), false),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

@@ -1,20 +1,23 @@
 // `devsynth-or embed [text...]`: parse and validate the flags, then hand over to runEmbed.
 import { Command } from 'commander';
-import * as z from 'zod';
+import * as z from '../../config/zod.js';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 
 const count = (what: string, max: number) =>
-  z.string().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).pipe(z.number().min(1, `${what} must be at least 1`).max(max, `${what} is at most ${max}`));
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number)),
+    z.number().check(z.minimum(1, `${what} must be at least 1`), z.maximum(max, `${what} is at most ${max}`)),
+  );
 
 const embedSchema = z.object({
   texts: z.array(z.string()),
-  file: z.string().optional(),
-  model: z.string().min(1).optional(),
-  batchSize: count('batch size', 2048).default(100),
-  concurrency: count('concurrency', 32).default(4),
-  cache: z.boolean().default(true),
-  json: z.boolean().default(false),
+  file: z.optional(z.string()),
+  model: z.optional(z.string().check(z.minLength(1))),
+  batchSize: z._default(count('batch size', 2048), 100),
+  concurrency: z._default(count('concurrency', 32), 4),
+  cache: z._default(z.boolean(), true),
+  json: z._default(z.boolean(), false),
 });
 
 export function embedCommand(runtime: () => Runtime): Command {

@@ -1,6 +1,6 @@
 // `devsynth-or models [search]` and `devsynth-or models show <id>`.
 import { Command } from 'commander';
-import * as z from 'zod';
+import * as z from '../../config/zod.js';
 import { loadCatalogue } from '../../app/catalogue.js';
 import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js';
 import type { Runtime } from '../../app/runtime.js';
@@ -8,17 +8,17 @@ import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js'
 import { renderTable } from '../../ui/render-table.js';
 import { parseOptions } from '../parse-options.js';
 
-const whole = (what: string) => z.string().regex(/^\d+$/, `${what} must be a whole number`).transform(Number);
+const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
 
 const listSchema = z.object({
-  search: z.string().optional(),
-  free: z.boolean().default(false),
-  minContext: whole('min context').optional(),
-  sort: z.enum(['id', 'price', 'context']).default('id'),
-  limit: whole('limit').pipe(z.number().positive('limit must be above 0')).optional(),
-  embeddings: z.boolean().default(false),
-  refresh: z.boolean().default(false),
-  json: z.boolean().default(false),
+  search: z.optional(z.string()),
+  free: z._default(z.boolean(), false),
+  minContext: z.optional(whole('min context')),
+  sort: z._default(z.enum(['id', 'price', 'context']), 'id'),
+  limit: z.optional(z.pipe(whole('limit'), z.number().check(z.positive('limit must be above 0')))),
+  embeddings: z._default(z.boolean(), false),
+  refresh: z._default(z.boolean(), false),
+  json: z._default(z.boolean(), false),
 });
 
 export function modelsCommand(runtime: () => Runtime): Command {
