@@ -2,8 +2,8 @@
 // Thin entry, in CommonJS. `--version` alone is answered here without loading the CLI, or even
 // Node's ES module loader (a version check in a script should cost what starting Node costs);
 // `models` and `__models` from a fresh cache are answered by a small module that loads no more
-// than it needs (src/cli/fast-catalogue.ts); everything else goes to the bundled main
-// (scripts/bundle-cli.mjs), which holds the one error handler.
+// than it needs (src/cli/fast-catalogue.ts); everything else goes to the bundled CLI, run
+// through V8's code cache (src/cli/compiled-bundle.ts), which holds the one error handler.
 'use strict';
 const args = process.argv.slice(2);
 
@@ -20,11 +20,16 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { readFileSync } = require('node:fs');
   const { join } = require('node:path');
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
-} else if (!require('../dist/bundle/fast.cjs').answerFromCache(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })) {
-  // V8 grows its young generation to 16 MB per semi-space under a long stream's allocation
-  // rate, which is most of a 100,000-chunk answer's peak memory: kept at its starting size it
-  // costs about 20 MB less for about 0.02 s more CPU (docs/benchmarks.md). A growth heuristic,
-  // read when V8 decides to grow, so it can be set now; the heap's sizes themselves cannot.
-  require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
-  import('../dist/bundle/cli.js').then(({ main }) => main(process.argv));
+} else {
+  const start = require('../dist/bundle/start.cjs');
+  if (!start.answerFromCache(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })) {
+    // V8 grows its young generation to 16 MB per semi-space under a long stream's allocation
+    // rate, which is most of a 100,000-chunk answer's peak memory: kept at its starting size it
+    // costs about 20 MB less for about 0.02 s more CPU (docs/benchmarks.md). A growth heuristic,
+    // read when V8 decides to grow, so it can be set now; the heap's sizes themselves cannot.
+    // Set before the bundle is compiled: V8's code cache must see the same flags every run.
+    require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+    // The bundle's import() of the terminal UI's ES modules goes through this module's own.
+    start.runCli(require('node:path').join(__dirname, '../dist/bundle/cli.cjs'), process.argv, (specifier) => import(specifier));
+  }
 }

@@ -1,51 +1,84 @@
 // Bundles the CLI (dist/cli/main.js, as tsc wrote it) into dist/bundle/ with esbuild, for
-// start-up: one file to parse instead of several hundred modules to resolve and load costs
-// about 0.14 s less on every command, and Ink and React (with the 415 modules of es-toolkit that
-// Ink imports) load in one chunk behind the terminal UI's dynamic import, which halves the UI's
-// start-up CPU (docs/benchmarks.md). The library (dist/index.js) stays tsc's output. Not bundled:
-// the native keyring, undici (loaded only for ca_file), TypeScript (cosmiconfig's optional loader
-// for .ts configs, which we never use) and react-devtools-core (Ink's, only with DEV=true).
+// start-up (docs/benchmarks.md). Three outputs:
+//   - cli.cjs: the whole CLI as one CommonJS file, which the bin runs through V8's code cache
+//     (src/cli/compiled-bundle.ts). CommonJS because Node 20 can cache the compiled code of a
+//     script but not of an ES module, and because an ES module also costs its loader's resolve
+//     and link steps for every chunk. Code behind a dynamic import stays in the file, but is only
+//     evaluated (and compiled) when that path runs.
+//   - terminal/: Ink and React, as ES modules (yoga-layout, under Ink, awaits at top level, which
+//     CommonJS cannot), loaded only by the terminal UI. The UI's own modules stay in cli.cjs and
+//     take Ink and React from here (terminalLibrariesFromEsm), so that the UI and the rest of the
+//     CLI share one copy of every class (an error's instanceof) and of every module's state.
+//   - start.cjs: what the bin requires first (src/cli/start.ts): the cached-catalogue answer and
+//     the code-cache loader, without loading the CLI.
+// The library (dist/index.js) stays tsc's output. Not bundled: the native keyring, undici (loaded
+// only for ca_file), TypeScript (cosmiconfig's optional loader for .ts configs, which we never
+// use) and react-devtools-core (Ink's, only with DEV=true).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
 const outdir = new URL('dist/bundle/', root).pathname;
+const dist = (path) => new URL(`dist/${path}`, root).pathname;
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { cli: new URL('dist/cli/main.js', root).pathname },
-  outdir,
+
+/** Where cli.cjs finds the terminal libraries: a URL relative to itself, and how it names them. */
+const TERMINAL_LIBRARIES = { file: './terminal/libraries.js', key: 'devsynth-or.terminal-libraries' };
+
+const shared = {
   bundle: true,
-  // Dynamic imports become their own chunks, loaded only when that path runs.
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   // Names are kept so that a --debug stack trace still reads.
   minifyWhitespace: true,
   minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await build({
+  ...shared,
+  entryPoints: [dist('cli/main.js')],
+  outfile: `${outdir}cli.cjs`,
+  format: 'cjs',
+  // import() becomes a lazy require(): code run through vm.Script has no module loader of its
+  // own to import() with (the terminal libraries come through __importModule instead).
+  supported: { 'dynamic-import': false },
   // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
   // ../../config/default.yml and ../../package.json still point at the package's files.
-  external: ['react-devtools-core', '@napi-rs/keyring', 'undici', 'typescript'],
-  plugins: [ofetchWithoutGlobals(), confWithoutSchemas(), lazyBuiltins(), lockfileOnPlainFs()],
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  external: ['@napi-rs/keyring', 'undici', 'typescript'],
+  plugins: [terminalLibrariesFromEsm(), ofetchWithoutGlobals(), confWithoutSchemas(), lazyBuiltins(), lockfileOnPlainFs()],
+});
+// An import() left in cli.cjs would fail at run time (above): better now.
+const cli = readFileSync(`${outdir}cli.cjs`, 'utf8');
+const leftImport = /[^\w.$]import\(/.exec(cli);
+if (leftImport) throw new Error(`cli.cjs still calls import(): ${cli.slice(leftImport.index - 80, leftImport.index + 80)}`);
+
+await build({
+  ...shared,
+  stdin: {
+    contents: "export * as ink from 'ink'; export { default as react } from 'react'; export { default as jsxRuntime } from 'react/jsx-runtime';",
+    resolveDir: root.pathname,
+    sourcefile: 'terminal-libraries.js',
+  },
+  outdir: `${outdir}terminal/`,
+  entryNames: 'libraries',
+  format: 'esm',
+  // Ink's devtools (DEV=true only) stay behind their dynamic import, in a chunk of their own.
+  splitting: true,
+  external: ['react-devtools-core'],
   // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
   banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 
-// The cached-catalogue answer (src/cli/fast-catalogue.ts) as CommonJS, for the bin to require
-// before anything else loads: it imports only node built-ins and a few small modules.
+// The bin's first require (src/cli/start.ts), as CommonJS: node built-ins and a few small modules.
 await build({
-  entryPoints: [new URL('dist/cli/fast-catalogue.js', root).pathname],
-  outfile: new URL('fast.cjs', `file://${outdir}`).pathname,
-  bundle: true,
+  ...shared,
+  entryPoints: [dist('cli/start.js')],
+  outfile: `${outdir}start.cjs`,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 
 // config/default.yml compiled to JSON (src/config/default-config.ts), so that a start without
@@ -135,6 +168,37 @@ function lockfileOnPlainFs() {
     setup(builder) {
       builder.onResolve({ filter: /^graceful-fs$/ }, (args) => (/[\\/]node_modules[\\/]proper-lockfile[\\/]/.test(args.importer) ? { path: 'fs', namespace: 'plain-fs' } : undefined));
       builder.onLoad({ filter: /.*/, namespace: 'plain-fs' }, () => ({ contents: "module.exports = require('node:fs');", loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * In cli.cjs, `ink`, `react` and `react/jsx-runtime` are the terminal libraries' (above), which
+ * src/ui/terminal-libraries.ts loads before any module that imports them is evaluated; its
+ * replacement here imports them through the bin's own import() (__importModule, given to the
+ * bundle by src/cli/compiled-bundle.ts), where top-level await works.
+ */
+function terminalLibrariesFromEsm() {
+  const names = { ink: 'ink', react: 'react', 'react/jsx-runtime': 'jsxRuntime' };
+  const key = JSON.stringify(TERMINAL_LIBRARIES.key);
+  return {
+    name: 'terminal-libraries-from-esm',
+    setup(builder) {
+      builder.onResolve({ filter: /^(ink|react|react\/jsx-runtime)$/ }, (args) => ({ path: args.path, namespace: 'terminal-library' }));
+      builder.onLoad({ filter: /.*/, namespace: 'terminal-library' }, (args) => ({
+        contents: `const libraries = globalThis[Symbol.for(${key})];
+if (!libraries) throw new Error('${args.path} is needed before loadTerminalLibraries() ran (src/ui/terminal-libraries.ts)');
+module.exports = libraries.${names[args.path]};`,
+        loader: 'js',
+      }));
+      builder.onLoad({ filter: /[\\/]dist[\\/]ui[\\/]terminal-libraries\.js$/ }, () => ({
+        contents: `export async function loadTerminalLibraries() {
+  await import('./react-production.js');
+  globalThis[Symbol.for(${key})] ??= await __importModule(new URL(${JSON.stringify(TERMINAL_LIBRARIES.file)}, __importMetaUrl).href);
+}`,
+        resolveDir: dist('ui'),
+        loader: 'js',
+      }));
     },
   };
 }

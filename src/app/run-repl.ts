@@ -20,6 +20,8 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
 
   const { disableColorUnless } = await import('../ui/render-chat.js');
   disableColorUnless(runtime.color);
+  const { loadTerminalLibraries } = await import('../ui/terminal-libraries.js');
+  await loadTerminalLibraries();
   const { renderRepl } = await import('../ui/ink-repl.js');
   await renderRepl(
     {

@@ -3,6 +3,7 @@
 // pay for loading them.
 import type { StreamEvent } from '../core/index.js';
 import { type PlainWriterOptions, type PlainWriterOutcome, writePlain } from './plain-writer.js';
+import { loadTerminalLibraries } from './terminal-libraries.js';
 
 export async function renderChat(
   batches: AsyncIterable<StreamEvent[]>,
@@ -10,6 +11,7 @@ export async function renderChat(
 ): Promise<PlainWriterOutcome> {
   if (!options.terminal || options.json) return writePlain(batches, options);
   disableColorUnless(options.color);
+  await loadTerminalLibraries();
   const { renderInk } = await import('./ink-chat.js');
   return renderInk(batches, options);
 }

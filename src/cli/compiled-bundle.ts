@@ -1,0 +1,81 @@
+// Runs the CLI's CommonJS bundle (scripts/bundle-cli.mjs) the way require() would, but through
+// V8's code cache: the bytecode V8 compiled on an earlier run is read back instead of parsing
+// and compiling the bundle again, which is most of what starting the CLI costs beyond Node
+// itself (docs/benchmarks.md). Node 20 has no compile cache of its own (module.enableCompileCache
+// is Node 22's), so this is that, for one file.
+//
+// The cache lives in the cache directory (statePaths), one file per Node version, architecture
+// and bundle build; V8 checks it too and refuses one made by another V8 or with other flags, in
+// which case the bundle is compiled as usual and the cache written afresh. A missing, refused or
+// unwritable cache only costs the time it would have saved.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** Loads an ES module (or anything import() takes): the bundle cannot import() itself. */
+export type ImportModule = (specifier: string) => Promise<unknown>;
+
+export interface CompiledBundle<T> {
+  exports: T;
+  /** Whether V8 took the cached code. */
+  cacheUsed: boolean;
+  /** Writes the cache when it was missing or refused; call once the run is over. */
+  saveCache(): void;
+}
+
+/**
+ * The parameters the bundle's code sees, as CommonJS modules see theirs, plus `__importModule`,
+ * through which the bundle loads the terminal UI's ES modules (scripts/bundle-cli.mjs).
+ */
+const PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '__importModule'];
+
+export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined, importModule: ImportModule): CompiledBundle<T> {
+  const source = readFileSync(file, 'utf8');
+  const cacheFile = cacheDir ? join(cacheDir, cacheName(file)) : undefined;
+  let cachedData: Buffer | undefined;
+  try {
+    if (cacheFile) cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet.
+  }
+  const script = new Script(`(function (${PARAMETERS.join(', ')}) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const cacheUsed = cachedData !== undefined && script.cachedDataRejected === false;
+  const module = { exports: {} as T };
+  const run = script.runInThisContext() as (...values: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importModule);
+  return {
+    exports: module.exports,
+    cacheUsed,
+    saveCache() {
+      if (cacheUsed || !cacheDir || !cacheFile) return;
+      try {
+        // After the run, so that the functions it compiled are in the cache too.
+        const data = script.createCachedData();
+        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        // Written whole under another name, then renamed: a parallel run never reads half a file.
+        const partial = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(partial, data, { mode: 0o600 });
+        renameSync(partial, cacheFile);
+        // Caches of earlier builds or other Node versions are of no more use.
+        const prefix = `${baseName(file)}-`;
+        for (const name of readdirSync(cacheDir)) {
+          if (name.startsWith(prefix) && name !== cacheName(file) && !name.endsWith('.tmp')) rmSync(join(cacheDir, name), { force: true });
+        }
+      } catch {
+        // A read-only or full disk: the next run compiles again, nothing worse.
+      }
+    },
+  };
+}
+
+const baseName = (file: string) => file.slice(file.lastIndexOf('/') + 1).replace(/\.c?js$/, '');
+
+/** One name per bundle build (size and modification time), Node version and architecture. */
+function cacheName(file: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return `${baseName(file)}-${process.version}-${process.arch}-${size}-${Math.round(mtimeMs)}.v8cache`;
+}

@@ -1,0 +1,20 @@
+// What the bin (bin/devsynth-or.cjs) loads first, as one small CommonJS file: the cached-catalogue
+// answer, and the CLI bundle run through V8's code cache. Nothing here loads the CLI itself.
+import { join } from 'node:path';
+import type { CliIO } from '../app/runtime.js';
+import { statePaths } from '../state/paths.js';
+import { type ImportModule, loadCompiledBundle } from './compiled-bundle.js';
+
+export { answerFromCache } from './fast-catalogue.js';
+
+interface CliBundle {
+  main(argv: string[], io?: CliIO): Promise<number>;
+}
+
+/** Runs the CLI (dist/bundle/cli.cjs) on `argv`; the exit code is left in process.exitCode. */
+export async function runCli(bundle: string, argv: string[], importModule: ImportModule): Promise<void> {
+  const cacheDir = join(statePaths(process.env).cache, 'v8');
+  const cli = loadCompiledBundle<CliBundle>(bundle, process.env.DEVSYNTH_CODE_CACHE === '0' ? undefined : cacheDir, importModule);
+  await cli.exports.main(argv);
+  cli.saveCache();
+}
