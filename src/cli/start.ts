@@ -13,8 +13,12 @@ interface CliBundle {
 
 /** Runs the CLI (dist/bundle/cli.cjs) on `argv`; the exit code is left in process.exitCode. */
 export async function runCli(bundle: string, argv: string[], importModule: ImportModule): Promise<void> {
-  const cacheDir = join(statePaths(process.env).cache, 'v8');
-  const cli = loadCompiledBundle<CliBundle>(bundle, process.env.DEVSYNTH_CODE_CACHE === '0' ? undefined : cacheDir, importModule);
+  const cacheDir = process.env.DEVSYNTH_CODE_CACHE === '0' ? undefined : join(statePaths(process.env).cache, 'v8');
+  const cli = loadCompiledBundle<CliBundle>(bundle, cacheDir, importModule);
+  if (argv.includes('--debug') || process.env.DEVSYNTH_DEBUG === '1') {
+    const state = !cacheDir ? 'off (DEVSYNTH_CODE_CACHE=0)' : cli.cacheUsed ? `used (${cacheDir})` : `compiled; cached after this run in ${cacheDir}`;
+    process.stderr.write(`[debug] code cache: ${state}\n`);
+  }
   await cli.exports.main(argv);
   cli.saveCache();
 }
