@@ -31,6 +31,8 @@ try {
   log('devsynth-or --version', measure(node, [BIN, '--version'], RUNS.light));
   log('devsynth-or models (from cache)', measure(node, [BIN, 'models'], RUNS.light));
   log('one-chunk chat: devsynth-or', measure(node, [BIN, 'chat', '--max-tokens', '1', 'go'], RUNS.light));
+  // As the first run after an install or a Node upgrade: the bundle compiled, no code cache.
+  log('one-chunk chat, no code cache: devsynth-or', measure(node, [BIN, 'chat', '--max-tokens', '1', 'go'], RUNS.light, { DEVSYNTH_CODE_CACHE: '0' }));
   log('one-chunk chat: minimal fetch client', measure(node, [join(root, 'bench/minimal-client.mjs'), url, '1'], RUNS.light));
   log('one-chunk chat: openai SDK', measure(node, [join(root, 'bench/openai-client.mjs'), url, '1'], RUNS.light));
   log('one-chunk chat: curl -N', measure('curl', curlArgs(1), RUNS.light));
