@@ -28,6 +28,12 @@ export function formatPrice(price: unknown): string {
   return value >= 1 ? value.toFixed(2) : String(Number(value.toPrecision(3)));
 }
 
+/**
+ * Ids in code-point order, not localeCompare's: the same order under any LANG (a script's
+ * output should not depend on it), and no ICU collator to load (about 14 ms of a cached listing).
+ */
+const byId = (a: ModelInfo, b: ModelInfo): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export function queryModels(models: readonly ModelInfo[], query: ModelQuery): ModelInfo[] {
   const needle = query.search?.toLowerCase();
   const filtered = models.filter((model) => {
@@ -38,9 +44,9 @@ export function queryModels(models: readonly ModelInfo[], query: ModelQuery): Mo
   });
   const price = (model: ModelInfo) => perMillion(model.pricing?.prompt) ?? Number.POSITIVE_INFINITY;
   const sorters: Record<ModelQuery['sort'], (a: ModelInfo, b: ModelInfo) => number> = {
-    id: (a, b) => a.id.localeCompare(b.id),
-    price: (a, b) => price(a) - price(b) || a.id.localeCompare(b.id),
-    context: (a, b) => (b.context_length ?? -1) - (a.context_length ?? -1) || a.id.localeCompare(b.id),
+    id: (a, b) => byId(a, b),
+    price: (a, b) => price(a) - price(b) || byId(a, b),
+    context: (a, b) => (b.context_length ?? -1) - (a.context_length ?? -1) || byId(a, b),
   };
   const sorted = filtered.sort(sorters[query.sort]);
   return query.limit !== undefined ? sorted.slice(0, query.limit) : sorted;

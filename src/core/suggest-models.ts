@@ -28,7 +28,7 @@ export function suggestModels(wanted: string, known: readonly string[], limit = 
   const threshold = Math.max(3, Math.floor(needle.length / 3));
   return scored
     .filter((entry) => entry.score < 0 || entry.score <= threshold)
-    .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
+    .sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, limit)
     .map((entry) => entry.id);
 }
