@@ -69,6 +69,7 @@ await build({
   // Ink's devtools (DEV=true only) stay behind their dynamic import, in a chunk of their own.
   splitting: true,
   external: ['react-devtools-core'],
+  plugins: [yogaWithoutFetch()],
   // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
   banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
 });
@@ -199,6 +200,28 @@ module.exports = libraries.${names[args.path]};`,
         resolveDir: dist('ui'),
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * yoga-layout (Ink's layout engine) is WebAssembly, embedded as a base64 data: URL. Its
+ * Emscripten loader fetches that URL with fetch() whenever fetch exists, which in Node loads
+ * undici (about 50 ms of the terminal UI's start, measured with --cpu-prof) to decode a string
+ * the loader can decode itself; without fetch it does. So, for this file only, fetch counts as
+ * absent.
+ */
+function yogaWithoutFetch() {
+  return {
+    name: 'yoga-without-fetch',
+    setup(builder) {
+      builder.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const absent = '"function"!=typeof fetch';
+        const uses = source.split(absent).length - 1;
+        if (uses !== 2) throw new Error(`yoga-layout's loader changed (${uses} fetch checks, not 2): update yogaWithoutFetch in scripts/bundle-cli.mjs`);
+        return { contents: source.replaceAll(absent, 'true'), loader: 'js' };
+      });
     },
   };
 }
