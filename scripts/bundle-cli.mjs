@@ -7,7 +7,7 @@
 //     evaluated (and compiled) when that path runs.
 //   - terminal/: Ink and React, as ES modules (yoga-layout, under Ink, awaits at top level, which
 //     CommonJS cannot), loaded only by the terminal UI. The UI's own modules stay in cli.cjs and
-//     take Ink and React from here (terminalLibrariesFromEsm), so that the UI and the rest of the
+//     take Ink and React from here (terminalLibraries), so that the UI and the rest of the
 //     CLI share one copy of every class (an error's instanceof) and of every module's state.
 //   - start.cjs: what the bin requires first (src/cli/start.ts): the cached-catalogue answer and
 //     the code-cache loader, without loading the CLI.
@@ -22,8 +22,8 @@ const outdir = new URL('dist/bundle/', root).pathname;
 const dist = (path) => new URL(`dist/${path}`, root).pathname;
 rmSync(outdir, { recursive: true, force: true });
 
-/** Where cli.cjs finds the terminal libraries: a URL relative to itself, and how it names them. */
-const TERMINAL_LIBRARIES = { file: './terminal/libraries.js', key: 'devsynth-or.terminal-libraries' };
+/** Where cli.cjs finds the terminal libraries (relative to itself), and the global they share. */
+const TERMINAL_LIBRARIES = { yoga: './terminal/yoga.js', libraries: './terminal/libraries.cjs', key: 'devsynth-or.terminal-libraries' };
 
 const shared = {
   bundle: true,
@@ -49,29 +49,39 @@ await build({
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   external: ['@napi-rs/keyring', 'undici', 'typescript'],
-  plugins: [terminalLibrariesFromEsm(), ofetchWithoutGlobals(), confWithoutSchemas(), lazyBuiltins(), lockfileOnPlainFs()],
+  plugins: [terminalLibraries(), ofetchWithoutGlobals(), confWithoutSchemas(), lazyBuiltins(), lockfileOnPlainFs()],
 });
 // An import() left in cli.cjs would fail at run time (above): better now.
 const cli = readFileSync(`${outdir}cli.cjs`, 'utf8');
 const leftImport = /[^\w.$]import\(/.exec(cli);
 if (leftImport) throw new Error(`cli.cjs still calls import(): ${cli.slice(leftImport.index - 80, leftImport.index + 80)}`);
 
+// yoga-layout, Ink's layout engine: WebAssembly set up behind a top-level await, so an ES module.
+await build({
+  ...shared,
+  stdin: { contents: "export { default } from 'yoga-layout';", resolveDir: root.pathname, sourcefile: 'yoga.js' },
+  outfile: `${outdir}terminal/yoga.js`,
+  format: 'esm',
+  plugins: [yogaWithoutFetch()],
+});
+
+// Ink and React, in CommonJS like cli.cjs (and run the same way, through the code cache), with
+// yoga-layout taken from the module above.
 await build({
   ...shared,
   stdin: {
     contents: "export * as ink from 'ink'; export { default as react } from 'react'; export { default as jsxRuntime } from 'react/jsx-runtime';",
     resolveDir: root.pathname,
-    sourcefile: 'terminal-libraries.js',
+    sourcefile: 'libraries.js',
   },
-  outdir: `${outdir}terminal/`,
-  entryNames: 'libraries',
-  format: 'esm',
-  // Ink's devtools (DEV=true only) stay behind their dynamic import, in a chunk of their own.
-  splitting: true,
+  outfile: `${outdir}terminal/libraries.cjs`,
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Ink's devtools (DEV=true only), required when asked for.
   external: ['react-devtools-core'],
-  plugins: [yogaWithoutFetch()],
-  // CommonJS dependencies call require() for Node's built-ins; an ESM bundle has none of its own.
-  banner: { js: "import { createRequire as __devsynthRequire } from 'node:module'; const require = __devsynthRequire(import.meta.url);" },
+  plugins: [yogaFromHost(), inkWithoutTopLevelAwait()],
 });
 
 // The bin's first require (src/cli/start.ts), as CommonJS: node built-ins and a few small modules.
@@ -174,32 +184,87 @@ function lockfileOnPlainFs() {
 }
 
 /**
- * In cli.cjs, `ink`, `react` and `react/jsx-runtime` are the terminal libraries' (above), which
- * src/ui/terminal-libraries.ts loads before any module that imports them is evaluated; its
- * replacement here imports them through the bin's own import() (__importModule, given to the
- * bundle by src/cli/compiled-bundle.ts), where top-level await works.
+ * In cli.cjs, `ink`, `react` and `react/jsx-runtime` are those of terminal/libraries.cjs, which
+ * src/ui/terminal-libraries.ts loads before any module that imports them is evaluated. Its
+ * replacement here first imports yoga-layout through the bin's own import() (__importModule,
+ * given to the bundle by src/cli/compiled-bundle.ts), where top-level await works, then runs
+ * libraries.cjs through the code cache as the bin runs cli.cjs, saving its cache at exit.
  */
-function terminalLibrariesFromEsm() {
+function terminalLibraries() {
   const names = { ink: 'ink', react: 'react', 'react/jsx-runtime': 'jsxRuntime' };
   const key = JSON.stringify(TERMINAL_LIBRARIES.key);
   return {
-    name: 'terminal-libraries-from-esm',
+    name: 'terminal-libraries',
     setup(builder) {
       builder.onResolve({ filter: /^(ink|react|react\/jsx-runtime)$/ }, (args) => ({ path: args.path, namespace: 'terminal-library' }));
       builder.onLoad({ filter: /.*/, namespace: 'terminal-library' }, (args) => ({
         contents: `const libraries = globalThis[Symbol.for(${key})];
-if (!libraries) throw new Error('${args.path} is needed before loadTerminalLibraries() ran (src/ui/terminal-libraries.ts)');
+if (!libraries?.ink) throw new Error('${args.path} is needed before loadTerminalLibraries() ran (src/ui/terminal-libraries.ts)');
 module.exports = libraries.${names[args.path]};`,
         loader: 'js',
       }));
       builder.onLoad({ filter: /[\\/]dist[\\/]ui[\\/]terminal-libraries\.js$/ }, () => ({
-        contents: `export async function loadTerminalLibraries() {
+        contents: `import { fileURLToPath } from 'node:url';
+import { codeCacheDir, loadCompiledBundle } from '../cli/compiled-bundle.js';
+export async function loadTerminalLibraries() {
   await import('./react-production.js');
-  globalThis[Symbol.for(${key})] ??= await __importModule(new URL(${JSON.stringify(TERMINAL_LIBRARIES.file)}, __importMetaUrl).href);
+  const key = Symbol.for(${key});
+  if (globalThis[key]?.ink) return;
+  const yoga = await __importModule(new URL(${JSON.stringify(TERMINAL_LIBRARIES.yoga)}, __importMetaUrl).href);
+  globalThis[key] = { yoga: yoga.default };
+  const libraries = loadCompiledBundle(fileURLToPath(new URL(${JSON.stringify(TERMINAL_LIBRARIES.libraries)}, __importMetaUrl)), codeCacheDir(process.env), __importModule);
+  Object.assign(globalThis[key], libraries.exports);
+  process.once('exit', () => libraries.saveCache());
 }`,
         resolveDir: dist('ui'),
         loader: 'js',
       }));
+    },
+  };
+}
+
+/** In terminal/libraries.cjs, yoga-layout is the one terminal/yoga.js set up (above). */
+function yogaFromHost() {
+  const key = JSON.stringify(TERMINAL_LIBRARIES.key);
+  return {
+    name: 'yoga-from-host',
+    setup(builder) {
+      builder.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: 'yoga-layout', namespace: 'yoga-from-host' }));
+      builder.onLoad({ filter: /.*/, namespace: 'yoga-from-host' }, () => ({
+        contents: `const yoga = globalThis[Symbol.for(${key})]?.yoga;
+if (!yoga) throw new Error('yoga-layout is needed before loadTerminalLibraries() set it up (scripts/bundle-cli.mjs)');
+// Ink imports its default export; from an ES module, that is module.exports itself.
+module.exports = yoga;`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Ink's reconciler awaits at top level twice, both only when DEV=true (for React's devtools):
+ * importing its devtools module and reading its own package.json. CommonJS cannot hold that, so
+ * the first becomes a require() (a missing react-devtools-core then fails as CommonJS says, and
+ * Ink's warning is kept for that code too) and the second the name and version, written in now.
+ */
+function inkWithoutTopLevelAwait() {
+  const { name, version } = JSON.parse(readFileSync(new URL('node_modules/ink/package.json', root), 'utf8'));
+  const patches = [
+    ["await import('./devtools.js');", "require('./devtools.js');"],
+    ["error.code === 'ERR_MODULE_NOT_FOUND'", "(error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND')"],
+    ['await loadPackageJson()', JSON.stringify({ name, version })],
+  ];
+  return {
+    name: 'ink-without-top-level-await',
+    setup(builder) {
+      builder.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const [from, to] of patches) {
+          if (source.split(from).length !== 2) throw new Error(`Ink's reconciler changed (${from}): update inkWithoutTopLevelAwait in scripts/bundle-cli.mjs`);
+          source = source.replace(from, to);
+        }
+        return { contents: source, loader: 'js' };
+      });
     },
   };
 }

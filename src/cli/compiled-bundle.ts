@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { statePaths } from '../state/paths.js';
 
 /** Loads an ES module (or anything import() takes): the bundle cannot import() itself. */
 export type ImportModule = (specifier: string) => Promise<unknown>;
@@ -70,6 +71,11 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
       }
     },
   };
+}
+
+/** Where code caches are kept: `v8/` in the cache directory; none with DEVSYNTH_CODE_CACHE=0. */
+export function codeCacheDir(env: Record<string, string | undefined>): string | undefined {
+  return env.DEVSYNTH_CODE_CACHE === '0' ? undefined : join(statePaths(env).cache, 'v8');
 }
 
 const baseName = (file: string) => file.slice(file.lastIndexOf('/') + 1).replace(/\.c?js$/, '');
