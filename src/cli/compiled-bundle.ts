@@ -61,8 +61,8 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
         const partial = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(partial, data, { mode: 0o600 });
         renameSync(partial, cacheFile);
-        // Caches of earlier builds or other Node versions are of no more use.
-        const prefix = `${baseName(file)}-`;
+        // This install's caches of earlier builds or other Node versions are of no more use.
+        const prefix = `${installName(file)}-`;
         for (const name of readdirSync(cacheDir)) {
           if (name.startsWith(prefix) && name !== cacheName(file) && !name.endsWith('.tmp')) rmSync(join(cacheDir, name), { force: true });
         }
@@ -78,10 +78,19 @@ export function codeCacheDir(env: Record<string, string | undefined>): string | 
   return env.DEVSYNTH_CODE_CACHE === '0' ? undefined : join(statePaths(env).cache, 'v8');
 }
 
-const baseName = (file: string) => file.slice(file.lastIndexOf('/') + 1).replace(/\.c?js$/, '');
+/**
+ * The bundle's name and a hash of its path: two installs (a global one and a project's, say)
+ * keep a cache each rather than replacing each other's on every run.
+ */
+function installName(file: string): string {
+  // FNV-1a: enough to tell paths apart, without loading node:crypto for it.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193) >>> 0;
+  return `${file.slice(file.lastIndexOf('/') + 1).replace(/\.c?js$/, '')}-${hash.toString(16).padStart(8, '0')}`;
+}
 
-/** One name per bundle build (size and modification time), Node version and architecture. */
+/** One name per install, bundle build (size and modification time), Node version and architecture. */
 function cacheName(file: string): string {
   const { size, mtimeMs } = statSync(file);
-  return `${baseName(file)}-${process.version}-${process.arch}-${size}-${Math.round(mtimeMs)}.v8cache`;
+  return `${installName(file)}-${process.version}-${process.arch}-${size}-${Math.round(mtimeMs)}.v8cache`;
 }

@@ -27,7 +27,7 @@ describe('the code cache', () => {
     expect(first.code).toBe(0);
     expect(first.stdout.length).toBeGreaterThan(0);
     expect(first.stderr).toContain(`[debug] code cache: compiled; cached after this run in ${cacheDir()}`);
-    expect(readdirSync(cacheDir())).toEqual([expect.stringMatching(new RegExp(`^cli-${process.version}-${process.arch}-\\d+-\\d+\\.v8cache$`))]);
+    expect(readdirSync(cacheDir())).toEqual([expect.stringMatching(new RegExp(`^cli-[0-9a-f]{8}-${process.version}-${process.arch}-\\d+-\\d+\\.v8cache$`))]);
     const second = await cli.run(['--debug', 'chat', 'hello']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain(`[debug] code cache: used (${cacheDir()})`);

@@ -90,6 +90,17 @@ describe('loadCompiledBundle', () => {
     expect(runFresh(bundle, cacheDir)).toEqual({ used: true, answer: 42 });
   });
 
+  it('two installs keep a cache each', () => {
+    const one = scratch(SOURCE);
+    const other = scratch(SOURCE);
+    const shared = one.cacheDir;
+    runFresh(one.bundle, shared);
+    runFresh(other.bundle, shared);
+    expect(readdirSync(shared)).toHaveLength(2);
+    expect(runFresh(one.bundle, shared)).toEqual({ used: true, answer: 42 });
+    expect(runFresh(other.bundle, shared)).toEqual({ used: true, answer: 42 });
+  });
+
   it('no cache directory, or one that cannot be written: the bundle runs all the same', () => {
     const { bundle, cacheDir } = scratch(SOURCE);
     const without = loadCompiledBundle<Bundle>(bundle, undefined, noImport);
