@@ -5,10 +5,11 @@
 //     script but not of an ES module, and because an ES module also costs its loader's resolve
 //     and link steps for every chunk. Code behind a dynamic import stays in the file, but is only
 //     evaluated (and compiled) when that path runs.
-//   - terminal/: Ink and React, as ES modules (yoga-layout, under Ink, awaits at top level, which
-//     CommonJS cannot), loaded only by the terminal UI. The UI's own modules stay in cli.cjs and
-//     take Ink and React from here (terminalLibraries), so that the UI and the rest of the
-//     CLI share one copy of every class (an error's instanceof) and of every module's state.
+//   - terminal/: Ink and React (libraries.cjs, run through the code cache the same way) and
+//     yoga-layout under them (yoga.js, an ES module: it awaits at top level, which CommonJS
+//     cannot), loaded only by the terminal UI. The UI's own modules stay in cli.cjs and take Ink
+//     and React from here (terminalLibraries), so that the UI and the rest of the CLI share one
+//     copy of every class (an error's instanceof) and of every module's state.
 //   - start.cjs: what the bin requires first (src/cli/start.ts): the cached-catalogue answer and
 //     the code-cache loader, without loading the CLI.
 // The library (dist/index.js) stays tsc's output. Not bundled: the native keyring, undici (loaded
