@@ -8,7 +8,7 @@
 import { useApp, useStdout } from 'ink';
 import { useCallback, useEffect } from 'react';
 import type { StreamEvent } from '../core/index.js';
-import { answerText } from './answer-text.js';
+import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { TurnView } from './components/TurnView.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
@@ -29,7 +29,7 @@ export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish }: 
   // Written as each frame is about to be shown: Ink erases the live part (which still holds the
   // unfinished line), writes the lines, redraws it, and the frame then replaces it.
   const onLines = useCallback(
-    (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, hasColors(stdout))),
+    (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, terminalHasColors(stdout))),
     [stdout, write],
   );
   const state = useChatStream(batches, { now, onLines, ...(maxLive ? { maxLive } : {}), ...(onFinish ? { onFinish } : {}) });
@@ -38,9 +38,4 @@ export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish }: 
     else if (state.phase === 'error') exit(state.error);
   }, [state.phase, state.error, exit]);
   return <TurnView state={state} footer={footer} now={now} />;
-}
-
-/** Whether the terminal takes colours: NO_COLOR, FORCE_COLOR=0 (--no-color) and TERM=dumb say no. */
-function hasColors(stdout: NodeJS.WriteStream): boolean {
-  return typeof stdout.hasColors === 'function' ? stdout.hasColors() : false;
 }

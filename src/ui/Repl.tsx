@@ -1,17 +1,21 @@
-// The interactive chat: a transcript in one <Static>, the live turn, and the prompt. Slash
-// commands change the model or system prompt, clear, save, show usage. Ctrl+C cancels a
-// generation (the partial answer is kept); at the prompt a second Ctrl+C, or Ctrl+D on an
-// empty prompt, exits.
-import { Static, Text, useApp, useInput } from 'ink';
-import { useCallback, useRef, useState } from 'react';
+// The interactive chat: the transcript, the live turn, and the prompt. Slash commands change
+// the model or system prompt, clear, save, show usage. Ctrl+C cancels a generation (the partial
+// answer is kept); at the prompt a second Ctrl+C, or Ctrl+D on an empty prompt, exits.
+//
+// The transcript is written once, as it grows, with Ink's own stdout write (which erases the
+// live part, writes, and draws it again below), as ChatApp writes finished lines: not through
+// <Static>, which lays out and restyles every character it prints and keeps every entry, and
+// made a long answer cost several times the CPU and memory of a one-shot chat.
+import { useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, type StreamEvent } from '../core/index.js';
-import type { ChatViewState } from './chat-view-state.js';
-import { AnswerLine } from './components/AnswerLine.js';
+import { answerText, terminalHasColors } from './answer-text.js';
+import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { InputBox } from './components/InputBox.js';
 import { TurnView } from './components/TurnView.js';
 import { formatCost, formatUsageLine } from './format-usage.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
-import { type Entry, helpEntries, infoEntry, turnEntries } from './repl-transcript.js';
+import { type Entry, helpEntries, infoEntry, transcriptText, turnEntries } from './repl-transcript.js';
 
 export interface Conversation {
   messages: ChatMessage[];
@@ -46,8 +50,8 @@ async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: Cha
 
 export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) {
   const { exit } = useApp();
+  const { stdout, write } = useStdout();
   const [conversation, setConversation] = useState<Conversation>(initial);
-  const [transcript, setTranscript] = useState<Entry[]>(() => [infoEntry(`devsynth-or chat: ${initial.model}${initial.messages.length ? `, ${initial.messages.length} earlier messages` : ''}. /help for commands.`)]);
   const [turn, setTurnState] = useState<Turn | undefined>();
   // The turn as of now, for the stream's completion callback (state would be a stale copy).
   const turnRef = useRef<Turn | undefined>(undefined);
@@ -61,7 +65,25 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
   // Everything typed, commands and failed prompts included, as a shell keeps it.
   const [history, setHistory] = useState<string[]>(() => initial.messages.filter((m) => m.role === 'user').map((m) => m.content));
 
-  const append = useCallback((...entries: Entry[]) => setTranscript((t) => [...t, ...entries]), []);
+  // Entries are written once the render they came with is committed: a note such as "cancelled"
+  // then appears only when the prompt below it takes keys again (a Ctrl+D typed on seeing it
+  // would otherwise be lost).
+  const [pending, setPending] = useState<Entry[]>([]);
+  const append = useCallback((...entries: Entry[]) => setPending((queued) => [...queued, ...entries]), []);
+  useEffect(() => {
+    if (pending.length === 0) return;
+    write(transcriptText(pending, stdout.columns || 80, terminalHasColors(stdout)));
+    setPending([]);
+  }, [pending, stdout, write]);
+  const onLines = useCallback(
+    (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, terminalHasColors(stdout))),
+    [stdout, write],
+  );
+  useEffect(() => {
+    append(infoEntry(`devsynth-or chat: ${initial.model}${initial.messages.length ? `, ${initial.messages.length} earlier messages` : ''}. /help for commands.`));
+    // Once, as the REPL opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const onFinish = useCallback(
     (state: ChatViewState) => {
@@ -82,12 +104,12 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
         totals.current.cost += typeof result.usage.cost === 'number' ? result.usage.cost : 0;
       }
       const footerText = footer ? formatUsageLine({ ...state, endedAt: state.endedAt ?? now() }).replace(/^usage: /, '') : undefined;
-      setTranscript((t) => [...t, ...turnEntries(current.id, state, footerText)]);
+      append(...turnEntries(current.id, state, footerText));
       setTurn(undefined);
     },
-    [conversation, footer, now, save],
+    [append, conversation, footer, now, save],
   );
-  const live = useChatStream(turn?.batches, { now, onFinish });
+  const live = useChatStream(turn?.batches, { now, onFinish, onLines });
 
   const run = useCallback(
     (text: string) => {
@@ -158,20 +180,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
     }
   });
 
-  const liveEntries = turn ? live.lines.map((line) => ({ id: `a${turn.id}-${line.id}`, kind: 'answer' as const, line, text: line.text })) : [];
   return (
     <>
-      <Static items={[...transcript, ...liveEntries]}>
-        {(entry) =>
-          entry.kind === 'answer' && entry.line ? (
-            <AnswerLine key={entry.id} line={entry.line} />
-          ) : (
-            <Text key={entry.id} color={entry.kind === 'prompt' ? 'cyan' : entry.kind === 'error' ? 'red' : undefined} dimColor={entry.kind === 'info' || entry.kind === 'footer'}>
-              {entry.kind === 'prompt' ? `› ${entry.text}` : entry.text}
-            </Text>
-          )
-        }
-      </Static>
       {turn ? <TurnView state={live} footer={footer} now={now} /> : null}
       <InputBox history={history} active={!turn} onSubmit={run} onEndOfInput={() => exit()} />
     </>

@@ -1,4 +1,4 @@
-// Finished answer lines as terminal text: the markdown styling of AnswerLine, as SGR codes, and
+// Finished answer lines as terminal text: markdown styling (headings, code, quotes) as SGR codes, and
 // word wrapping to the terminal's width. The chat UI writes these straight to the terminal,
 // once, instead of laying them out through Ink (which measures and restyles every character of
 // every line: most of the UI's CPU on a long answer).
@@ -50,4 +50,9 @@ export function answerText(lines: readonly ViewLine[], columns: number, color: b
     }
   }
   return out;
+}
+
+/** Whether the terminal takes colours: NO_COLOR, FORCE_COLOR=0 (--no-color) and TERM=dumb say no. */
+export function terminalHasColors(stdout: NodeJS.WriteStream): boolean {
+  return typeof stdout.hasColors === 'function' ? stdout.hasColors() : false;
 }

@@ -1,5 +1,7 @@
-// The REPL transcript's entries: prompts, answer lines, notes, footers, errors.
+// The REPL transcript's entries: prompts, answer lines, notes, footers, errors; and the text
+// they are written to the terminal as.
 import { CancelledError } from '../core/index.js';
+import { answerText, wrapRow } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 
 export interface Entry {
@@ -32,11 +34,36 @@ export function helpEntries(): Entry[] {
 /** A finished turn's lines, as they stay in the transcript, with its footer or error. */
 export function turnEntries(turnId: number, state: ChatViewState, footer?: string): Entry[] {
   const entries: Entry[] = state.lines.map((line) => ({ id: `a${turnId}-${line.id}`, kind: 'answer', line, text: line.text }));
-  // Who answered, when llm.fallback moved on, stays with the turn. After its lines: those were
-  // already printed while they streamed, and <Static> prints only what comes after them.
+  // Who answered, when llm.fallback moved on, stays with the turn, after its lines (which were
+  // printed as they streamed).
   entries.push(...state.fallbacks.map((notice, index): Entry => ({ id: `n${turnId}-${index}`, kind: 'info', text: `⤳ ${notice}` })));
   if (state.error instanceof CancelledError) entries.push({ id: `e${turnId}`, kind: 'info', text: '⏹ cancelled; the partial answer is kept' });
   else if (state.error) entries.push({ id: `e${turnId}`, kind: 'error', text: `✗ ${state.error.message}` });
   if (footer && state.phase === 'done') entries.push({ id: `f${turnId}`, kind: 'footer', text: footer });
   return entries;
+}
+
+/** Prompts cyan, errors red, notes and footers dim, as SGR codes (open, close). */
+const STYLES: Record<Exclude<Entry['kind'], 'answer'>, [string, string] | undefined> = {
+  prompt: ['\u001b[36m', '\u001b[39m'],
+  error: ['\u001b[31m', '\u001b[39m'],
+  info: ['\u001b[2m', '\u001b[22m'],
+  footer: ['\u001b[2m', '\u001b[22m'],
+};
+
+/** Entries as terminal text, wrapped to `columns`, each row ending in a newline. */
+export function transcriptText(entries: readonly Entry[], columns: number, color: boolean): string {
+  let out = '';
+  for (const entry of entries) {
+    if (entry.kind === 'answer' && entry.line) {
+      out += answerText([entry.line], columns, color);
+      continue;
+    }
+    const style = color && entry.kind !== 'answer' ? STYLES[entry.kind] : undefined;
+    const text = entry.kind === 'prompt' ? `› ${entry.text}` : entry.text;
+    for (const line of text.split('\n')) {
+      for (const row of wrapRow(line || ' ', columns)) out += style ? `${style[0]}${row}${style[1]}\n` : `${row}\n`;
+    }
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 // The live part of one answer: reasoning, retry notice, spinner, the line being written, the
-// error, and the footer. Finished lines are not here: they go to the single <Static>.
+// error, and the footer. Finished lines are not here: they are written above it, once.
 import { Box, Text } from 'ink';
 import { CancelledError, DevsynthError } from '../../core/index.js';
 import type { ChatViewState } from '../chat-view-state.js';

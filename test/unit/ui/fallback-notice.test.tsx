@@ -5,6 +5,7 @@ import { render } from 'ink-testing-library';
 import { OpenRouterConnectionError, type StreamEvent } from '../../../src/core/index.js';
 import { ChatApp } from '../../../src/ui/ChatApp.js';
 import { finishView, initialViewState, reduceBatch } from '../../../src/ui/chat-view-state.js';
+import { terminalScreen } from '../../helpers/terminal-screen.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
 import { writePlain } from '../../../src/ui/plain-writer.js';
 import { Repl } from '../../../src/ui/Repl.js';
@@ -41,7 +42,7 @@ describe('a fallback in the terminal UI', () => {
   it('the notice is on screen with the answer at the end', async () => {
     const app = render(<ChatApp batches={batches()} footer />);
     await new Promise((resolve) => setTimeout(resolve, FRAME_MS * 3));
-    const last = app.lastFrame() ?? '';
+    const last = terminalScreen(app.frames);
     expect(last).toContain('openrouter is unavailable');
     expect(last).toContain('answering with lmstudio');
     expect(app.frames.join('')).toContain('Bonjour.');
@@ -87,7 +88,7 @@ describe('a fallback in the REPL', () => {
     await pause();
     app.stdin.write('\r');
     await pause();
-    const last = app.lastFrame() ?? '';
+    const last = terminalScreen(app.frames);
     for (const text of ['first line', 'second line', 'last line', 'answering with lmstudio']) {
       expect(last.split(text).length - 1).toBe(1);
     }

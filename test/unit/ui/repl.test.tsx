@@ -4,6 +4,7 @@ import { render } from 'ink-testing-library';
 import { CancelledError, type ChatMessage, type StreamEvent } from '../../../src/core/index.js';
 import { type Conversation, Repl } from '../../../src/ui/Repl.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
+import { terminalScreen } from '../../helpers/terminal-screen.js';
 
 const pause = (ms = FRAME_MS * 3) => new Promise((resolve) => setTimeout(resolve, ms));
 const ENTER = '\r';
@@ -50,7 +51,10 @@ describe('Repl', () => {
     expect(asked[1]?.messages.map((m) => m.content)).toEqual(['hello', 'echo: hello', 'again']);
     expect(saved.at(-1)?.messages).toHaveLength(4);
     // Each answer is shown once: a new turn never re-shows the previous one.
-    expect((app.lastFrame() ?? '').split('echo: hello').length - 1).toBe(1);
+    const shown = terminalScreen(app.frames);
+    expect(shown.split('echo: hello').length - 1).toBe(1);
+    expect(shown.split('echo: again').length - 1).toBe(1);
+    expect(shown.indexOf('› again')).toBeGreaterThan(shown.indexOf('echo: hello'));
     app.unmount();
   });
 
