@@ -45,8 +45,11 @@ export async function startBench(extraEnv = {}) {
     return summarise(samples);
   }
 
-  /** devsynth-or with `args` in a 120×40 tmux pseudo-terminal, `runs` times. */
-  function measureTerminal(args, runs) {
+  /**
+   * devsynth-or with `args` in a 120×40 tmux pseudo-terminal, `runs` times. With `repl`, a
+   * person at the REPL: once `ready` shows, `keys` are typed; once `done` shows, `quit` is.
+   */
+  function measureTerminal(args, runs, repl) {
     const samples = [];
     const out = join(home, 'tty-time.txt');
     for (let i = 0; i < runs; i++) {
@@ -61,6 +64,16 @@ export async function startBench(extraEnv = {}) {
         execFileSync('tmux', session, { stdio: 'pipe' });
       }
       const until = Date.now() + 300_000;
+      const screen = () => execFileSync('tmux', ['-L', tmuxSocket, 'capture-pane', '-p', '-t', 'b'], { encoding: 'utf8' });
+      const waitFor = (text) => {
+        while (Date.now() < until && !screen().includes(text)) spawnSync('sleep', ['0.05']);
+      };
+      if (repl) {
+        waitFor(repl.ready);
+        execFileSync('tmux', ['-L', tmuxSocket, 'send-keys', '-t', 'b', ...repl.keys]);
+        waitFor(repl.done);
+        execFileSync('tmux', ['-L', tmuxSocket, 'send-keys', '-t', 'b', ...repl.quit]);
+      }
       while (Date.now() < until) {
         try {
           const text = readFileSync(out, 'utf8').trim();

@@ -43,6 +43,8 @@ try {
   log('100k-chunk stream piped: openai SDK', measure(node, [join(root, 'bench/openai-client.mjs'), url, String(STREAM_CHUNKS)], RUNS.heavy));
   log('100k-chunk stream piped: curl -N', measure('curl', curlArgs(STREAM_CHUNKS), RUNS.heavy));
   log('100k-chunk stream, Ink UI in a pty: devsynth-or', measureTerminal(['chat', '--max-tokens', String(STREAM_CHUNKS), 'go'], RUNS.heavy));
+  // The same answer as one turn of the REPL: started, a prompt typed, Ctrl+D once it is done.
+  log('100k-chunk answer in the REPL in a pty: devsynth-or', measureTerminal(['chat', '--max-tokens', String(STREAM_CHUNKS)], RUNS.heavy, { ready: '/help for commands', keys: ['go', 'Enter'], done: 'tok/s', quit: ['C-d'] }));
   const lines = join(home, 'lines.txt');
   writeFileSync(lines, Array.from({ length: EMBED_LINES }, (_, i) => `line ${i} of the benchmark`).join('\n'));
   log('embed 10,000 lines: batched (100) x 4', measure(node, [BIN, 'embed', '--no-cache', '-f', lines], RUNS.heavy));
