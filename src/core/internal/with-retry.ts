@@ -5,7 +5,7 @@
 import { CancelledError, DevsynthError, OpenRouterConnectionError } from '../errors.js';
 import type { DebugLogger, StreamEvent } from '../types.js';
 import { sleep as defaultSleep } from './attempt-deadline.js';
-import { computeRetryDelay, type RetryPolicy } from './retry-policy.js';
+import { computeRetryDelay, isRetryable, type RetryPolicy } from './retry-policy.js';
 
 export interface RetryLoopOptions {
   policy: RetryPolicy;
@@ -33,7 +33,9 @@ function planRetry(thrown: unknown, attemptNumber: number, options: RetryLoopOpt
   if (!(thrown instanceof DevsynthError) || thrown instanceof CancelledError) throw thrown;
   const decision = computeRetryDelay(attemptNumber, thrown, options.policy);
   if (!decision.retry) {
-    if (attemptNumber > 1) decision.error.message += ` (gave up after ${attemptNumber} attempts)`;
+    // "Gave up" only when retrying stopped; a failure no retry could help (a 400 after a 503)
+    // just says when it came.
+    if (attemptNumber > 1) decision.error.message += isRetryable(thrown) ? ` (gave up after ${attemptNumber} attempts)` : ` (on attempt ${attemptNumber})`;
     throw decision.error;
   }
   options.debug?.(`retry ${attemptNumber}/${options.policy.maxRetries} in ${decision.delayMs} ms: ${thrown.message}`);

@@ -160,6 +160,14 @@ describe('withRetry', () => {
     expect(rejectedError.message).toBe('bad request (400)');
   });
 
+  it('a failure no retry can help, after retries, says when it came rather than "gave up"', async () => {
+    const rejectedError = new OpenRouterModelError('bad request (400)', { status: 400 });
+    const { error, started } = await run([failsWith(network()), failsWith(rejectedError), succeeds([[DONE]])]);
+    expect(error).toBe(rejectedError);
+    expect(started).toBe(2);
+    expect(rejectedError.message).toBe('bad request (400) (on attempt 2)');
+  });
+
   it('gives up after maxRetries, saying "(gave up after N attempts)"', async () => {
     const last = network();
     const { error, started, sleeps } = await run([failsWith(network()), failsWith(network()), failsWith(last), succeeds([[DONE]])]);
@@ -303,7 +311,7 @@ describe('withRetry: property over scripted attempts', () => {
             continue;
           }
           if (a.outcome === 'final') {
-            expectedError = number > 1 ? `bad request (400) (gave up after ${number} attempts)` : 'bad request (400)';
+            expectedError = number > 1 ? `bad request (400) (on attempt ${number})` : 'bad request (400)';
             break;
           }
           for (let i = 0; i < a.held; i++) expected.push({ type: 'meta', id: `gen-${number}-${i}` });
