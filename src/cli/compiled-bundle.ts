@@ -33,7 +33,8 @@ const PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '
 
 export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined, importModule: ImportModule): CompiledBundle<T> {
   const source = readFileSync(file, 'utf8');
-  const cacheFile = cacheDir ? join(cacheDir, cacheName(file)) : undefined;
+  const name = cacheDir ? cacheName(file) : undefined;
+  const cacheFile = cacheDir && name ? join(cacheDir, name) : undefined;
   let cachedData: Buffer | undefined;
   try {
     if (cacheFile) cachedData = readFileSync(cacheFile);
@@ -63,8 +64,8 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
         renameSync(partial, cacheFile);
         // This install's caches of earlier builds or other Node versions are of no more use.
         const prefix = `${installName(file)}-`;
-        for (const name of readdirSync(cacheDir)) {
-          if (name.startsWith(prefix) && name !== cacheName(file) && !name.endsWith('.tmp')) rmSync(join(cacheDir, name), { force: true });
+        for (const other of readdirSync(cacheDir)) {
+          if (other.startsWith(prefix) && other !== name && !other.endsWith('.tmp')) rmSync(join(cacheDir, other), { force: true });
         }
       } catch {
         // A read-only or full disk: the next run compiles again, nothing worse.

@@ -205,4 +205,3 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     files: { defaults: DEFAULTS_FILE, user: userPath, ...(project ? { project } : {}), ...(explicit ? { explicit: resolve(cwd, explicit) } : {}), searchedFrom: cwd },
   };
 }
-
