@@ -10,7 +10,7 @@
 // unwritable cache only costs the time it would have saved.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { statePaths } from '../state/paths.js';
 
@@ -87,7 +87,7 @@ function installName(file: string): string {
   // FNV-1a: enough to tell paths apart, without loading node:crypto for it.
   let hash = 0x811c9dc5;
   for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193) >>> 0;
-  return `${file.slice(file.lastIndexOf('/') + 1).replace(/\.c?js$/, '')}-${hash.toString(16).padStart(8, '0')}`;
+  return `${basename(file).replace(/\.c?js$/, '')}-${hash.toString(16).padStart(8, '0')}`;
 }
 
 /** One name per install, bundle build (size and modification time), Node version and architecture. */
