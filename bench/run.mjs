@@ -38,6 +38,10 @@ try {
   log('one-chunk chat: curl -N', measure('curl', curlArgs(1), RUNS.light));
   // The UI's fixed cost (loading Ink and React, the first frames), apart from the stream's.
   log('one-chunk chat, Ink UI in a pty: devsynth-or', measureTerminal(['chat', '--max-tokens', '1', 'go'], RUNS.heavy));
+  // A model that takes 300 ms to its first token, as real ones do: the terminal UI loads while
+  // it waits, so that it should cost little more than piped output.
+  log('one-chunk chat, 300 ms to the first token, piped: devsynth-or', measure(node, [BIN, 'chat', '-m', 'bench/slow-300', '--max-tokens', '1', 'go'], RUNS.light));
+  log('one-chunk chat, 300 ms to the first token, Ink UI in a pty: devsynth-or', measureTerminal(['chat', '-m', 'bench/slow-300', '--max-tokens', '1', 'go'], RUNS.heavy));
   log('100k-chunk stream piped: devsynth-or', measure(node, [BIN, 'chat', '--max-tokens', String(STREAM_CHUNKS), 'go'], RUNS.heavy));
   log('100k-chunk stream piped: minimal fetch client', measure(node, [join(root, 'bench/minimal-client.mjs'), url, String(STREAM_CHUNKS)], RUNS.heavy));
   log('100k-chunk stream piped: openai SDK', measure(node, [join(root, 'bench/openai-client.mjs'), url, String(STREAM_CHUNKS)], RUNS.heavy));

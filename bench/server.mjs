@@ -36,25 +36,35 @@ http
         }, EMBED_LATENCY_MS);
         return;
       }
-      // The reply's length is the request's max_tokens: every client can set that.
-      const chunks = Number(JSON.parse(body || '{}').max_tokens ?? 1);
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      let i = 0;
-      // Many chunks per socket write, as a fast upstream delivers them.
-      const pump = () => {
-        let out = '';
-        for (let k = 0; k < 256 && i < chunks; k++, i++) out += chunkLine(i, i % 12 === 11 ? 'tok\n' : 'tok ');
-        if (i < chunks) {
-          if (res.write(out)) setImmediate(pump);
-          else res.once('drain', pump);
-          return;
-        }
-        out += `data: {"id":"gen-bench","object":"chat.completion.chunk","created":1,"model":"bench/model","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":${chunks},"total_tokens":${chunks + 5}}}\n\ndata: [DONE]\n\n`;
-        res.end(out);
-      };
-      pump();
+      // The reply's length is the request's max_tokens: every client can set that. A model named
+      // like bench/slow-300 waits that many milliseconds first, as a real model does before its
+      // first token.
+      const request = JSON.parse(body || '{}');
+      const chunks = Number(request.max_tokens ?? 1);
+      const firstTokenMs = Number(/slow-(\d+)/.exec(String(request.model))?.[1] ?? 0);
+      if (firstTokenMs > 0) setTimeout(stream, firstTokenMs, res, chunks);
+      else stream(res, chunks);
     });
   })
   .listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', function () {
     process.stdout.write(`${this.address().port}\n`);
   });
+
+/** `chunks` deltas of the answer, many per socket write. */
+function stream(res, chunks) {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  let i = 0;
+  // Many chunks per socket write, as a fast upstream delivers them.
+  const pump = () => {
+    let out = '';
+    for (let k = 0; k < 256 && i < chunks; k++, i++) out += chunkLine(i, i % 12 === 11 ? 'tok\n' : 'tok ');
+    if (i < chunks) {
+      if (res.write(out)) setImmediate(pump);
+      else res.once('drain', pump);
+      return;
+    }
+    out += `data: {"id":"gen-bench","object":"chat.completion.chunk","created":1,"model":"bench/model","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":${chunks},"total_tokens":${chunks + 5}}}\n\ndata: [DONE]\n\n`;
+    res.end(out);
+  };
+  pump();
+}

@@ -21,9 +21,11 @@ export interface ChatAppProps {
   /** Longest unfinished line kept live before it is committed (about a screenful). */
   readonly maxLive?: number;
   readonly onFinish?: (state: ChatViewState) => void;
+  /** When the request went out, if before the app started: the footer's times count from it. */
+  readonly startedAt?: number;
 }
 
-export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish }: ChatAppProps) {
+export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, startedAt }: ChatAppProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   // Written as each frame is about to be shown: Ink erases the live part (which still holds the
@@ -32,7 +34,7 @@ export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish }: 
     (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, terminalHasColors(stdout))),
     [stdout, write],
   );
-  const state = useChatStream(batches, { now, onLines, ...(maxLive ? { maxLive } : {}), ...(onFinish ? { onFinish } : {}) });
+  const state = useChatStream(batches, { now, onLines, ...(maxLive ? { maxLive } : {}), ...(onFinish ? { onFinish } : {}), ...(startedAt !== undefined ? { startedAt } : {}) });
   useEffect(() => {
     if (state.phase === 'done') exit();
     else if (state.phase === 'error') exit(state.error);

@@ -45,12 +45,13 @@ export function maxLiveFor(stdout: { columns?: number; rows?: number }): number 
   return (stdout.columns || 80) * Math.max(1, Math.min(8, rows - 6));
 }
 
-export async function renderInk(batches: AsyncIterable<StreamEvent[]>, options: PlainWriterOptions): Promise<PlainWriterOutcome> {
+/** `startedAt`: when the request went out, if that was before the UI was loaded. */
+export async function renderInk(batches: AsyncIterable<StreamEvent[]>, options: PlainWriterOptions & { startedAt?: number }): Promise<PlainWriterOutcome> {
   const collector = new ChatCollector();
   const times: { firstTokenAt?: number } = {};
-  const startedAt = Date.now();
+  const startedAt = options.startedAt ?? Date.now();
   const stdout = options.stdout as NodeJS.WriteStream;
-  const app = createElement(ChatApp, { batches: tap(batches, collector, times), footer: !options.quiet, maxLive: maxLiveFor(stdout) });
+  const app = createElement(ChatApp, { batches: tap(batches, collector, times), footer: !options.quiet, maxLive: maxLiveFor(stdout), startedAt });
   const instance = render(app, {
     stdout,
     stderr: options.stderr as NodeJS.WriteStream,

@@ -3,6 +3,7 @@
 // pay for loading them.
 import type { StreamEvent } from '../core/index.js';
 import { type PlainWriterOptions, type PlainWriterOutcome, writePlain } from './plain-writer.js';
+import { readAhead } from './read-ahead.js';
 import { loadTerminalLibraries } from './terminal-libraries.js';
 
 export async function renderChat(
@@ -11,9 +12,12 @@ export async function renderChat(
 ): Promise<PlainWriterOutcome> {
   if (!options.terminal || options.json) return writePlain(batches, options);
   disableColorUnless(options.color);
+  // The request goes out now, and the answer waits while Ink and React load.
+  const startedAt = Date.now();
+  const answer = readAhead(batches);
   await loadTerminalLibraries();
   const { renderInk } = await import('./ink-chat.js');
-  return renderInk(batches, options);
+  return renderInk(answer, { ...options, startedAt });
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ChatStreamOptions {
    * and copied again on every read. Without it, `lines` holds every finished line.
    */
   onLines?: (lines: ViewLine[]) => void;
+  /** When the request went out, if before this hook saw the stream (else: now). */
+  startedAt?: number;
 }
 
 /**
@@ -27,10 +29,10 @@ export function useChatStream(batches: AsyncIterable<StreamEvent[]> | undefined,
   const now = options.now ?? Date.now;
   // The view is tagged with the stream it belongs to: until the effect for a new stream runs,
   // the previous stream's view must not be shown as the new one's.
-  const [tagged, setTagged] = useState(() => ({ source: batches, view: initialViewState(now()) }));
+  const [tagged, setTagged] = useState(() => ({ source: batches, view: initialViewState(options.startedAt ?? now()) }));
   useEffect(() => {
     if (!batches) return undefined;
-    let current = initialViewState(now());
+    let current = initialViewState(options.startedAt ?? now());
     const { onLines } = options;
     const setState = (view: ChatViewState) => {
       if (onLines && view.lines.length > 0) {

@@ -1,0 +1,43 @@
+// Starts reading an async iterable at once and keeps what arrives until it is read. The terminal
+// UI hands the chat stream to this before it loads Ink and React (about 0.1 s), so that the
+// request goes out first and that time is spent while the model works on its first token.
+export function readAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const arrived: Array<{ value: T } | { end: true } | { error: unknown }> = [];
+  let wake: (() => void) | undefined;
+  const keep = (item: (typeof arrived)[number]) => {
+    arrived.push(item);
+    wake?.();
+  };
+  let reading = true;
+  void (async () => {
+    try {
+      while (reading) {
+        const result = await iterator.next();
+        if (result.done) return keep({ end: true });
+        keep({ value: result.value });
+      }
+    } catch (error) {
+      keep({ error });
+    }
+  })();
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        for (;;) {
+          while (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+          const item = arrived.shift() as (typeof arrived)[number];
+          if ('error' in item) throw item.error;
+          if ('end' in item) return;
+          yield item.value;
+        }
+      } finally {
+        // A reader that stops early stops the source too (the request, with it).
+        if (reading) {
+          reading = false;
+          void iterator.return?.()?.catch(() => undefined);
+        }
+      }
+    },
+  };
+}
