@@ -30,6 +30,18 @@ const frame = () => new Promise((resolve) => setTimeout(resolve, FRAME_MS * 2.5)
 const usage = { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cost: 0.00042 };
 
 describe('ChatApp', () => {
+  it('with startedAt (the request went out before the UI loaded), the footer counts from it', async () => {
+    const stream = controlledStream();
+    const now = () => 10_000;
+    const app = render(<ChatApp batches={stream.batches} footer now={now} startedAt={7_500} />);
+    stream.push([{ type: 'meta', model: 'm/x' }, { type: 'token', text: 'Hi' }]);
+    stream.push([{ type: 'usage', usage }, { type: 'done', finishReason: 'stop' }]);
+    stream.push(null);
+    await frame();
+    expect(app.lastFrame()).toContain('first token 2.50 s');
+    app.unmount();
+  });
+
   it('shows a spinner, then the tokens as they arrive, then the footer', async () => {
     const stream = controlledStream();
     const app = render(<ChatApp batches={stream.batches} footer />);
