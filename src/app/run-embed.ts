@@ -41,7 +41,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   const inputs = await gatherInputs(runtime, options);
   const provider = await runtime.provider({ needsKey: true });
   const model = options.model ?? (await provider.resolveEmbeddingModel());
-  const cache = createEmbeddingsCache(runtime.paths.cache);
+  const cache = createEmbeddingsCache(runtime.paths.cache, runtime.warn);
   const hashes = inputs.map(textHash);
   const known = options.cache ? cache.load(model) : new Map<string, number[]>();
   const results: Array<number[] | undefined> = hashes.map((hash) => known.get(hash));

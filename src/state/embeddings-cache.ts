@@ -5,10 +5,11 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { stateNotSaved, type Warn } from './json-store.js';
 
 export const textHash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export function createEmbeddingsCache(cacheDir: string) {
+export function createEmbeddingsCache(cacheDir: string, warn?: Warn) {
   const dir = join(cacheDir, 'embeddings');
   const fileOf = (model: string) => join(dir, `${model.replace(/[^\w.-]+/g, '_')}.jsonl`);
   return {
@@ -28,15 +29,20 @@ export function createEmbeddingsCache(cacheDir: string) {
       }
       return vectors;
     },
+    /** Appends vectors; a cache that cannot be written is warned about (stateNotSaved), not thrown. */
     async add(model: string, entries: ReadonlyArray<{ hash: string; vector: number[] }>): Promise<void> {
       if (entries.length === 0) return;
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const file = fileOf(model);
-      const release = await lockfile.lock(file, { realpath: false, retries: { retries: 100, minTimeout: 5, maxTimeout: 100 }, stale: 10_000 });
       try {
-        appendFileSync(file, entries.map((e) => `${JSON.stringify({ h: e.hash, v: e.vector })}\n`).join(''), { mode: 0o600 });
-      } finally {
-        await release();
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const file = fileOf(model);
+        const release = await lockfile.lock(file, { realpath: false, retries: { retries: 100, minTimeout: 5, maxTimeout: 100 }, stale: 10_000 });
+        try {
+          appendFileSync(file, entries.map((e) => `${JSON.stringify({ h: e.hash, v: e.vector })}\n`).join(''), { mode: 0o600 });
+        } finally {
+          await release();
+        }
+      } catch (error) {
+        stateNotSaved(error, warn);
       }
     },
   };

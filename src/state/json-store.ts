@@ -14,6 +14,22 @@ export type Warn = (message: string) => void;
 
 export const defaultWarn: Warn = (message) => process.stderr.write(`devsynth-or: warning: ${message}\n`);
 
+/** Those already told, this run, that state could not be written: once is enough. */
+const toldUnwritable = new WeakSet<Warn>();
+
+/**
+ * A write of state that failed in the filesystem (a read-only or missing home, a full disk, a
+ * lock never released): said once per run, and the run goes on. State is what later runs
+ * build on; the answer, the vectors or the listing asked for now matter more.
+ */
+export function stateNotSaved(error: unknown, warn: Warn = defaultWarn): void {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string') throw error;
+  if (toldUnwritable.has(warn)) return;
+  toldUnwritable.add(warn);
+  warn(`state not saved (${(error as Error).message}); point DEVSYNTH_HOME at a writable folder`);
+}
+
 export interface JsonStoreOptions<T> {
   dir: string;
   name: string;
@@ -48,6 +64,8 @@ export function warmUpStateWrites(): void {
 
 export class JsonStore<T extends Record<string, unknown>> {
   private confInstance?: Conf<Record<string, unknown>>;
+  /** A value the filesystem refused: this run's later reads see it (the run goes on in memory). */
+  private unsaved?: T;
   readonly path: string;
 
   constructor(private readonly options: JsonStoreOptions<T>) {
@@ -72,6 +90,7 @@ export class JsonStore<T extends Record<string, unknown>> {
 
   /** The stored value; an invalid file is moved aside and the empty value returned. */
   read(): T {
+    if (this.unsaved !== undefined) return this.unsaved;
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(this.path, 'utf8'));
@@ -85,25 +104,48 @@ export class JsonStore<T extends Record<string, unknown>> {
     return this.setAside(`unexpected content (${parsed.error.issues[0]?.message ?? 'schema'})`);
   }
 
+  /** Writes the value; a filesystem that refuses it is warned about (stateNotSaved), not thrown. */
   async write(value: T): Promise<void> {
+    try {
+      await this.save(value);
+      this.unsaved = undefined;
+    } catch (error) {
+      stateNotSaved(error, this.options.warn);
+      this.unsaved = value;
+    }
+  }
+
+  private async save(value: T): Promise<void> {
     // Cheap insurance: whatever reaches a state file is scrubbed of anything shaped like a key.
     // Each string is redacted before serialising: redacting the JSON text could eat an escape
     // (`\"Bearer x\"`) and leave a file that no longer parses.
     (await this.conf()).store = redactValue(value) as Record<string, unknown>;
   }
 
-  /** Read-modify-write under the file's lock; returning `current` itself writes nothing. */
+  /**
+   * Read-modify-write under the file's lock; returning `current` itself writes nothing. Where
+   * the file cannot be locked or written, the change is made in memory only (stateNotSaved).
+   */
   async update(change: (current: T) => T): Promise<T> {
-    mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
-    const { default: lockfile } = await importLock();
-    const release = await lockfile.lock(this.path, LOCK_OPTIONS);
+    let release: (() => Promise<void>) | undefined;
+    try {
+      mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+      const { default: lockfile } = await importLock();
+      release = await lockfile.lock(this.path, LOCK_OPTIONS);
+    } catch (error) {
+      stateNotSaved(error, this.options.warn);
+      const current = this.read();
+      const next = change(current);
+      if (next !== current) this.unsaved = next;
+      return next;
+    }
     try {
       const current = this.read();
       const next = change(current);
       if (next !== current) await this.write(next);
       return next;
     } finally {
-      await release();
+      await release().catch((error: unknown) => stateNotSaved(error, this.options.warn));
     }
   }
 

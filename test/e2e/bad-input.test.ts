@@ -91,4 +91,15 @@ describe('bad input', () => {
     const kept = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', 'keep.json'), 'utf8'));
     expect(kept.messages[0].content).toBe('remember this');
   });
+
+  it('a state folder that cannot be written: the answer, one warning, exit 0', async () => {
+    // DEVSYNTH_HOME under a plain file: every mkdir in it fails, whoever runs the test.
+    const home = join(file('not-a-folder', ''), 'state');
+    for (const args of [['chat', 'hello'], ['embed', 'hello'], ['models']]) {
+      const result = await cli.run(args, { env: { DEVSYNTH_HOME: home } });
+      expect([args, result.code]).toEqual([args, 0]);
+      expect(result.stdout).not.toBe('');
+      expect(result.stderr).toMatch(/^devsynth-or: warning: state not saved \(ENOTDIR: not a directory, mkdir '[^']+'\); point DEVSYNTH_HOME at a writable folder\n$/);
+    }
+  });
 });

@@ -159,3 +159,44 @@ describe('usage and the catalogue cache', () => {
     expect(cache.read('embeddings')).toBeUndefined();
   });
 });
+
+describe('a state directory that cannot be written', () => {
+  /** A "directory" under a plain file: every mkdir and write in it fails (ENOTDIR), root or not. */
+  const blocked = () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    return join(file, 'state');
+  };
+
+  it('sessions, usage and the breaker go on in memory, with one warning for the run', async () => {
+    const dir = blocked();
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    await createSessionStore(dir, { warn }).save({ name: 'x', model: null, created: 'c', updated: 'u', messages: [{ role: 'user', content: 'hi' }] });
+    await createUsageStore(dir, { warn }).record('m/x', { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
+    // In memory, the breaker still counts: one failure opens it (threshold 1).
+    const breaker = new CircuitBreaker({ key: 'openrouter', failureThreshold: 1, recoveryTimeoutMs: 1000, store: createFileBreakerStore(dir, warn) });
+    await breaker.acquire();
+    await breaker.release('failure');
+    await expect(breaker.acquire()).rejects.toBeInstanceOf(OpenRouterCircuitOpenError);
+    expect(warnings).toEqual([expect.stringMatching(/^state not saved \(ENOTDIR: .*\); point DEVSYNTH_HOME at a writable folder$/)]);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('the embeddings cache and the catalogue cache too', async () => {
+    const dir = blocked();
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const { createEmbeddingsCache } = await import('../../../src/state/embeddings-cache.js');
+    await createEmbeddingsCache(dir, warn).add('m/e', [{ hash: 'h', vector: [1] }]);
+    await createModelsCache(dir, { warn }).write('models', [{ id: 'a/b', context_length: 1 }] as never);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('a bug is still a bug: only filesystem errors are taken as "not saved"', async () => {
+    const warnings: string[] = [];
+    const usage = createUsageStore(tempDir(), { warn: (message) => warnings.push(message) });
+    await expect(usage.record('m/x', { get prompt_tokens(): number { throw new TypeError('not a number'); } } as never)).rejects.toThrow('not a number');
+    expect(warnings).toEqual([]);
+  });
+});
