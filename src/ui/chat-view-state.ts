@@ -1,5 +1,5 @@
-// The terminal UI's state as a pure function of the events: finished lines (printed once, in
-// <Static>), the line still being written, and the figures for the footer. Lines are styled
+// The terminal UI's state as a pure function of the events: finished lines (written to the
+// terminal once), the line still being written, and the figures for the footer. Lines are styled
 // as markdown as they complete, so the answer never has to be re-rendered as a whole.
 import type { DevsynthError, StreamEvent, Usage } from '../core/index.js';
 
