@@ -30,6 +30,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     // Set before the bundle is compiled: V8's code cache must see the same flags every run.
     require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
     // The bundle's import() of the terminal UI's ES modules goes through this module's own.
-    start.runCli(require('node:path').join(__dirname, '../dist/bundle/cli.cjs'), process.argv, (specifier) => import(specifier));
+    start.runCli(require('node:path').join(__dirname, '../dist/bundle/cli.cjs'), process.argv, (specifier) => import(specifier)).catch((error) => {
+      // The CLI handles its own errors; this is the bundle failing to load (a broken install).
+      process.stderr.write(`devsynth-or: unexpected error: cannot start: ${error.message}\n`);
+      process.exitCode = 1;
+    });
   }
 }
