@@ -4,10 +4,10 @@
 // itself (docs/benchmarks.md). Node 20 has no compile cache of its own (module.enableCompileCache
 // is Node 22's), so this is that, for one file.
 //
-// The cache lives in the cache directory (statePaths), one file per Node version, architecture
-// and bundle build; V8 checks it too and refuses one made by another V8 or with other flags, in
-// which case the bundle is compiled as usual and the cache written afresh. A missing, refused or
-// unwritable cache only costs the time it would have saved.
+// The cache lives in the cache directory (statePaths), one file per install, Node version,
+// architecture and bundle build; V8 checks it too and refuses one made by another V8 or with
+// other flags, in which case the bundle is compiled as usual and the cache written afresh. A
+// missing, refused or unwritable cache only costs the time it would have saved.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
