@@ -27,6 +27,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
     {
       initial: { messages: session.messages.filter((m) => m.role !== 'system'), model, name: options.session ?? session.name, ...(system ? { system } : {}) },
       footer: !options.quiet,
+      warnings: (show) => runtime.routeWarnings(show),
       ask: (messages, turnModel, signal) =>
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).

@@ -59,9 +59,23 @@ export class Runtime {
     return Boolean(this.io.stdout.isTTY);
   }
 
+  private warningSink: ((message: string) => void) | undefined;
+
   warn = (message: string): void => {
-    this.io.stderr.write(`devsynth-or: warning: ${message}\n`);
+    if (this.warningSink) this.warningSink(message);
+    else this.io.stderr.write(`devsynth-or: warning: ${message}\n`);
   };
+
+  /**
+   * While a UI owns the terminal (the REPL), warnings go to it instead of straight to stderr,
+   * where they would break its drawing; returns the function that undoes this.
+   */
+  routeWarnings(sink: (message: string) => void): () => void {
+    this.warningSink = sink;
+    return () => {
+      if (this.warningSink === sink) this.warningSink = undefined;
+    };
+  }
 
   /** The configuration, loaded once; `flags` are the command's settings flags. */
   config(flags: ConfigFlags = {}): Promise<LoadedConfig> {

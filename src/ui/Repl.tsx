@@ -15,7 +15,7 @@ import { InputBox } from './components/InputBox.js';
 import { TurnView } from './components/TurnView.js';
 import { formatCost, formatUsageLine } from './format-usage.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
-import { type Entry, helpEntries, infoEntry, transcriptText, turnEntries } from './repl-transcript.js';
+import { type Entry, helpEntries, infoEntry, transcriptText, turnEntries, warningEntry } from './repl-transcript.js';
 
 export interface Conversation {
   messages: ChatMessage[];
@@ -31,6 +31,8 @@ export interface ReplProps {
   readonly save: (conversation: Conversation, result?: ChatResult) => void;
   readonly footer: boolean;
   readonly now?: () => number;
+  /** Connects the app's warnings to the transcript while the REPL runs; returns the undo. */
+  readonly warnings?: (show: (message: string) => void) => () => void;
 }
 
 interface Turn {
@@ -48,7 +50,7 @@ async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: Cha
   }
 }
 
-export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) {
+export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: ReplProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   const [conversation, setConversation] = useState<Conversation>(initial);
@@ -79,6 +81,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now }: ReplProps) 
     (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, terminalHasColors(stdout))),
     [stdout, write],
   );
+  useEffect(() => warnings?.((message) => append(warningEntry(message))), [warnings, append]);
   useEffect(() => {
     append(infoEntry(`devsynth-or chat: ${initial.model}${initial.messages.length ? `, ${initial.messages.length} earlier messages` : ''}. /help for commands.`));
     // Once, as the REPL opens.

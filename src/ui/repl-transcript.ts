@@ -6,7 +6,7 @@ import type { ChatViewState, ViewLine } from './chat-view-state.js';
 
 export interface Entry {
   id: string;
-  kind: 'prompt' | 'answer' | 'info' | 'footer' | 'error';
+  kind: 'prompt' | 'answer' | 'info' | 'footer' | 'error' | 'warning';
   text: string;
   line?: ViewLine;
 }
@@ -15,6 +15,11 @@ let counter = 0;
 
 export function infoEntry(text: string): Entry {
   return { id: `i${++counter}`, kind: 'info', text };
+}
+
+/** A warning from elsewhere in the CLI (a session not saved, old messages dropped). */
+export function warningEntry(text: string): Entry {
+  return { id: `w${++counter}`, kind: 'warning', text: `⚠ ${text}` };
 }
 
 export const HELP = [
@@ -43,10 +48,11 @@ export function turnEntries(turnId: number, state: ChatViewState, footer?: strin
   return entries;
 }
 
-/** Prompts cyan, errors red, notes and footers dim, as SGR codes (open, close). */
+/** Prompts cyan, errors red, warnings yellow, notes and footers dim, as SGR codes (open, close). */
 const STYLES: Record<Exclude<Entry['kind'], 'answer'>, [string, string] | undefined> = {
   prompt: ['\u001b[36m', '\u001b[39m'],
   error: ['\u001b[31m', '\u001b[39m'],
+  warning: ['\u001b[33m', '\u001b[39m'],
   info: ['\u001b[2m', '\u001b[22m'],
   footer: ['\u001b[2m', '\u001b[22m'],
 };

@@ -121,6 +121,23 @@ describe('the terminal UI in a pseudo-terminal', () => {
     expect(chatRequestBodies().at(-1)?.messages.map((m) => m.content)).toEqual(['Capital of France?', 'Paris is the capital.', 'Tell me a long story']);
   });
 
+  it('the REPL shows a warning in its transcript, not over its drawing (state not saved)', async () => {
+    fake.script({ kind: 'reply', content: ['first answer'] }, { kind: 'reply', content: ['second answer'] });
+    const notAFolder = join(cli.home, 'not-a-folder');
+    writeFileSync(notAFolder, '');
+    start(['chat'], { env: { DEVSYNTH_HOME: join(notAFolder, 'state') } });
+    await waitFor((text) => text.includes('/help for commands'));
+    tmux('send-keys', '-t', 'ui', 'first', 'Enter');
+    await waitFor((text) => text.includes('first answer') && /tokens/.test(text));
+    tmux('send-keys', '-t', 'ui', 'second', 'Enter');
+    const shown = await waitFor((text) => text.includes('second answer') && text.split('tokens').length - 1 === 2);
+    // Said once, in the transcript's colour and place, and nothing of the live part left behind.
+    expect(shown.split('⚠ state not saved').length - 1).toBe(1);
+    expect(shown).not.toContain('waiting for');
+    tmux('send-keys', '-t', 'ui', 'C-d');
+    expect(await waitFor((text) => text.includes('EXIT='))).toContain('EXIT=0');
+  });
+
   it('-i answers the prompt, then enters the REPL on the same conversation', async () => {
     fake.script({ kind: 'reply', content: ['first answer'] }, { kind: 'reply', content: ['second answer'] });
     start(['chat', '-i', 'first question']);

@@ -111,4 +111,23 @@ describe('Repl', () => {
     expect(app.lastFrame()).toBeDefined();
     app.unmount();
   });
+
+  it("shows the app's warnings in the transcript while it runs, and gives them back when it ends", async () => {
+    let show: ((message: string) => void) | undefined;
+    let undone = false;
+    const warnings = (sink: (message: string) => void) => {
+      show = sink;
+      return () => {
+        undone = true;
+      };
+    };
+    const app = render(<Repl initial={{ messages: [], model: 'm/one', name: 'test' }} ask={fakeAsk([])} save={() => undefined} footer={false} warnings={warnings} />);
+    await pause();
+    show?.('state not saved (ENOTDIR); point DEVSYNTH_HOME at a writable folder');
+    await pause();
+    expect(terminalScreen(app.frames).split('⚠ state not saved').length - 1).toBe(1);
+    app.unmount();
+    expect(undone).toBe(true);
+  });
 });
+
