@@ -1,7 +1,12 @@
 // Starts reading an async iterable at once and keeps what arrives until it is read. The terminal
 // UI hands the chat stream to this before it loads Ink and React (about 0.1 s), so that the
 // request goes out first and that time is spent while the model works on its first token.
-export function readAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+export interface ReadAhead<T> extends AsyncIterable<T> {
+  /** Stops reading the source, for a reader that will not come after all. */
+  stop(): void;
+}
+
+export function readAhead<T>(source: AsyncIterable<T>): ReadAhead<T> {
   const iterator = source[Symbol.asyncIterator]();
   const arrived: Array<{ value: T } | { end: true } | { error: unknown }> = [];
   let wake: (() => void) | undefined;
@@ -10,6 +15,11 @@ export function readAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
     wake?.();
   };
   let reading = true;
+  const stop = () => {
+    if (!reading) return;
+    reading = false;
+    void iterator.return?.()?.catch(() => undefined);
+  };
   void (async () => {
     try {
       while (reading) {
@@ -22,6 +32,7 @@ export function readAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
     }
   })();
   return {
+    stop,
     async *[Symbol.asyncIterator]() {
       try {
         for (;;) {
@@ -33,10 +44,7 @@ export function readAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
         }
       } finally {
         // A reader that stops early stops the source too (the request, with it).
-        if (reading) {
-          reading = false;
-          void iterator.return?.()?.catch(() => undefined);
-        }
+        stop();
       }
     },
   };

@@ -15,8 +15,15 @@ export async function renderChat(
   // The request goes out now, and the answer waits while Ink and React load.
   const startedAt = Date.now();
   const answer = readAhead(batches);
-  await loadTerminalLibraries();
-  const { renderInk } = await import('./ink-chat.js');
+  let renderInk: typeof import('./ink-chat.js').renderInk;
+  try {
+    await loadTerminalLibraries();
+    ({ renderInk } = await import('./ink-chat.js'));
+  } catch (error) {
+    // No UI to read it: the request must not go on downloading an answer nobody will see.
+    answer.stop();
+    throw error;
+  }
   return renderInk(answer, { ...options, startedAt });
 }
 

@@ -79,4 +79,24 @@ describe('readAhead', () => {
     await tick();
     expect(produced).toBe(after);
   });
+
+  it('stop() ends the source without a reader', async () => {
+    let finished = false;
+    async function* source() {
+      try {
+        for (let i = 0; ; i++) {
+          yield i;
+          await tick();
+        }
+      } finally {
+        finished = true;
+      }
+    }
+    const ahead = readAhead(source());
+    await tick();
+    ahead.stop();
+    await tick();
+    await tick();
+    expect(finished).toBe(true);
+  });
 });
