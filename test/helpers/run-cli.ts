@@ -1,7 +1,7 @@
 // Runs the built binary as a user would: a child process with its own HOME and state
 // directory, stdin as given (closed otherwise), and the fake OpenRouter as its base URL.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_API_KEY } from './fake-openrouter.js';
@@ -13,6 +13,11 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /**
+   * The child's peak resident set in MB, read from /proc/<pid>/status (VmHWM) while it ran;
+   * only with `measureRss`. A lower bound: the last reading before the child exited.
+   */
+  peakRssMb?: number;
 }
 
 export interface CliSandbox {
@@ -28,6 +33,23 @@ export interface RunOptions {
   cwd?: string;
   /** Called with the child and the output so far whenever stdout grows. */
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+  /** Called once the child is spawned (to send it signals, for example). */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+  /** Poll the child's peak RSS (see CliResult.peakRssMb). */
+  measureRss?: boolean;
+  /** Kill the child (SIGKILL) after this long; a test of a hang must still end. */
+  killAfterMs?: number;
+}
+
+/** VmHWM of a live process in MB, or undefined once it is gone. */
+export function peakRssOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A temporary HOME and DEVSYNTH_HOME pointed at `baseUrl`, with the test key. */
@@ -59,8 +81,23 @@ export function cliSandbox(baseUrl: string): CliSandbox {
           options.onStdout?.(stdout, child);
         });
         child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        let peak: number | undefined;
+        const poll = options.measureRss
+          ? setInterval(() => {
+              const now = peakRssOf(child.pid);
+              if (now !== undefined) peak = Math.max(peak ?? 0, now);
+            }, 20)
+          : undefined;
+        const killer = options.killAfterMs ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;
         child.on('error', reject);
-        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+        child.on('close', (code, signal) => {
+          if (poll) clearInterval(poll);
+          if (killer) clearTimeout(killer);
+          resolve({ code, signal, stdout, stderr, ...(peak !== undefined ? { peakRssMb: peak } : {}) });
+        });
+        options.onSpawn?.(child);
+        // A child that exits before reading all its input closes the pipe: not the test's error.
+        child.stdin.on('error', () => undefined);
         child.stdin.end(options.stdin ?? '');
       }),
     dispose: () => rmSync(home, { recursive: true, force: true }),
