@@ -16,7 +16,11 @@ export async function loadCatalogue(runtime: Runtime, kind: CatalogueKind, optio
   if (cached?.fresh && !options.refresh) return { models: cached.models, fetchedAt: cached.fetchedAt, fromCache: true };
   try {
     const provider = await runtime.provider({ needsKey: false });
-    const models = await provider.listModels({ embeddings: kind === 'embeddings' });
+    // Entries the server got wrong are left out by the provider, with one warning for them all.
+    const models = await provider.listModels({
+      embeddings: kind === 'embeddings',
+      onSkipped: (count) => runtime.warn(`the model list had ${count} invalid ${count === 1 ? 'entry' : 'entries'} (no usable id); left out`),
+    });
     await cache.write(kind, models);
     return { models, fetchedAt: Date.now(), fromCache: false };
   } catch (error) {

@@ -27,6 +27,8 @@ export const openRouterSettingsSchema = z.strictObject({
   timeout: seconds,
   call_timeout: seconds,
   first_token_timeout: seconds,
+  /** s, the whole streamed answer of one attempt; 0: no limit. */
+  stream_timeout: z.optional(z.number().check(z.minimum(0))),
   base_url: z.string(),
   max_retries: wholeAtLeast(0),
   retry_initial_delay: z.number().check(z.minimum(0)),
@@ -56,6 +58,7 @@ const compatibleSettingsSchema = z.strictObject({
   timeout: z.optional(seconds),
   call_timeout: z.optional(seconds),
   first_token_timeout: z.optional(seconds),
+  stream_timeout: z.optional(z.number().check(z.minimum(0))),
   max_retries: z.optional(wholeAtLeast(0)),
   retry_initial_delay: z.optional(z.number().check(z.minimum(0))),
   failure_threshold: z.optional(wholeAtLeast(1)),

@@ -11,6 +11,7 @@ const FIELDS = [
   ['timeout', 'timeout'],
   ['call_timeout', 'callTimeout'],
   ['first_token_timeout', 'firstTokenTimeout'],
+  ['stream_timeout', 'streamTimeout'],
   ['base_url', 'baseUrl'],
   ['max_retries', 'maxRetries'],
   ['retry_initial_delay', 'retryInitialDelay'],

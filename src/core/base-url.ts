@@ -7,6 +7,11 @@ function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** Whether a request may go to `url`: https, or http on a loopback host. */
+export function isSecureUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
+
 /** Throws ConfigError (exit 3) unless `url` is https, or http on a loopback host. */
 export function assertSecureBaseUrl(url: string, source = 'base_url'): void {
   let parsed: URL;
@@ -15,8 +20,7 @@ export function assertSecureBaseUrl(url: string, source = 'base_url'): void {
   } catch {
     throw new ConfigError(`${source} is not a valid URL: "${url}"`);
   }
-  if (parsed.protocol === 'https:') return;
-  if (parsed.protocol === 'http:' && isLoopback(parsed.hostname)) return;
+  if (isSecureUrl(parsed)) return;
   throw new ConfigError(`${source} must use https:// (http:// is allowed only for localhost): "${url}"`, {
     hint: 'use https://openrouter.ai/api/v1, or a local gateway on 127.0.0.1',
   });

@@ -128,7 +128,11 @@ export type ConnectionFailure =
   | 'stalled'
   | 'truncated'
   | 'protocol'
-  | 'server';
+  | 'server'
+  /** A body, a line of a stream or the headers went past their cap: no retry makes it smaller. */
+  | 'too_large'
+  /** A redirect we refuse to follow (scheme, insecure target, loop, too many). */
+  | 'redirect';
 
 /** Network, TLS, timeout, stalled or truncated stream, 5xx after the retry budget (exit 7). */
 export class OpenRouterConnectionError extends OpenRouterError {

@@ -64,6 +64,14 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of a catalogue request. */
+export interface ListModelsOptions extends CallOptions {
+  /** The embedding models instead of the chat models. */
+  embeddings?: boolean;
+  /** Told how many entries of the server's list were invalid and left out (none: not called). */
+  onSkipped?: (count: number) => void;
+}
+
 /** Events of a chat call, in order: (retry|fallback)*, meta?, (reasoning|token|usage|retry)*, done. */
 export type StreamEvent =
   /** The response started: who is answering. Emitted once, before the first token. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, constants, createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { LightHeaders, nodeFetch } from '../../src/core/internal/node-fetch.js';
+import { REDIRECT_REFUSED } from '../../src/core/internal/to-provider-error.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -65,9 +66,36 @@ describe('nodeFetch', () => {
     expect(other.seen[0]?.headers.authorization).toBeUndefined();
   });
 
-  it('gives up after 20 redirects', async () => {
-    const { url } = await serve((_req, res) => res.writeHead(302, { location: '/again' }).end());
-    await expect(nodeFetch(`${url}/start`)).rejects.toThrow('redirect count exceeded');
+  it('follows 5 redirects, refuses a 6th without requesting it', async () => {
+    const { url, seen } = await serve((req, res) => {
+      const n = Number(req.url?.slice(1));
+      if (n < 6) return res.writeHead(302, { location: `/${n + 1}` }).end();
+      res.end('arrived');
+    });
+    expect(await (await nodeFetch(`${url}/1`)).text()).toBe('arrived');
+    seen.length = 0;
+    await expect(nodeFetch(`${url}/0`)).rejects.toMatchObject({ code: REDIRECT_REFUSED, message: 'more than 5 redirects' });
+    expect(seen.map((s) => s.url)).toEqual(['/0', '/1', '/2', '/3', '/4', '/5']);
+  });
+
+  it('refuses a loop, another scheme and plain http off this machine, before any request goes there', async () => {
+    const { url, seen } = await serve((req, res) => {
+      if (req.url === '/loop') return res.writeHead(307, { location: '/loop-b' }).end();
+      if (req.url === '/loop-b') return res.writeHead(307, { location: '/loop' }).end();
+      if (req.url === '/file') return res.writeHead(302, { location: 'file:///etc/passwd' }).end();
+      if (req.url === '/clear') return res.writeHead(307, { location: 'http://example.invalid/api' }).end();
+      if (req.url === '/tls') return res.writeHead(307, { location: 'https://127.0.0.1:1/api' }).end();
+      res.end('?');
+    });
+    await expect(nodeFetch(`${url}/loop`, { method: 'POST', body: 'x' })).rejects.toMatchObject({ code: REDIRECT_REFUSED, message: 'a redirect loop (back to /loop)' });
+    expect(seen.map((s) => s.url)).toEqual(['/loop', '/loop-b']);
+    await expect(nodeFetch(`${url}/file`)).rejects.toMatchObject({ code: REDIRECT_REFUSED, message: 'a redirect to a file: URL' });
+    await expect(nodeFetch(`${url}/clear`, { method: 'POST', body: 'the prompt' })).rejects.toMatchObject({
+      code: REDIRECT_REFUSED,
+      message: 'a redirect to http://example.invalid (http:// is allowed only to this machine)',
+    });
+    // https elsewhere is allowed: the request is made (and fails: nothing listens there).
+    await expect(nodeFetch(`${url}/tls`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
   it('undoes gzip and br, and a gzipped event stream arrives piece by piece', async () => {

@@ -1,10 +1,11 @@
 // One AbortController per attempt that every limit feeds: the caller's signal (Ctrl+C), the
-// wait for response headers, the longest silence inside a stream, the wait for the first token
-// and the whole of a non-streaming attempt. Whoever fires first sets the abort reason to the
+// wait for response headers, the longest silence inside a stream, the wait for the first token,
+// the longest time without new content once it flows, the whole of a streamed answer and the
+// whole of a non-streaming attempt. Whoever fires first sets the abort reason to the
 // typed error that explains it, so a rejected read can be reported precisely.
 import { CancelledError, type DevsynthError } from '../errors.js';
 
-export type DeadlineName = 'headers' | 'silence' | 'first_token' | 'attempt';
+export type DeadlineName = 'headers' | 'silence' | 'first_token' | 'content' | 'stream' | 'attempt';
 
 export class AttemptDeadline {
   private readonly controller = new AbortController();

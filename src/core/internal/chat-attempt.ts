@@ -1,12 +1,15 @@
 // One HTTP attempt of a chat call, as batches of events (one batch per network read). Limits:
 // `callTimeoutMs` for the response headers and for the longest silence inside a stream
 // (keep-alive comments count as life); `firstTokenTimeoutMs` for the first token even while
-// keep-alives arrive (a hanging router sends them forever); `timeoutMs` for a whole
-// non-streaming attempt, whose headers only come once the completion is done.
+// keep-alives arrive (a hanging router sends them forever); after it, `callTimeoutMs` again for
+// the longest time without new text, reasoning or usage (empty deltas, keep-alives or a byte
+// at a time are not progress); `streamTimeoutMs` for the whole streamed answer; `timeoutMs`
+// for a whole non-streaming attempt, whose headers only come once the completion is done.
 import { DevsynthError, OpenRouterConnectionError } from '../errors.js';
 import type { StreamEvent } from '../types.js';
 import { AttemptDeadline } from './attempt-deadline.js';
 import { ChunkReader } from './chunk-reader.js';
+import type { HttpResponse } from './capped-response.js';
 import type { HttpClient } from './http-client.js';
 import { decodeSse } from './sse-decoder.js';
 import { type ErrorContext, errorFromResponse, errorFromTransport } from './to-provider-error.js';
@@ -18,6 +21,8 @@ export interface ChatAttemptOptions {
   stream: boolean;
   callTimeoutMs: number;
   firstTokenTimeoutMs: number;
+  /** The whole streamed answer of this attempt; 0: no limit. */
+  streamTimeoutMs: number;
   timeoutMs: number;
   signal?: AbortSignal;
   ctx: ErrorContext;
@@ -40,6 +45,12 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
         new OpenRouterConnectionError(
           'first_token_timeout',
           `no answer from ${label} within ${seconds(options.firstTokenTimeoutMs)} (first_token_timeout)`,
+        ),
+      );
+      deadline.arm('stream', options.streamTimeoutMs, () =>
+        new OpenRouterConnectionError(
+          'timeout',
+          `the answer from ${label} took longer than ${seconds(options.streamTimeoutMs)} (stream_timeout)`,
         ),
       );
     } else {
@@ -83,9 +94,10 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
       ),
     );
     let sawDone = false;
-    const body = response.body as unknown as AsyncIterable<Uint8Array>;
-    for await (const items of decodeSse(body, () => deadline.refresh('silence'))) {
+    let contentArmed = false;
+    for await (const items of decodeSse(response.body, () => deadline.refresh('silence'))) {
       const out: StreamEvent[] = [];
+      const progress = reader.progress;
       // An error may arrive in the same read as text before it: that text is passed on first.
       let failure: unknown;
       try {
@@ -107,7 +119,20 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
         failure = error;
       }
       reader.endRead();
-      if (reader.hasOutput) deadline.disarm('first_token');
+      if (reader.progress !== progress) {
+        if (contentArmed) deadline.refresh('content');
+        else if (reader.hasOutput) {
+          contentArmed = true;
+          deadline.disarm('first_token');
+          deadline.arm('content', options.callTimeoutMs, () =>
+            new OpenRouterConnectionError(
+              'stalled',
+              `the stream from ${label} sent nothing new for ${seconds(options.callTimeoutMs)} (call_timeout)`,
+              { partialContent: reader.partial() },
+            ),
+          );
+        }
+      }
       if (out.length > 0) yield out;
       if (failure !== undefined) throw failure;
       if (sawDone) break;
@@ -119,6 +144,9 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
         ...(reader.id ? { generationId: reader.id } : {}),
       });
     }
+    // Meta and usage alone, never a choice: nothing was answered (usage chunks with
+    // `choices: []` are normal, but only next to chunks that carry the answer).
+    if (!reader.sawChoice) throw reader.noAnswer();
     yield [reader.done()];
   } catch (error) {
     throw explain(error, deadline, reader, http.host, ctx);
@@ -136,7 +164,7 @@ function explain(error: unknown, deadline: AttemptDeadline, reader: ChunkReader,
   return typed;
 }
 
-async function readText(response: Response, deadline: AttemptDeadline, host: string, ctx: ErrorContext): Promise<string> {
+async function readText(response: HttpResponse, deadline: AttemptDeadline, host: string, ctx: ErrorContext): Promise<string> {
   try {
     return await response.text();
   } catch (error) {

@@ -2,7 +2,7 @@
 // Handles what real OpenRouter responses do (../shared/docs/openrouter-api.md §2, §3): usage on
 // whichever chunk carries it, chunks with empty choices, reasoning deltas, and errors inside
 // HTTP 200 (a top-level `error`, or `finish_reason: "error"` alone).
-import { OpenRouterConnectionError } from '../errors.js';
+import { OpenRouterConnectionError, OpenRouterModelError } from '../errors.js';
 import type { StreamEvent, Usage } from '../types.js';
 import { type ErrorContext, errorFromInBand } from './to-provider-error.js';
 
@@ -33,6 +33,29 @@ function reasoningOf(part: Json): string | undefined {
   return texts.length > 0 ? texts.join('') : undefined;
 }
 
+/**
+ * Usage with every number that cannot be a count or a cost dropped: non-numbers in the count
+ * fields, negative, NaN or infinite values (JSON's 1e999 parses to Infinity), at any depth.
+ * What is left is safe to add up and to store.
+ */
+export function cleanUsage(usage: Json): Usage {
+  const clean: Json = {};
+  for (const [key, value] of Object.entries(usage)) {
+    if (typeof value === 'number') {
+      if (Number.isFinite(value) && value >= 0) clean[key] = value;
+    } else if (USAGE_NUMBERS.has(key)) {
+      // A count sent as a string or an object is not a count.
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      clean[key] = cleanUsage(value as Json);
+    } else {
+      clean[key] = value;
+    }
+  }
+  return clean as Usage;
+}
+
+const USAGE_NUMBERS = new Set(['prompt_tokens', 'completion_tokens', 'total_tokens', 'cost']);
+
 export class ChunkReader {
   id?: string;
   model?: string;
@@ -43,6 +66,10 @@ export class ChunkReader {
   finished = false;
   /** True once a token or reasoning text arrived: from here on nothing may be retried. */
   hasOutput = false;
+  /** True once any chunk carried a choice: a stream of meta or usage alone has no answer. */
+  sawChoice = false;
+  /** Counts text, reasoning and usage events: unchanged across reads means no progress. */
+  progress = 0;
   private metaSent = false;
   /**
    * Content pieces, joined only when needed (no per-token copy of the whole answer): one per
@@ -76,12 +103,12 @@ export class ChunkReader {
     if (chunk.error !== undefined && chunk.error !== null) throw this.inBandError(chunk.error);
     const choice = Array.isArray(chunk.choices) ? asObject(chunk.choices[0]) : undefined;
     if (choice) {
+      this.sawChoice = true;
       const delta = asObject(choice.delta) ?? {};
       this.emitText(delta, out);
       this.noteFinish(choice, chunk);
     }
-    const usage = asObject(chunk.usage);
-    if (usage) out.push({ type: 'usage', usage: usage as Usage });
+    this.emitUsage(chunk, out);
   }
 
   /** Reads a whole non-streaming body (`chat.completion`). Throws in-band errors. */
@@ -95,8 +122,20 @@ export class ChunkReader {
     const message = asObject(choice.message) ?? {};
     this.emitText(message, out);
     this.noteFinish(choice, body);
-    const usage = asObject(body.usage);
-    if (usage) out.push({ type: 'usage', usage: usage as Usage });
+    // An answer is text (possibly empty: a length stop after reasoning only), reasoning, or
+    // tool calls; a message with none of them is not an empty success.
+    if (typeof message.content !== 'string' && !Array.isArray(message.tool_calls) && reasoningOf(message) === undefined) {
+      throw this.noAnswer();
+    }
+    this.emitUsage(body, out);
+  }
+
+  /** A response that ended without any choice (or a message without content). */
+  noAnswer(): OpenRouterModelError {
+    return new OpenRouterModelError(`the response from ${this.ctx.providerLabel} had no answer`, {
+      hint: 'the model sent no text; try again or choose another model',
+      ...(this.id ? { generationId: this.id } : {}),
+    });
   }
 
   /** The closing event. */
@@ -130,14 +169,23 @@ export class ChunkReader {
     out.push(meta);
   }
 
+  private emitUsage(chunk: Json, out: StreamEvent[]): void {
+    const usage = asObject(chunk.usage);
+    if (!usage) return;
+    this.progress++;
+    out.push({ type: 'usage', usage: cleanUsage(usage) });
+  }
+
   private emitText(part: Json, out: StreamEvent[]): void {
     const reasoning = reasoningOf(part);
     if (reasoning !== undefined) {
+      this.progress++;
       this.hasOutput = true;
       out.push({ type: 'reasoning', text: reasoning });
     }
     const content = nonEmptyString(part.content);
     if (content !== undefined) {
+      this.progress++;
       this.hasOutput = true;
       this.pending.push(content);
       out.push({ type: 'token', text: content });

@@ -1,10 +1,11 @@
 // A CA file for TLS on top of the system's (a corporate proxy's CA, a local gateway's). Node's
 // own fetch takes NODE_EXTRA_CA_CERTS only at start-up and offers no per-request CA, so a
-// configured ca_file goes through undici's fetch with an Agent that trusts it too.
+// configured ca_file goes through node-fetch.ts with the CAs given per request: the same
+// redirect rules and body caps as every other request.
 // Certificates are always verified: this only adds trust, it never turns checking off.
 import { readFileSync } from 'node:fs';
-import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
+import { createNodeFetch } from './node-fetch.js';
 
 export function fetchTrusting(caFile: string): typeof globalThis.fetch {
   let ca: string;
@@ -16,15 +17,10 @@ export function fetchTrusting(caFile: string): typeof globalThis.fetch {
   if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError(`ca_file ${caFile} holds no PEM certificate`);
   }
-  // undici (and node:tls) load on the first request, so that runs without a ca_file never pay for them.
-  let ready: Promise<{ fetch: (input: unknown, init: unknown) => Promise<unknown>; dispatcher: Dispatcher }> | undefined;
-  const load = async () => {
-    const [{ rootCertificates }, undici] = await Promise.all([import('node:tls'), import('undici')]);
-    return { fetch: undici.fetch as never, dispatcher: new undici.Agent({ connect: { ca: [...rootCertificates, ca] } }) };
-  };
-  return (async (input: unknown, init?: Record<string, unknown>) => {
-    ready ??= load();
-    const { fetch, dispatcher } = await ready;
-    return fetch(input, { ...init, dispatcher });
+  // node:tls loads on the first request, so that runs without a ca_file never pay for it.
+  let ready: Promise<ReturnType<typeof createNodeFetch>> | undefined;
+  return (async (input: string, init?: Parameters<ReturnType<typeof createNodeFetch>>[1]) => {
+    ready ??= import('node:tls').then(({ rootCertificates }) => createNodeFetch({ ca: [...rootCertificates, ca] }));
+    return (await ready)(input, init);
   }) as unknown as typeof globalThis.fetch;
 }

@@ -1,11 +1,12 @@
 // The one HTTP client: ofetch (base URL, query, JSON bodies, header merging) with its own
 // retry and timeout off (with-retry.ts owns the loop, attempt-deadline.ts the limits, through
 // the signal), and raw responses whose status, headers and body stream the callers read
-// themselves. Under ofetch, by default, a fetch over node:http (node-fetch.ts) rather than
+// themselves, every read capped (capped-response.ts). Under ofetch, by default, a fetch over node:http (node-fetch.ts) rather than
 // Node's undici; an injected fetch (tests, benchmarks, a ca_file: see custom-ca.ts) replaces it.
 // ofetch loads with the first request, so that commands answered from a cache never pay for it.
 import type { $Fetch } from 'ofetch';
 import type { DebugLogger } from '../types.js';
+import { capResponse, type HttpResponse } from './capped-response.js';
 import { LightHeaders, nodeFetch } from './node-fetch.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { errorFromTransport } from './to-provider-error.js';
@@ -31,11 +32,10 @@ export interface SendOptions {
 
 export interface HttpClient {
   /**
-   * Resolves with the response whatever its status; rejects only when no response came. What
-   * callers may read of it: `status`, `headers.get()`, `text()`, and `body` as an async
-   * iterable of bytes.
+   * Resolves with the response whatever its status; rejects only when no response came. Its
+   * body can be read only within the caps of capped-response.ts.
    */
-  send(options: SendOptions): Promise<Response>;
+  send(options: SendOptions): Promise<HttpResponse>;
   readonly host: string;
 }
 
@@ -73,7 +73,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           `← ${response.status} ${path} in ${Date.now() - started} ms` +
             (response.headers.get('x-generation-id') ? ` id=${response.headers.get('x-generation-id')}` : ''),
         );
-        return response as unknown as Response;
+        return capResponse(response as unknown as Response, options.providerLabel);
       } catch (error) {
         // An abort carries its own typed reason; the caller reports it.
         if (signal.aborted) throw signal.reason;

@@ -1,10 +1,13 @@
 // The fetch ofetch is given by default: node:http / node:https under the part of the fetch
 // interface that ofetch and our callers use. Node's own fetch (undici) compiles its HTTP parser
 // to WebAssembly on first use, which costs a one-chunk chat about 30 MB of peak memory and a
-// 100,000-chunk stream about twice the CPU of the bare socket (docs/benchmarks.md). Redirects
-// and Content-Encoding are handled as fetch handles them.
+// 100,000-chunk stream about twice the CPU of the bare socket (docs/benchmarks.md).
+// Content-Encoding is undone as fetch undoes it; redirects are followed as fetch follows them,
+// but under the base-URL rule (a prompt and a key must not leave for plain http) and at most 5.
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
+import { isSecureUrl } from '../base-url.js';
+import { REDIRECT_REFUSED } from './to-provider-error.js';
 
 type HeadersInit = Record<string, string> | Iterable<readonly [string, string]> | LightHeaders;
 
@@ -100,32 +103,64 @@ interface NodeFetchInit {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Fewer than fetch's 20: an API has no reason for long chains, and each hop is a request. */
+export const MAX_REDIRECTS = 5;
+
+/** TLS settings of the requests (a ca_file's CAs on top of the system's: custom-ca.ts). */
+export interface NodeFetchTls {
+  ca?: string[];
+}
+
+/** A redirect that is not followed; to-provider-error.ts gives it its message. */
+class RedirectRefused extends Error {
+  readonly code = REDIRECT_REFUSED;
+}
 
 /** fetch(url, init) over node:http(s): what ofetch calls. */
-export async function nodeFetch(input: string | URL, init: NodeFetchInit = {}): Promise<Response> {
+export function nodeFetch(input: string | URL, init: NodeFetchInit = {}): Promise<Response> {
+  return fetchOver(input, init, {});
+}
+
+/** nodeFetch with TLS settings of its own. */
+export function createNodeFetch(tls: NodeFetchTls): typeof nodeFetch {
+  return (input, init = {}) => fetchOver(input, init, tls);
+}
+
+async function fetchOver(input: string | URL, init: NodeFetchInit, tls: NodeFetchTls): Promise<Response> {
   const head: OutgoingHttpHeaders = Object.fromEntries(new LightHeaders(init.headers));
   if (head['accept-encoding'] === undefined) head['accept-encoding'] = 'gzip, deflate, br';
   let payload = init.body ?? undefined;
   if (payload !== undefined) head['content-length'] = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-  // Redirects are followed as fetch follows them: at most 20; a 303 (or a 301/302 after a
-  // POST) becomes a GET without a body; credentials are not sent to another origin.
+  // As fetch: a 303 (or a 301/302 after a POST) becomes a GET without a body; credentials are
+  // not sent to another origin. Unlike fetch: each target must pass the base-URL rule, a URL
+  // seen before is a loop, and the chain stops at MAX_REDIRECTS; all fail before a request.
   let target = new URL(input);
   let verb = (init.method ?? 'GET').toUpperCase();
+  const seen = new Set<string>();
   for (let hops = 0; ; hops++) {
-    const message = await exchange(target, verb, head, payload, init.signal ?? undefined);
+    seen.add(`${verb} ${target.href}`);
+    const message = await exchange(target, verb, head, payload, init.signal ?? undefined, tls);
     const location = message.headers.location;
     if (!REDIRECTS.has(message.statusCode ?? 0) || !location) {
       return new NodeResponse(message, await decoded(message)) as unknown as Response;
     }
-    message.resume();
-    if (hops >= 20) throw new Error('redirect count exceeded');
-    const next = new URL(location, target);
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`redirect to an unsupported URL scheme: ${next.protocol}`);
+    // Not drained: a hostile redirect's body could be endless.
+    message.destroy();
+    let next: URL;
+    try {
+      next = new URL(location, target);
+    } catch {
+      throw new RedirectRefused('the Location header is not a URL');
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new RedirectRefused(`a redirect to a ${next.protocol} URL`);
+    if (!isSecureUrl(next)) throw new RedirectRefused(`a redirect to ${next.origin} (http:// is allowed only to this machine)`);
+    if (hops + 1 > MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
     if (message.statusCode === 303 ? verb !== 'HEAD' : (message.statusCode === 301 || message.statusCode === 302) && verb === 'POST') {
       verb = 'GET';
       payload = undefined;
       for (const name of Object.keys(head)) if (name.startsWith('content-')) delete head[name];
     }
+    if (seen.has(`${verb} ${next.href}`)) throw new RedirectRefused(`a redirect loop (back to ${next.pathname})`);
     if (next.origin !== target.origin) {
       for (const name of Object.keys(head)) if (/^(authorization|cookie|proxy-authorization)$/.test(name)) delete head[name];
     }
@@ -140,10 +175,12 @@ async function exchange(
   headers: OutgoingHttpHeaders,
   payload: string | Uint8Array | undefined,
   signal: AbortSignal | undefined,
+  tls: NodeFetchTls,
 ): Promise<IncomingMessage> {
-  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const https = url.protocol === 'https:';
+  const { request } = https ? await import('node:https') : await import('node:http');
   return new Promise<IncomingMessage>((resolve, reject) => {
-    const options: RequestOptions = { method, headers, ...(signal ? { signal } : {}) };
+    const options: RequestOptions & { ca?: string[] } = { method, headers, ...(signal ? { signal } : {}), ...(https && tls.ca ? { ca: tls.ca } : {}) };
     const req = request(url, options, resolve);
     req.on('error', reject);
     req.end(payload);

@@ -241,6 +241,28 @@ const NETWORK_WORDS: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
 };
 
+/** A typed error raised below ofetch (a capped read, a refused redirect), wherever it is wrapped. */
+function findTyped(error: unknown): OpenRouterConnectionError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof OpenRouterConnectionError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The code node-fetch.ts gives a redirect it refuses to follow. */
+export const REDIRECT_REFUSED = 'ERR_DEVSYNTH_REDIRECT';
+
+function findCoded(error: unknown, code: string): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if ((current as { code?: unknown }).code === code) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return error;
+}
+
 /** The innermost error code in a fetch failure's cause chain (undici nests them). */
 function findCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -262,7 +284,22 @@ export function errorFromTransport(
   host: string,
   phase: 'connect' | 'read' = 'connect',
 ): OpenRouterConnectionError {
+  const typed = findTyped(error);
+  if (typed) return typed;
   const code = findCode(error);
+  // Failures that no retry can fix, each with its own message rather than "connection dropped".
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new OpenRouterConnectionError('too_large', `the response headers from ${ctx.providerLabel} are too large`, {
+      cause: sanitizeCause(error, ctx.secrets),
+      hint: 'the server sent more headers than any answer needs; check the base URL',
+    });
+  }
+  if (code === REDIRECT_REFUSED) {
+    const detail = redactSecrets((findCoded(error, REDIRECT_REFUSED) as Error).message, ctx.secrets);
+    return new OpenRouterConnectionError('redirect', `${ctx.providerLabel} sent a redirect that is not followed: ${detail}`, {
+      hint: 'check the base URL; redirects must stay on https:// (or http:// on this machine)',
+    });
+  }
   let failure: ConnectionFailure = 'network';
   let what = code ? NETWORK_WORDS[code] ?? code : undefined;
   if (code && TLS_CODE.test(code)) {

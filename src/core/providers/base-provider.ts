@@ -10,6 +10,7 @@ import type {
   EmbedRequest,
   EmbedResult,
   KeyInfo,
+  ListModelsOptions,
   ModelInfo,
 } from '../types.js';
 
@@ -36,7 +37,7 @@ export abstract class BaseProvider {
   /** One embeddings request for a batch of texts; `data` is sorted by input index. */
   abstract embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResult>;
   /** The model catalogue; `embeddings` lists the embedding models instead. */
-  abstract listModels(options?: CallOptions & { embeddings?: boolean }): Promise<ModelInfo[]>;
+  abstract listModels(options?: ListModelsOptions): Promise<ModelInfo[]>;
   /** What the key may spend and has spent. */
   abstract getKeyInfo(options?: CallOptions): Promise<KeyInfo>;
   /** The circuit breaker's state, for `status`. */

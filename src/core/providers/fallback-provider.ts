@@ -6,7 +6,8 @@
 import { ChatStream } from '../chat-stream.js';
 import { OpenRouterCircuitOpenError, OpenRouterConnectionError } from '../errors.js';
 import type { BreakerState } from '../internal/circuit-breaker.js';
-import type { CallOptions, ChatRequest, EmbedRequest, EmbedResult, KeyInfo, ModelInfo, StreamEvent } from '../types.js';
+import type { CallOptions, ChatRequest, EmbedRequest, EmbedResult, KeyInfo,
+  ListModelsOptions, ModelInfo, StreamEvent } from '../types.js';
 import { BaseProvider } from './base-provider.js';
 
 /** Whether another provider may answer instead after this error. */
@@ -81,7 +82,7 @@ export class FallbackProvider extends BaseProvider {
     return this.primary.resolveEmbeddingModel(options);
   }
 
-  override listModels(options?: CallOptions & { embeddings?: boolean }): Promise<ModelInfo[]> {
+  override listModels(options?: ListModelsOptions): Promise<ModelInfo[]> {
     return this.primary.listModels(options);
   }
 

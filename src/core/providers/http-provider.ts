@@ -2,12 +2,14 @@
 // URL, headers, validation, the retry loop, the circuit breaker, pacing, SSE decoding. Each
 // concrete provider (OpenRouter, the OpenAI-compatible presets) supplies a profile: its name,
 // its defaults, the environment variables it reads, and what it adds to a request.
-import { OpenRouterAuthenticationError, OpenRouterConnectionError } from '../errors.js';
+import { OpenRouterAuthenticationError } from '../errors.js';
 import { ChatStream } from '../chat-stream.js';
 import { BaseProvider } from './base-provider.js';
 import { assertSecureBaseUrl } from '../base-url.js';
 import { fetchTrusting } from '../internal/custom-ca.js';
 import { chatRequestBody } from '../internal/chat-body.js';
+import { cleanUsage } from '../internal/chunk-reader.js';
+import { checkedEmbeddings } from '../internal/check-response.js';
 import { runChatAttempt } from '../internal/chat-attempt.js';
 import {
   type BreakerOutcome,
@@ -46,6 +48,8 @@ export interface HttpProviderOptions {
   callTimeout?: number;
   /** s, from request to the first token, keep-alive comments or not. */
   firstTokenTimeout?: number;
+  /** s, the whole streamed answer of one attempt; 0: no limit. */
+  streamTimeout?: number;
   baseUrl?: string | null;
   maxRetries?: number;
   /** s; doubles each retry, capped at 60 s, with jitter. */
@@ -78,6 +82,7 @@ export const HTTP_DEFAULTS = {
   timeout: 60,
   callTimeout: 10,
   firstTokenTimeout: 60,
+  streamTimeout: 600,
   maxRetries: 3,
   retryInitialDelay: 1,
   failureThreshold: 3,
@@ -114,6 +119,9 @@ export interface HttpProfile {
 
 const sharedBreakerStore = createMemoryBreakerStore();
 
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
 /** Any non-empty id without spaces: what servers other than OpenRouter accept. */
 export function checkAnyModelId(model: string, what = 'model'): void {
   if (typeof model !== 'string' || !/^\S{1,256}$/.test(model)) {
@@ -130,6 +138,7 @@ export abstract class HttpProvider extends BaseProvider {
     timeoutMs: number;
     callTimeoutMs: number;
     firstTokenTimeoutMs: number;
+    streamTimeoutMs: number;
     maxRetries: number;
     retryInitialDelayMs: number;
     maxRequestBytes: number;
@@ -164,6 +173,7 @@ export abstract class HttpProvider extends BaseProvider {
       timeoutMs: ms(options.timeout, profile.timeouts?.timeout ?? HTTP_DEFAULTS.timeout),
       callTimeoutMs: ms(options.callTimeout, profile.timeouts?.callTimeout ?? HTTP_DEFAULTS.callTimeout),
       firstTokenTimeoutMs: ms(options.firstTokenTimeout, profile.timeouts?.firstTokenTimeout ?? HTTP_DEFAULTS.firstTokenTimeout),
+      streamTimeoutMs: ms(options.streamTimeout, HTTP_DEFAULTS.streamTimeout),
       maxRetries: pick(options.maxRetries, HTTP_DEFAULTS.maxRetries),
       retryInitialDelayMs: ms(options.retryInitialDelay, HTTP_DEFAULTS.retryInitialDelay),
       maxRequestBytes: pick(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES),
@@ -257,6 +267,7 @@ export abstract class HttpProvider extends BaseProvider {
               stream,
               callTimeoutMs: provider.settings.callTimeoutMs,
               firstTokenTimeoutMs: provider.settings.firstTokenTimeoutMs,
+              streamTimeoutMs: provider.settings.streamTimeoutMs,
               timeoutMs: provider.settings.timeoutMs,
               ctx: provider.ctx,
               ...(options.signal ? { signal: options.signal } : {}),
@@ -276,18 +287,12 @@ export abstract class HttpProvider extends BaseProvider {
     const body: Record<string, unknown> = { model, input: request.input, encoding_format: 'float' };
     if (request.dimensions !== undefined) body.dimensions = request.dimensions;
     const response = await this.call('POST', '/embeddings', options, body, model);
-    const data = Array.isArray(response.data) ? (response.data as EmbedResult['data']) : [];
-    if (data.length !== request.input.length || data.some((item) => !Array.isArray(item?.embedding))) {
-      throw new OpenRouterConnectionError(
-        'protocol',
-        `invalid response from ${this.profile.label}: ${data.length} embeddings for ${request.input.length} inputs`,
-      );
-    }
     const result: EmbedResult = {
       model: typeof response.model === 'string' ? response.model : model,
-      data: [...data].sort((a, b) => a.index - b.index).map(({ index, embedding }) => ({ index, embedding })),
+      data: checkedEmbeddings(response.data, request.input.length, this.profile.label),
     };
-    if (response.usage && typeof response.usage === 'object') result.usage = response.usage as EmbedResult['usage'];
+    const usage = asRecord(response.usage);
+    if (usage) result.usage = cleanUsage(usage) as EmbedResult['usage'];
     return result;
   }
 

@@ -4,7 +4,9 @@
 // Local servers name their models as they like, so with no model configured the first one the
 // server lists is used.
 import { ConfigError } from '../errors.js';
-import type { CallOptions, ChatRequest, KeyInfo, ModelInfo } from '../types.js';
+import { checkedCatalogue } from '../internal/check-response.js';
+import type { CallOptions, ChatRequest, KeyInfo,
+  ListModelsOptions, ModelInfo } from '../types.js';
 import { checkAnyModelId, HttpProvider, type HttpProfile, type HttpProviderOptions } from './http-provider.js';
 
 /**
@@ -56,7 +58,7 @@ export interface OpenAICompatibleProviderOptions extends HttpProviderOptions {
 const looksLikeEmbeddingModel = (id: string) => /embed/i.test(id);
 
 export class OpenAICompatibleProvider extends HttpProvider {
-  private discovered?: Promise<ModelInfo[]>;
+  private discovered?: Promise<{ models: ModelInfo[]; skipped: number }>;
 
   constructor(options: OpenAICompatibleProviderOptions = {}) {
     const name = options.preset ?? 'local';
@@ -89,7 +91,7 @@ export class OpenAICompatibleProvider extends HttpProvider {
 
   override async resolveModel(options: CallOptions = {}): Promise<string> {
     if (this.model) return this.model;
-    const model = (await this.served(options.signal)).find((m) => !looksLikeEmbeddingModel(m.id));
+    const model = (await this.served(options.signal)).models.find((m) => !looksLikeEmbeddingModel(m.id));
     if (!model) throw this.noModel('model', 'load a model in the server');
     this.debug?.(`${this.id}: no model configured, using ${model.id}, the first the server lists`);
     return model.id;
@@ -97,14 +99,15 @@ export class OpenAICompatibleProvider extends HttpProvider {
 
   override async resolveEmbeddingModel(options: CallOptions = {}): Promise<string> {
     if (this.embeddingModel) return this.embeddingModel;
-    const model = (await this.served(options.signal)).find((m) => looksLikeEmbeddingModel(m.id));
+    const model = (await this.served(options.signal)).models.find((m) => looksLikeEmbeddingModel(m.id));
     if (!model) throw this.noModel('embedding_model', 'load an embedding model in the server');
     return model.id;
   }
 
   /** GET /models, normalised: these servers list ids only, without prices or context sizes. */
-  override async listModels(options: CallOptions & { embeddings?: boolean } = {}): Promise<ModelInfo[]> {
-    const models = await this.served(options.signal);
+  override async listModels(options: ListModelsOptions = {}): Promise<ModelInfo[]> {
+    const { models, skipped } = await this.served(options.signal);
+    if (skipped > 0) options.onSkipped?.(skipped);
     return models.filter((m) => looksLikeEmbeddingModel(m.id) === Boolean(options.embeddings));
   }
 
@@ -113,9 +116,12 @@ export class OpenAICompatibleProvider extends HttpProvider {
     return { label: `${this.profile.label}: no key details (this server has no /key endpoint)`, limit: null };
   }
 
-  private served(signal?: AbortSignal): Promise<ModelInfo[]> {
+  private served(signal?: AbortSignal): Promise<{ models: ModelInfo[]; skipped: number }> {
     this.discovered ??= this.call('GET', '/models', signal ? { signal } : {})
-      .then((response) => (Array.isArray(response.data) ? response.data : []).filter(hasId).map(toModelInfo(this.id)))
+      .then((response) => {
+        const { models, skipped } = checkedCatalogue(response.data);
+        return { models: models.map(toModelInfo(this.id)), skipped };
+      })
       .catch((error: unknown) => {
         this.discovered = undefined;
         throw error;
@@ -130,13 +136,10 @@ export class OpenAICompatibleProvider extends HttpProvider {
   }
 }
 
-const hasId = (entry: unknown): entry is { id: string } =>
-  Boolean(entry) && typeof (entry as { id?: unknown }).id === 'string' && (entry as { id: string }).id !== '';
-
 function toModelInfo(provider: string) {
   // A model on one's own machine costs nothing per token; OpenAI's prices are not in its list.
   const price = provider === 'openai' ? '-1' : '0';
-  return (entry: { id: string; [k: string]: unknown }): ModelInfo => ({
+  return (entry: ModelInfo): ModelInfo => ({
     ...entry,
     id: entry.id,
     name: entry.id,

@@ -1,9 +1,11 @@
 // OpenRouter's OpenAI-compatible API: the specification's OpenRouterProvider. What is
 // OpenRouter's own lives here (defaults, attribution headers, routing preferences, free-model
 // pacing, GET /models and GET /key); the wire machinery is HttpProvider's.
+import { checkedCatalogue } from '../internal/check-response.js';
 import { FREE_MODEL_REQUESTS_PER_MINUTE, isFreeModel } from '../internal/request-pacer.js';
 import { validateModelId } from '../internal/validate-request.js';
-import type { CallOptions, ChatRequest, KeyInfo, ModelInfo, ProviderPreferences } from '../types.js';
+import type { CallOptions, ChatRequest, KeyInfo,
+  ListModelsOptions, ModelInfo, ProviderPreferences } from '../types.js';
 import { HTTP_DEFAULTS, HttpProvider, type HttpProviderOptions } from './http-provider.js';
 
 export const OPENROUTER_DEFAULTS = {
@@ -61,10 +63,12 @@ export class OpenRouterProvider extends HttpProvider {
   }
 
   /** The public catalogue (needs no key); `embeddings` lists the embedding models instead. */
-  override async listModels(options: CallOptions & { embeddings?: boolean } = {}): Promise<ModelInfo[]> {
+  override async listModels(options: ListModelsOptions = {}): Promise<ModelInfo[]> {
     const response = await this.call('GET', options.embeddings ? '/embeddings/models' : '/models', options);
     // Older responses carry only {data}; total_count and links are not required.
-    return Array.isArray(response.data) ? (response.data as ModelInfo[]) : [];
+    const { models, skipped } = checkedCatalogue(response.data);
+    if (skipped > 0) options.onSkipped?.(skipped);
+    return models;
   }
 
   /** What the key may spend and has spent (GET /key). */
