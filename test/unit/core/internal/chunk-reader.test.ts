@@ -235,3 +235,74 @@ describe('ChunkReader.readCompletion (non-streaming)', () => {
     expect((error as OpenRouterConnectionError).failure).toBe('protocol');
   });
 });
+
+describe('ChunkReader: values that cannot be an answer or a count', () => {
+  it('drops usage numbers that are negative, infinite, NaN or not numbers, at any depth', () => {
+    const { out } = readAll([
+      chunk({ content: 'x' }),
+      {
+        ...HEAD,
+        choices: [],
+        usage: {
+          prompt_tokens: -1,
+          completion_tokens: '7',
+          total_tokens: Number.POSITIVE_INFINITY,
+          cost: Number.NaN,
+          is_byok: false,
+          prompt_tokens_details: { cached_tokens: -3, audio_tokens: 2 },
+          cost_details: { upstream_inference_cost: null },
+        },
+      },
+    ]);
+    expect(out.find((event) => event.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: { is_byok: false, prompt_tokens_details: { audio_tokens: 2 }, cost_details: { upstream_inference_cost: null } },
+    });
+  });
+
+  it('keeps real usage as it is', () => {
+    const { out } = readAll([{ ...HEAD, choices: [], usage: USAGE }]);
+    expect(out.find((event) => event.type === 'usage')).toEqual({ type: 'usage', usage: USAGE });
+  });
+
+  it('knows whether any chunk carried a choice (usage with choices: [] does not)', () => {
+    expect(readAll([{ ...HEAD, choices: [], usage: USAGE }]).reader.sawChoice).toBe(false);
+    expect(readAll([{ ...HEAD }]).reader.sawChoice).toBe(false);
+    expect(readAll([chunk({ role: 'assistant', content: '' })]).reader.sawChoice).toBe(true);
+  });
+
+  const completion = (message: Record<string, unknown>, finishReason = 'stop') => ({
+    ...HEAD,
+    object: 'chat.completion',
+    choices: [{ index: 0, finish_reason: finishReason, message: { role: 'assistant', ...message } }],
+  });
+  const readBody = (value: unknown) => {
+    const out: StreamEvent[] = [];
+    const reader = new ChunkReader(ctx);
+    try {
+      reader.readCompletion(value, out);
+      return { out };
+    } catch (error) {
+      return { out, error };
+    }
+  };
+
+  it.each([
+    ['a number', { content: 5 }],
+    ['an object', { content: { text: 'x' } }],
+    ['null', { content: null }],
+    ['missing', {}],
+  ])('a non-streaming message whose content is %s (no tool calls, no reasoning) has no answer: exit 6', (_what, message) => {
+    const { error } = readBody(completion(message));
+    expect(error).toBeInstanceOf(OpenRouterModelError);
+    expect(error).toMatchObject({ exitCode: 6, message: 'the response from OpenRouter had no answer' });
+  });
+
+  it.each([
+    ['empty text', { content: '' }, 'length'],
+    ['reasoning only, cut by length', { content: null, reasoning: 'thinking' }, 'length'],
+    ['tool calls', { content: null, tool_calls: [] }, 'tool_calls'],
+  ])('%s is an answer', (_what, message, reason) => {
+    expect(readBody(completion(message, reason)).error).toBeUndefined();
+  });
+});

@@ -10,7 +10,7 @@ import {
   OpenRouterRateLimitError,
 } from '../../../../src/core/errors.js';
 import { isRetryable } from '../../../../src/core/internal/retry-policy.js';
-import { errorFromInBand, errorFromResponse, errorFromTransport } from '../../../../src/core/internal/to-provider-error.js';
+import { errorFromInBand, errorFromResponse, errorFromTransport, REDIRECT_REFUSED } from '../../../../src/core/internal/to-provider-error.js';
 
 const KEY = 'sk-or-v1-0123456789abcdef';
 const ctx = { secrets: [KEY], providerLabel: 'OpenRouter' };
@@ -548,5 +548,27 @@ describe('gaps closed: behaviours no other test pins down', () => {
       }
       expect(inspect(error, { depth: Infinity })).toContain('ECONNRESET');
     }
+  });
+});
+
+describe('errorFromTransport: failures no retry can fix', () => {
+  const ctx2 = { secrets: ['sk-or-v1-secret'], providerLabel: 'OpenRouter' };
+  it('a header overflow from node:http has its own message and is not retried', () => {
+    const error = errorFromTransport(Object.assign(new Error('Parse Error: Header overflow'), { code: 'HPE_HEADER_OVERFLOW' }), ctx2, 'h', 'connect');
+    expect(error).toMatchObject({ failure: 'too_large', exitCode: 7, message: 'the response headers from OpenRouter are too large' });
+    expect(isRetryable(error)).toBe(false);
+  });
+
+  it('a refused redirect, even wrapped by ofetch, names what was refused and is not retried', () => {
+    const refused = Object.assign(new Error('a redirect loop (back to /a)'), { code: REDIRECT_REFUSED });
+    const wrapped = new Error('[POST] "/chat": <no response> a redirect loop', { cause: refused });
+    const error = errorFromTransport(wrapped, ctx2, 'h');
+    expect(error).toMatchObject({ failure: 'redirect', message: 'OpenRouter sent a redirect that is not followed: a redirect loop (back to /a)' });
+    expect(isRetryable(error)).toBe(false);
+  });
+
+  it('a typed connection error raised under ofetch (a capped read) passes through as it is', () => {
+    const typed = new OpenRouterConnectionError('too_large', 'the response from OpenRouter exceeded 8 MB');
+    expect(errorFromTransport(new Error('wrapped', { cause: typed }), ctx2, 'h', 'read')).toBe(typed);
   });
 });
