@@ -21,6 +21,11 @@ describe('breakerOutcomeOf', () => {
     expect(breakerOutcomeOf(new OpenRouterConnectionError('tls', 'x'))).toBe('neutral');
   });
 
+  it('says nothing for failures every call repeats: a refused redirect, an oversized response', () => {
+    expect(breakerOutcomeOf(new OpenRouterConnectionError('redirect', 'x'))).toBe('neutral');
+    expect(breakerOutcomeOf(new OpenRouterConnectionError('too_large', 'x'))).toBe('neutral');
+  });
+
   it('takes an answer the service gave (4xx, 429, in-band error) as proof it is up', () => {
     expect(breakerOutcomeOf(new OpenRouterModelError('x', { status: 400 }))).toBe('success');
     expect(breakerOutcomeOf(new OpenRouterAuthenticationError('x', { status: 401 }))).toBe('success');
