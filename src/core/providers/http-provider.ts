@@ -114,7 +114,7 @@ export interface HttpProfile {
   /** Requests per minute for a model when none is configured; undefined: no pacing. */
   defaultRequestsPerMinute: (model: string) => number | undefined;
   /** Defaults of this provider where they differ from HTTP_DEFAULTS (s). */
-  timeouts?: { callTimeout?: number; firstTokenTimeout?: number; timeout?: number };
+  timeouts?: { callTimeout?: number; firstTokenTimeout?: number; timeout?: number; streamTimeout?: number };
 }
 
 const sharedBreakerStore = createMemoryBreakerStore();
@@ -173,7 +173,7 @@ export abstract class HttpProvider extends BaseProvider {
       timeoutMs: ms(options.timeout, profile.timeouts?.timeout ?? HTTP_DEFAULTS.timeout),
       callTimeoutMs: ms(options.callTimeout, profile.timeouts?.callTimeout ?? HTTP_DEFAULTS.callTimeout),
       firstTokenTimeoutMs: ms(options.firstTokenTimeout, profile.timeouts?.firstTokenTimeout ?? HTTP_DEFAULTS.firstTokenTimeout),
-      streamTimeoutMs: ms(options.streamTimeout, HTTP_DEFAULTS.streamTimeout),
+      streamTimeoutMs: ms(options.streamTimeout, profile.timeouts?.streamTimeout ?? HTTP_DEFAULTS.streamTimeout),
       maxRetries: pick(options.maxRetries, HTTP_DEFAULTS.maxRetries),
       retryInitialDelayMs: ms(options.retryInitialDelay, HTTP_DEFAULTS.retryInitialDelay),
       maxRequestBytes: pick(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES),

@@ -13,9 +13,10 @@ import { checkAnyModelId, HttpProvider, type HttpProfile, type HttpProviderOptio
  * A server on this machine may load the model before it answers at all (LM Studio and Ollama
  * load on first use, tens of seconds for a large one) and reads a long prompt slowly on a CPU:
  * OpenRouter's 10 s for the response headers, 60 s to the first token and 60 s for a whole
- * non-streaming answer would give up on it.
+ * non-streaming answer would give up on it. It also writes slowly: 4096 tokens at 3 a second
+ * take more than OpenRouter's 600 s for a whole streamed answer.
  */
-const LOCAL_TIMEOUTS = { callTimeout: 120, firstTokenTimeout: 300, timeout: 300 };
+const LOCAL_TIMEOUTS = { callTimeout: 120, firstTokenTimeout: 300, timeout: 300, streamTimeout: 3600 };
 
 export const COMPATIBLE_PRESETS = {
   local: {
