@@ -288,7 +288,8 @@ export function errorFromTransport(
   if (typed) return typed;
   const code = findCode(error);
   // Failures that no retry can fix, each with its own message rather than "connection dropped".
-  if (code === 'HPE_HEADER_OVERFLOW') {
+  // node:http's parser and undici's (an injected fetch) name it differently.
+  if (code === 'HPE_HEADER_OVERFLOW' || code === 'UND_ERR_HEADERS_OVERFLOW') {
     return new OpenRouterConnectionError('too_large', `the response headers from ${ctx.providerLabel} are too large`, {
       cause: sanitizeCause(error, ctx.secrets),
       hint: 'the server sent more headers than any answer needs; check the base URL',

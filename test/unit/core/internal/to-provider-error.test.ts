@@ -553,8 +553,8 @@ describe('gaps closed: behaviours no other test pins down', () => {
 
 describe('errorFromTransport: failures no retry can fix', () => {
   const ctx2 = { secrets: ['sk-or-v1-secret'], providerLabel: 'OpenRouter' };
-  it('a header overflow from node:http has its own message and is not retried', () => {
-    const error = errorFromTransport(Object.assign(new Error('Parse Error: Header overflow'), { code: 'HPE_HEADER_OVERFLOW' }), ctx2, 'h', 'connect');
+  it.each(['HPE_HEADER_OVERFLOW', 'UND_ERR_HEADERS_OVERFLOW'])('a header overflow (%s) has its own message and is not retried', (code) => {
+    const error = errorFromTransport(Object.assign(new Error('Parse Error: Header overflow'), { code }), ctx2, 'h', 'connect');
     expect(error).toMatchObject({ failure: 'too_large', exitCode: 7, message: 'the response headers from OpenRouter are too large' });
     expect(isRetryable(error)).toBe(false);
   });
