@@ -35,28 +35,39 @@ function base64Slices(bytes: Buffer): string[] {
   return slices;
 }
 
-/** Every form of one secret worth looking for, longest first. */
-function formsOf(secret: string): string[] {
-  const bodies = [secret];
-  const body = secret.replace(KEY_PREFIX, '');
-  if (body !== secret) bodies.push(body);
-  const forms = new Set<string>();
-  for (const text of bodies) {
-    const bytes = Buffer.from(text, 'utf8');
-    forms.add(text);
-    for (const slice of base64Slices(bytes)) {
-      forms.add(slice);
-      forms.add(slice.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
-    }
-    forms.add(encodeURIComponent(text));
-    // Every byte escaped, as some clients do; matched without regard to case (%2d and %2D).
-    forms.add(bytes.toString('hex').replace(/../g, '%$&'));
-    forms.add(bytes.toString('hex'));
-  }
-  return [...forms].filter((form) => form === secret || form.length >= MIN_FORM_LENGTH);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A regular expression's source and the shortest text it matches. */
+interface Form {
+  source: string;
+  length: number;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` with any of its characters percent-encoded, or none: a URL, a form body, a log that escaped it. */
+function percentEncodedOrNot(text: string): Form {
+  const chars = [...text].map((char) => `(?:${escapeRegExp(char)}|${Buffer.from(char, 'utf8').toString('hex').replace(/../g, '%$&')})`);
+  return { source: chars.join(''), length: text.length };
+}
+
+/** Every form of one secret worth looking for. */
+function formsOf(secret: string): Form[] {
+  const texts = [secret];
+  const body = secret.replace(KEY_PREFIX, '');
+  if (body !== secret) texts.push(body);
+  const literals = new Set<string>();
+  const forms: Form[] = [];
+  for (const text of texts) {
+    forms.push(percentEncodedOrNot(text));
+    const bytes = Buffer.from(text, 'utf8');
+    for (const slice of base64Slices(bytes)) {
+      literals.add(slice);
+      literals.add(slice.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+    }
+    literals.add(bytes.toString('hex'));
+  }
+  for (const literal of literals) forms.push({ source: escapeRegExp(literal), length: literal.length });
+  return forms.filter((form, index) => index === 0 || form.length >= MIN_FORM_LENGTH);
+}
 
 /** One pattern per list of secrets: the forms are derived once, not per string redacted. */
 const patternCache = new Map<string, RegExp | null>();
@@ -68,10 +79,11 @@ function secretsPattern(secrets: readonly (string | undefined)[]): RegExp | null
   const cacheKey = known.join('\u0000');
   let pattern = patternCache.get(cacheKey);
   if (pattern === undefined) {
-    const forms = [...new Set(known.flatMap(formsOf))].sort((a, b) => b.length - a.length);
+    // The longest first: where two forms match at one place, the whole of the longer goes.
+    const forms = known.flatMap(formsOf).sort((a, b) => b.length - a.length);
     // Case-insensitive: hex and percent escapes come in either case, and hiding a string that
     // equals a key but for case costs nothing.
-    pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'gi');
+    pattern = new RegExp(forms.map((form) => form.source).join('|'), 'gi');
     if (patternCache.size >= MAX_CACHED_PATTERNS) patternCache.clear();
     patternCache.set(cacheKey, pattern);
   }

@@ -50,6 +50,7 @@ describe('redactSecrets: a known key in the forms a server may echo it', () => {
     ['the base64 of its part after sk-or-v1-', base64(body)],
     ['every byte percent-encoded, upper case', percentAll(LONG_KEY).toUpperCase()],
     ['every byte percent-encoded, lower case', percentAll(LONG_KEY)],
+    ['some characters percent-encoded, as a URL encoder may', LONG_KEY.replace(/-/g, '%2D').replace(/a/g, '%61')],
     ['its hex', Buffer.from(LONG_KEY).toString('hex')],
   ])('%s', (_name, form) => {
     // The sk-or- pattern alone does not catch these: only knowing the key does.
