@@ -33,6 +33,15 @@ describe('parseYamlFile: aliases', () => {
   });
 });
 
+describe('parseYamlFile: structure', () => {
+  it('more lines and list items than any configuration is refused before parsing, at the line', () => {
+    const error = refusal(`llm:\n  fallback: [${'openrouter, '.repeat(6000)}openrouter]\n`);
+    expect(error.message).toBe('/home/u/c.yml:2: more than 5000 lines and list items; a configuration needs far fewer');
+    const lines = refusal(`# long\n${'# comment\n'.repeat(5000)}a: 1\n`);
+    expect(lines.message).toMatch(/^\/home\/u\/c\.yml:5001: more than 5000/);
+  });
+});
+
 describe('parseYamlFile: tagged values', () => {
   it.each([
     ['!!binary', `x_title: !!binary ${base64}`, 2],
