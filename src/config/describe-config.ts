@@ -1,6 +1,7 @@
 // The effective configuration as rows of (key path, value, source), secrets redacted: what
-// `devsynth-or config` prints.
-import { COMPATIBLE_PRESETS } from '../core/index.js';
+// `devsynth-or config` prints. Any setting may carry a key (`x_title: "${OPENROUTER_API_KEY}"`),
+// so every value is checked against every key in play, not only the api_key rows.
+import { COMPATIBLE_PRESETS, redactSecrets } from '../core/index.js';
 import type { LoadedConfig } from './load-config.js';
 
 /** The variable each provider's key comes from by default (config/default.yml's ${VAR}). */
@@ -23,7 +24,35 @@ function leaves(node: unknown, path: string[], out: Array<[string, unknown]>): v
   }
 }
 
-export function describeConfig(loaded: LoadedConfig, env: Record<string, string | undefined>): ConfigRow[] {
+const HIDDEN = '(set, hidden)';
+
+/** Every API key this configuration can use: each provider's variable and each provider's api_key. */
+export function configSecrets(loaded: LoadedConfig, env: Record<string, string | undefined>): string[] {
+  const secrets = new Set<string>();
+  for (const variable of Object.values(KEY_VARIABLES)) {
+    const value = env[variable];
+    if (value) secrets.add(value);
+  }
+  for (const settings of Object.values(loaded.config.llm.providers)) {
+    if (settings?.api_key) secrets.add(settings.api_key);
+  }
+  return [...secrets];
+}
+
+/** A value as shown: hidden when it is a key, with any key inside it redacted. */
+function shownValue(value: unknown, secrets: readonly string[]): string {
+  const text = value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value);
+  // Short keys are not redacted inside longer text (they could be words), but equal is equal.
+  if (secrets.includes(text)) return HIDDEN;
+  return redactSecrets(text, secrets);
+}
+
+/**
+ * The rows of `devsynth-or config`. `otherSecrets`: keys from elsewhere (the OS keyring) that
+ * must not be shown either.
+ */
+export function describeConfig(loaded: LoadedConfig, env: Record<string, string | undefined>, otherSecrets: readonly string[] = []): ConfigRow[] {
+  const secrets = [...configSecrets(loaded, env), ...otherSecrets.filter(Boolean)];
   const out: Array<[string, unknown]> = [];
   leaves(loaded.config, [], out);
   // An unset ${VAR} removes the key; it still deserves a row saying it is not set.
@@ -39,11 +68,11 @@ export function describeConfig(loaded: LoadedConfig, env: Record<string, string 
       const fromEnv = Boolean(variable && env[variable]) && (path === 'llm.providers.openrouter.api_key' || source === 'default');
       return {
         path,
-        value: fromEnv || value ? '(set, hidden)' : '(not set)',
+        value: fromEnv || value ? HIDDEN : '(not set)',
         source: fromEnv ? `env ${variable}` : source,
       };
     }
-    return { path, value: value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value), source: loaded.sourceOf(path) };
+    return { path, value: shownValue(value, secrets), source: loaded.sourceOf(path) };
   });
 }
 

@@ -3,6 +3,7 @@
 // the defaults apply) and remembered, so that a command that needs it can name the variable
 // and where it was referenced.
 import { ConfigError } from '../core/index.js';
+import { setOwn } from './own-keys.js';
 import type { KeyPath } from './yaml-file.js';
 
 export interface UnsetReference {
@@ -100,7 +101,7 @@ export function interpolateEnv(
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(node)) {
         const result = visit(value, [...path, key]);
-        if (result !== undefined) out[key] = result;
+        if (result !== undefined) setOwn(out, key, result);
       }
       return out;
     }

@@ -4,7 +4,7 @@
 // validate (zod) → check base URLs. Every error names the file and line it is about.
 // The YAML parser and cosmiconfig load only when there is a file for them: a run configured by
 // the environment alone (most CI jobs) starts without them (docs/benchmarks.md).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
@@ -12,6 +12,8 @@ import { projectFileAbove, SEARCH_PLACES, userConfigPath } from './config-files.
 import { type ConfigSource, DEFAULTS_FILE, readDefaults } from './default-config.js';
 import { checkBaseUrls, formatConfigIssues } from './format-config-issues.js';
 import { interpolateEnv, type UnsetReference } from './interpolate-env.js';
+import { getOwn, setOwn } from './own-keys.js';
+import { readConfigFile } from './read-config-file.js';
 import { type Config, configSchema, PROVIDER_NAMES } from './schema.js';
 import type { KeyPath } from './yaml-file.js';
 
@@ -108,11 +110,11 @@ function merge(layers: ConfigLayer[]): { tree: Record<string, unknown>; owners: 
     for (const [key, value] of Object.entries(node)) {
       const here = [...path, key];
       if (isObject(value)) {
-        if (!isObject(target[key])) target[key] = {};
+        if (!isObject(getOwn(target, key))) setOwn(target, key, {});
         owners.set(here.join('.'), owners.get(here.join('.')) ?? layer);
-        visit(layer, value, target[key] as Record<string, unknown>, here);
+        visit(layer, value, getOwn(target, key) as Record<string, unknown>, here);
       } else {
-        target[key] = value;
+        setOwn(target, key, value);
         owners.set(here.join('.'), layer);
       }
     }
@@ -130,7 +132,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     // One after the other: Jest's ESM loader can fail two dynamic imports of one dependency at once.
     const { readYamlSource } = await import('./yaml-file.js');
     const { refuseLiteralKeys } = await import('./literal-keys.js');
-    const source = readYamlSource(path, readFileSync(path, 'utf8'));
+    const source = readYamlSource(path, readConfigFile(path));
     refuseLiteralKeys(source.yaml);
     return source;
   };

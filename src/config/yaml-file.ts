@@ -1,6 +1,6 @@
 // A parsed YAML config file that remembers where every key is, so that each error can name
 // the file and line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { ConfigError } from '../core/index.js';
 import type { ConfigSource } from './default-config.js';
 
@@ -13,8 +13,36 @@ export interface YamlFile {
   data: unknown;
 }
 
+/**
+ * How far aliases may expand, in yaml's own measure (uses of an anchor × the aliases inside it):
+ * a configuration reuses a block or two, while a "billion laughs" file nests aliases of aliases
+ * until the expanded tree takes gigabytes. yaml's default, said here so that it stays one.
+ */
+const MAX_ALIAS_COUNT = 100;
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
+/**
+ * Lines, commas and brackets in one file: the shipped defaults have about 100. yaml's parser
+ * takes time and memory that grow faster than the text (a flow list of 500,000 numbers, under
+ * 1 MB: 6 s and 900 MB before the schema's check overflows the stack), so a file with more
+ * structure than any configuration is refused before it is parsed.
+ */
+const MAX_STRUCTURE = 5000;
+const STRUCTURE = /[\n,[{]/g;
+
+function refuseOversizedStructure(path: string, text: string): void {
+  let count = 0;
+  for (const match of text.matchAll(STRUCTURE)) {
+    if (++count <= MAX_STRUCTURE) continue;
+    const line = text.slice(0, match.index).split('\n').length;
+    throw new ConfigError(`${path}:${line}: more than ${MAX_STRUCTURE} lines and list items; a configuration needs far fewer`, {
+      hint: 'check that --config names the right file',
+    });
+  }
+}
+
 /** Parses YAML text; a syntax error is a ConfigError naming file:line:column. */
 export function parseYamlFile(path: string, text: string): YamlFile {
+  refuseOversizedStructure(path, text);
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const problem = document.errors[0];
@@ -25,7 +53,57 @@ export function parseYamlFile(path: string, text: string): YamlFile {
       hint: 'check the indentation and quoting around that line',
     });
   }
-  return { path, document, lines, data: document.toJS() ?? {} };
+  // Before toJS: a tag decides what the value becomes (!!binary bytes, or whatever a custom tag
+  // would construct), and what it became could then be echoed in a schema message.
+  refuseTags(path, document, lines);
+  return { path, document, lines, data: toData(path, document, lines) };
+}
+
+/** A tag as written (!!binary, !Ref), or a stand-in when it does not look like a tag name. */
+function shownTag(tag: string): string {
+  const written = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : tag;
+  // Letters only: a key (which has digits) written as a tag is not repeated in the message.
+  return /^!!?[A-Za-z][A-Za-z/_.-]{0,30}$/.test(written) ? written : 'a tag';
+}
+
+/**
+ * Config files hold plain values; an explicit tag (!!binary, !!js/function, a custom !Tag) is
+ * refused at its line. The value is not repeated: it may be a key in disguise (base64).
+ */
+function refuseTags(path: string, document: Document, lines: LineCounter): void {
+  visit(document, {
+    Node(key, node, ancestors) {
+      if (!node.tag) return;
+      // A tagged block collection starts on the line after its tag: name the line of its key.
+      const pair = key === 'value' ? ancestors[ancestors.length - 1] : undefined;
+      const keyNode = isPair(pair) && isNode(pair.key) ? pair.key : undefined;
+      const line = lines.linePos((keyNode ?? node).range?.[0] ?? 0).line;
+      throw new ConfigError(`${path}:${line}: a tagged value (${shownTag(node.tag)}) is not allowed in a configuration file`, {
+        hint: 'write the value plainly, without a !tag (a key belongs in an environment variable: api_key: "${OPENROUTER_API_KEY}")',
+      });
+    },
+  });
+}
+
+/** The document's data; aliases that expand too far are a ConfigError at the first alias. */
+function toData(path: string, document: Document, lines: LineCounter): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    let first: Node | undefined;
+    visit(document, {
+      Alias(_key, node) {
+        first = node;
+        return visit.BREAK;
+      },
+    });
+    const line = lines.linePos(first?.range?.[0] ?? 0).line;
+    const why = /excessive/i.test(error.message) ? 'aliases that expand too far (a YAML "billion laughs"?)' : 'an alias that cannot be resolved';
+    throw new ConfigError(`${path}:${line}: ${why}`, {
+      hint: 'a configuration file needs at most a few anchors (&name) and aliases (*name)',
+    });
+  }
 }
 
 /** The 1-based line of the key at `path` (or of its nearest existing parent). */

@@ -12,7 +12,10 @@ export function configCommand(runtime: () => Runtime): Command {
     .addHelpText('after', '\nExamples:\n  devsynth-or config\n  devsynth-or config path\n  OPENROUTER_MODEL=openai/gpt-4o devsynth-or config --json')
     .action(async (flags: { json?: boolean }) => {
       const rt = runtime();
-      const rows = describeConfig(await rt.config(), rt.io.env);
+      const loaded = await rt.config();
+      // The key in use may come from the OS keyring; no setting may show it either.
+      const inUse = (await rt.resolveKey())?.key;
+      const rows = describeConfig(loaded, rt.io.env, inUse ? [inUse] : []);
       if (flags.json) rt.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else rt.io.stdout.write(renderTable(rows.map((r) => [r.path, r.value, r.source]), { tty: Boolean(rt.io.stdout.isTTY), header: ['key', 'value', 'source'] }));
     });

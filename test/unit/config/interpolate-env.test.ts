@@ -27,6 +27,15 @@ describe('interpolateEnv', () => {
     expect(unset).toEqual([{ variable: 'TOKEN', file: 'f.yml', line: 7, path: 'gone' }]);
   });
 
+  it('keeps __proto__ an ordinary key of the copy (so the schema reports it), never its prototype', () => {
+    const tree = JSON.parse('{"llm":{"__proto__":{"polluted":"${A}"}}}') as unknown;
+    const { value } = run(tree, { A: 'yes' });
+    const llm = (value as { llm: Record<string, unknown> }).llm;
+    expect(Object.keys(llm)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(llm)).toBe(Object.prototype);
+    expect(llm.polluted).toBeUndefined();
+  });
+
   it('property: strings without "$" come out unchanged', () => {
     fc.assert(
       fc.property(fc.string().filter((s) => !s.includes('$')), (text) => {

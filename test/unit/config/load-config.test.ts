@@ -159,6 +159,35 @@ describe('refused configurations (exit 3, file and line named)', () => {
     expect(fromEnv.message).toContain('env OPENROUTER_BASE_URL');
   });
 
+  it('__proto__, constructor and prototype are reported as unknown keys, and no prototype changes', async () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const error = await failure('proto-keys');
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/invalid configuration \(4 problems\)/);
+    expect(error.message).toMatch(/\.devsynthrc\.yml:3: __proto__: unknown key/);
+    expect(error.message).toMatch(/\.devsynthrc\.yml:6: llm\.__proto__: unknown key/);
+    expect(error.message).toMatch(/\.devsynthrc\.yml:8: llm\.constructor: unknown key/);
+    expect(error.message).toMatch(/\.devsynthrc\.yml:12: llm\.providers\.openrouter\.prototype: unknown key/);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('an alias bomb is refused at file:line, not an unexpected error', async () => {
+    const error = await failure('alias-bomb');
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/\.devsynthrc\.yml:3: aliases that expand too far/);
+  });
+
+  it.each([
+    ['tagged-binary', 6, '!!binary'],
+    ['tagged-custom', 4, '!!js/function'],
+  ])('a tagged value (%s) is refused at file:line without its bytes', async (name, line, tag) => {
+    const error = await failure(name);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(new RegExp(`\\.devsynthrc\\.yml:${line}: a tagged value \\(${tag}\\) is not allowed`));
+    expect(error.message).not.toMatch(/c2stb3It|sk-or-|function \(/);
+  });
+
   it('a missing --config file is an error', async () => {
     const error = await failure('valid', { configFile: '/nonexistent/devsynth.yml' });
     expect(error.message).toContain('config file not found');

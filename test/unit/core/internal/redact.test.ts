@@ -33,6 +33,59 @@ describe('redactSecrets', () => {
   });
 });
 
+describe('redactSecrets: a known key in the forms a server may echo it', () => {
+  const LONG_KEY = `sk-or-v1-${'0123456789abcdef'.repeat(4)}`;
+  const body = LONG_KEY.slice('sk-or-v1-'.length);
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  const base64url = (text: string) => Buffer.from(text).toString('base64url');
+  const percentAll = (text: string) => Buffer.from(text).toString('hex').replace(/../g, '%$&');
+
+  it.each([
+    ['its part after sk-or-v1-', body],
+    ['its base64', base64(LONG_KEY)],
+    ['the base64 of "Bearer <key>" (another alignment)', base64(`Bearer ${LONG_KEY}`)],
+    ['the base64 of ":<key>" (a third alignment, as in Basic auth)', base64(`:${LONG_KEY}`)],
+    ['its url-safe base64', base64url(LONG_KEY)],
+    ['the url-safe base64 of "Bearer <key>"', base64url(`Bearer ${LONG_KEY}`)],
+    ['the base64 of its part after sk-or-v1-', base64(body)],
+    ['every byte percent-encoded, upper case', percentAll(LONG_KEY).toUpperCase()],
+    ['every byte percent-encoded, lower case', percentAll(LONG_KEY)],
+    ['some characters percent-encoded, as a URL encoder may', LONG_KEY.replace(/-/g, '%2D').replace(/a/g, '%61')],
+    ['its hex', Buffer.from(LONG_KEY).toString('hex')],
+  ])('%s', (_name, form) => {
+    // The sk-or- pattern alone does not catch these: only knowing the key does.
+    expect(redactSecrets(`echo ${form} end`)).toContain(form.slice(4, -4));
+    const redacted = redactSecrets(`echo ${form} end`, [LONG_KEY]);
+    expect(redacted).toContain(REDACTED);
+    expect(redacted).not.toContain(form);
+    // Left around the hidden part: at most a group of 4 characters each side that mixes in
+    // neighbouring bytes, and the encoding of what came before the key ("Bearer " is 8 more).
+    expect(redacted.length).toBeLessThanOrEqual(`echo  end`.length + REDACTED.length + 12);
+  });
+
+  it('the forms of a key that is not OpenRouter-shaped, url-encoded', () => {
+    const other = 'tok/with+odd=chars&more-0123456789';
+    const redacted = redactSecrets(`a=${encodeURIComponent(other)}&b=${base64(other)}`, [other]);
+    expect(redacted).toBe(`a=${REDACTED}&b=${REDACTED}`);
+  });
+
+  it('hides the forms of the key only, not text that resembles them or short slices of a short secret', () => {
+    const resembling = `model output 0123456789abcdef and ${base64('Bearer sk-or-v1-ffff')}`;
+    expect(redactSecrets(`${resembling} ${body}`, [LONG_KEY])).toBe(`${resembling} ${REDACTED}`);
+    // "Y2RlZmdo" is "cdefgh" in base64, a slice of the encoding of "abcdefgh" one byte in: too
+    // short to tell from a word. The whole encoding is long enough.
+    expect(redactSecrets(`x Y2RlZmdo y ${base64('abcdefgh')}`, ['abcdefgh'])).toBe(`x Y2RlZmdo y ${REDACTED}`);
+  });
+
+  it('redactValue hides those forms in metadata, values and names alike', () => {
+    const redacted = redactValue({ raw: base64(`Bearer ${LONG_KEY}`), [body]: [percentAll(LONG_KEY)] }, [LONG_KEY]);
+    const text = JSON.stringify(redacted);
+    expect(text).not.toContain(body);
+    expect(text).not.toContain(base64(`Bearer ${LONG_KEY}`));
+    expect(text).not.toContain(percentAll(LONG_KEY));
+  });
+});
+
 describe('redactValue', () => {
   it('redacts string leaves at any depth, in objects and arrays', () => {
     const value = { a: { b: [`x ${KEY}`, { c: 'known-secret-123' }] }, n: 1, t: true, z: null };
