@@ -66,7 +66,9 @@ export function stateDirIsSafe(dir: string, root: string): boolean {
     try {
       stats = lstatSync(current);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      // Missing, or under a plain file (ENOTDIR): nothing to read there; a write will say why.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
       throw error;
     }
     if (!stats.isDirectory()) throw new UnsafeStatePathError(current);
