@@ -5,9 +5,8 @@
 // that the holder's process is gone and takes the lock over. A holder on another machine, or
 // one whose pid was reused, is judged by age as before (the holder touches its lock while it
 // holds it, so a live one never looks stale).
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, lstatSync, openSync, rmdirSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
-import { processIsAlive, readStateFile, STATE_FILE_MODE, THIS_HOST } from './safe-files.js';
+import { processIsAlive, randomHex, readStateFile, STATE_FILE_MODE, THIS_HOST } from './safe-files.js';
 
 const { O_CREAT, O_EXCL, O_NOFOLLOW, O_WRONLY } = constants;
 
@@ -107,7 +106,7 @@ export async function lockStateFile(path: string, options: LockOptions = {}): Pr
   const lockPath = `${path}.lock`;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
-  const content = `${THIS_HOST} ${process.pid} ${randomBytes(6).toString('hex')}`;
+  const content = `${THIS_HOST} ${process.pid} ${randomHex()}${randomHex()}`;
   for (let attempt = 0; !createExclusive(lockPath, content); attempt++) {
     const holder = inspect(lockPath, staleMs);
     // A dead holder's lock is taken over at once; only a live one is waited for.

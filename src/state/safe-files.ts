@@ -6,7 +6,6 @@
 // naming it, and the run goes on without that state. conf is not used for this: its atomic
 // write (the `atomically` package) resolves the destination's realpath, so it writes its
 // temporary file beside the link's target, renames it over the target and chmods it (tested).
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -22,7 +21,7 @@ export class UnsafeStatePathError extends Error {
   // A filesystem-style code, so that stateNotSaved takes it as "not saved", not as a bug.
   readonly code = 'ELOOP';
   constructor(readonly path: string) {
-    super(`${path} is a symbolic link or not a plain file or folder: not following it`);
+    super(`${path} is a symbolic link, a hard link or not a plain file or folder: not using it`);
   }
 }
 
@@ -76,8 +75,18 @@ export function stateDirIsSafe(dir: string, root: string): boolean {
   return true;
 }
 
+function isOwnPlainFile(fd: number): boolean {
+  const stats = fstatSync(fd);
+  return stats.isFile() && stats.nlink === 1;
+}
+
 /** The file's text, or undefined when there is none; a link is refused (UnsafeStatePathError). */
 export function readStateFile(path: string): string | undefined {
+  return readStateBytes(path)?.toString('utf8');
+}
+
+/** The file's bytes, or undefined when there is none; a link is refused (UnsafeStatePathError). */
+export function readStateBytes(path: string): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
@@ -86,9 +95,10 @@ export function readStateFile(path: string): string | undefined {
     return refuseLink(error, path);
   }
   try {
-    // A FIFO or device planted under our name would never end: plain files only.
-    if (!fstatSync(fd).isFile()) throw new UnsafeStatePathError(path);
-    return readFileSync(fd, 'utf8');
+    // A FIFO or device planted under our name would never end: plain files only. A second
+    // hard link is someone else's file under our name (ours are never linked).
+    if (!isOwnPlainFile(fd)) throw new UnsafeStatePathError(path);
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -97,16 +107,27 @@ export function readStateFile(path: string): string | undefined {
 const HOST_TAG = hostname().replace(/[^\w.-]+/g, '_').slice(0, 32) || 'host';
 const TEMP_MARK = '.tmp-';
 
+/**
+ * 8 hex digits, to tell apart names made by one process. Math.random, not node:crypto: this
+ * module loads with every command, crypto costs milliseconds to load, and O_EXCL already
+ * guards a collision.
+ */
+export function randomHex(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+}
+
 /** Our temporary files: `<file>.tmp-<host>-<pid>-<random>`, so a later run can tell whose they are. */
 function tempPathFor(path: string): string {
-  return `${path}${TEMP_MARK}${HOST_TAG}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${path}${TEMP_MARK}${HOST_TAG}-${process.pid}-${randomHex()}`;
 }
 
 /**
  * Replaces the file with `text` in one step (a temporary file renamed over it), mode 0600. A
  * link at the name is refused rather than replaced, so the user learns about it.
  */
-export function writeStateFileAtomic(path: string, text: string): void {
+export function writeStateFileAtomic(path: string, text: string | Uint8Array): void {
   const temp = tempPathFor(path);
   const fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, STATE_FILE_MODE);
   let renamed = false;
@@ -140,7 +161,7 @@ export function appendStateFile(path: string, text: string): void {
     return refuseLink(error, path);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new UnsafeStatePathError(path);
+    if (!isOwnPlainFile(fd)) throw new UnsafeStatePathError(path);
     writeAll(fd, text);
   } finally {
     closeSync(fd);
@@ -148,8 +169,8 @@ export function appendStateFile(path: string, text: string): void {
 }
 
 /** writeSync may write less than asked (a large buffer, a signal): loop until all is written. */
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+function writeAll(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
 

@@ -2,7 +2,7 @@
 // planted in the state folder, a lock left by a killed run, reserved names, values from the
 // network that must not corrupt a file, and the user's words kept as typed.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter, TEST_API_KEY } from '../helpers/fake-openrouter.js';
@@ -78,7 +78,7 @@ describe('links planted in DEVSYNTH_HOME are never followed', () => {
     expect(result.stdout).toBe('Hello from fake\n');
     const lines = warningLines(result.stderr);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^devsynth-or: warning: ${join(home, ...at).replace(/[.]/g, '\\.')} is a symbolic link`));
+    expect(lines[0]).toMatch(new RegExp(`^devsynth-or: warning: ${join(home, ...at).replace(/[.]/g, '\\.')} is a symbolic link.*; this run goes on without that state`));
     target.untouched();
     // A second run says the same, and still leaves the target alone.
     expect(warningLines((await cli.run(args)).stderr)).toHaveLength(1);
@@ -95,6 +95,40 @@ describe('links planted in DEVSYNTH_HOME are never followed', () => {
     expect(warningLines(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^devsynth-or: warning: ${join(home, 'sessions')} is a symbolic link`))]);
     expect(readdirSync(outside)).toEqual(['work.json']);
     target.untouched();
+  });
+
+  it('a cache folder that is a link: the listing still comes, nothing written through it', async () => {
+    const outside = join(cli.home, 'outside-cache');
+    mkdirSync(outside);
+    plant(outside, 'cache');
+    const result = await cli.run(['models']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('openai/');
+    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^devsynth-or: warning: ${join(home, 'cache')} is a symbolic link`))]);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('the catalogue cache: a linked file is not listed from, nor written through', async () => {
+    const path = join(cli.home, 'victim-catalogue.json');
+    const content = JSON.stringify({ fetchedAt: Date.now(), models: [{ id: 'victim/not-a-model', context_length: 1 }] });
+    writeFileSync(path, content);
+    plant(path, 'cache', 'catalogue-models.json');
+    const result = await cli.run(['models']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('victim/not-a-model');
+    expect(result.stdout).toContain('openai/');
+    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(/catalogue-models\.json is a symbolic link/)]);
+    expect(readFileSync(path, 'utf8')).toBe(content);
+  });
+
+  it('a hard link to a file outside, as the embeddings cache: nothing appended', async () => {
+    const target = victim();
+    mkdirSync(join(home, 'cache', 'embeddings'), { recursive: true });
+    linkSync(target.path, join(home, 'cache', 'embeddings', 'openai_text-embedding-3-small.jsonl'));
+    const result = await cli.run(['embed', 'some text']);
+    expect(result.code).toBe(0);
+    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(/openai_text-embedding-3-small\.jsonl is a symbolic link, a hard link/)]);
+    expect(readFileSync(target.path, 'utf8')).toBe('{"days": {}, "last": "victim", "precious": true}\n');
   });
 
   it('the embeddings cache file: nothing appended to the target, the vectors still printed', async () => {

@@ -128,7 +128,7 @@ describe('files and folders never used through a link', () => {
     const usage = createUsageStore(home, { warn: (message) => warnings.push(message) });
     await usage.record('m/a', { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 });
     await usage.record('m/a', { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 });
-    expect(warnings).toEqual([`${join(home, 'usage.json')} is a symbolic link or not a plain file or folder: not following it; this run goes on without that state (remove it to fix this)`]);
+    expect(warnings).toEqual([`${join(home, 'usage.json')} is a symbolic link, a hard link or not a plain file or folder: not using it; this run goes on without that state (remove it to fix this)`]);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
   });
 });
