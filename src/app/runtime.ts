@@ -112,7 +112,9 @@ export class Runtime {
       }
     };
     try {
-      return await resolveApiKey(await this.config(), this.io.env, keyring);
+      const resolved = await resolveApiKey(await this.config(), this.io.env, keyring);
+      if (resolved?.key) this.keysInUse.add(resolved.key);
+      return resolved;
     } catch (error) {
       if (error instanceof OpenRouterAuthenticationError) return undefined;
       throw error;
@@ -186,6 +188,6 @@ export class Runtime {
   /** The catalogue cache of the configured provider (each provider keeps its own). */
   async catalogue(): Promise<ModelsCache> {
     const provider = (await this.config()).config.llm.provider;
-    return createModelsCache(this.paths.cache, { warn: this.warn, prefix: provider === 'openrouter' ? 'catalogue' : `catalogue-${provider}` });
+    return createModelsCache(this.paths.cache, { warn: this.warn, secrets: this.secrets, prefix: provider === 'openrouter' ? 'catalogue' : `catalogue-${provider}` });
   }
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { defaultModels } from '../helpers/fake-catalogue.js';
 import { type FakeOpenRouter, startFakeOpenRouter, TEST_API_KEY } from '../helpers/fake-openrouter.js';
 import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
 
@@ -210,6 +211,23 @@ describe("the user's words and the key", () => {
     const file = readFileSync(join(home, 'sessions', 'b.json'), 'utf8');
     expect(JSON.parse(file).messages[0].content).toBe(words);
     expect(file).not.toContain(TEST_API_KEY);
+  });
+});
+
+describe('the key echoed by a server', () => {
+  it('is not written to the catalogue cache; the rest of the entry is', async () => {
+    const echoing = await startFakeOpenRouter({ models: [...defaultModels(), { ...defaultModels()[0], id: `echo/${TEST_API_KEY}` }] });
+    const sandbox = cliSandbox(echoing.url);
+    try {
+      expect((await sandbox.run(['models', '--refresh'])).code).toBe(0);
+      const cacheDir = join(sandbox.env.DEVSYNTH_HOME!, 'cache');
+      const text = readFileSync(join(cacheDir, 'catalogue-models.json'), 'utf8');
+      expect(text).not.toContain(TEST_API_KEY);
+      expect(text).toContain('echo/[REDACTED]');
+    } finally {
+      await echoing.close();
+      sandbox.dispose();
+    }
   });
 });
 
