@@ -14,6 +14,9 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const sessions = runtime.sessions();
   const session = resume ? sessions.load(resume) : openSession(runtime, options);
   let savedAs = options.session ?? session.name;
+  // A REPL without --session or -c starts a new conversation: its first turn replaces the last
+  // unnamed one rather than being added to it.
+  let fresh = !resume && !options.session && !options.continue;
   const validSessionName = (name: string): string | null => {
     try {
       return validateSessionName(name);
@@ -68,8 +71,10 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
               messages: conversation.messages.slice(-2),
               model: conversation.model,
               ...(conversation.system ? { system: conversation.system } : {}),
+              fresh,
             })
           : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
+        fresh = false;
         saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
         if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
       },

@@ -26,8 +26,7 @@ export class UnsafeStatePathError extends Error {
 }
 
 function refuseLink(error: unknown, path: string): never {
-  // O_NOFOLLOW on a link fails with ELOOP (Linux, macOS); a link to a folder opened for reading can
-  // also report ENOTDIR/EISDIR through it, which the lstat below would catch first.
+  // O_NOFOLLOW on a link fails with ELOOP (Linux, macOS).
   if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeStatePathError(path);
   throw error;
 }

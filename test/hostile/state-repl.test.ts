@@ -62,3 +62,16 @@ it("the REPL's turn is appended to the session as it is now: another run's turn 
   expect(JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'last-session.json'), 'utf8'))).toEqual({ last: 'shared' });
   expect(existsSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', '_last.json'))).toBe(false);
 }, 60_000);
+
+it('a REPL without --session starts a new unnamed conversation: its turn replaces the last one, not appended to it', async () => {
+  expect((await cli.run(['chat', 'an earlier one-shot question'])).code).toBe(0);
+  const env = Object.entries({ ...cli.env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+  tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -i ${env} ${quote(process.execPath)} ${quote(BIN)} chat; echo EXIT=$?; sleep 30`);
+  await waitFor((text) => text.includes('/help for commands'));
+  tmux('send-keys', '-t', 'ui', 'a new conversation', 'Enter');
+  await waitFor((text) => /completion = \d+ tokens/.test(text));
+  tmux('send-keys', '-t', 'ui', 'C-d');
+  expect(await waitFor((text) => text.includes('EXIT='))).toContain('EXIT=0');
+  const saved = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', '_last.json'), 'utf8'));
+  expect(saved.messages.map((m: { content: string }) => m.content)).toEqual(['a new conversation', 'Hello from fake']);
+}, 60_000);
