@@ -11,13 +11,10 @@ import {
 } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
-import type { Session } from '../state/sessions.js';
+import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { cachedModelIds, loadCatalogue } from './catalogue.js';
 import type { Runtime } from './runtime.js';
-
-/** Where conversations without a --session name are kept, so that -c can continue them. */
-export const UNNAMED_SESSION = '_last';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
 export async function readPrompt(runtime: Runtime, words: readonly string[]): Promise<string> {
@@ -34,7 +31,8 @@ export async function readPrompt(runtime: Runtime, words: readonly string[]): Pr
 
 export function openSession(runtime: Runtime, options: ChatOptions): Session {
   const sessions = runtime.sessions();
-  if (options.session) return sessions.load(options.session);
+  // The user's name: "_last" and the other names of our own are refused here (exit 2).
+  if (options.session) return sessions.load(validateSessionName(options.session));
   if (options.continue) {
     const last = sessions.last();
     if (!last) throw new UsageError('no conversation to continue yet', { hint: 'start one with devsynth-or chat "…"' });
@@ -145,12 +143,19 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   } finally {
     stopListening?.();
     // The turn is kept even when cut short (the partial answer is part of the conversation),
-    // but a turn that produced nothing leaves the session as it was.
-    const kept = [...conversation, { role: 'assistant' as const, content: answer }];
-    await Promise.all([
-      recorded,
-      answer ? runtime.sessions().save({ ...session, name: options.session ?? session.name, model: model ?? null, messages: kept }) : undefined,
-    ]);
+    // but a turn that produced nothing leaves the session as it was. Only this turn is
+    // appended, to the conversation as its file holds it now: another run may have added a
+    // turn since this one read it. A chat without --session or -c starts the conversation anew.
+    const turn: Turn = {
+      messages: [
+        { role: 'user', content: prompt },
+        { role: 'assistant', content: answer },
+      ],
+      model: model ?? null,
+      ...(options.system !== undefined ? { system: options.system } : {}),
+      fresh: !options.session && !options.continue,
+    };
+    await Promise.all([recorded, answer ? runtime.sessions().appendTurn(options.session ?? session.name, turn) : undefined]);
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');

@@ -4,6 +4,7 @@ import type { ChatMessage } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { chatFlags, fitToContext, openSession } from './run-chat.js';
 import type { Runtime } from './runtime.js';
+import { validateSessionName } from '../state/sessions.js';
 
 export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
   const flags = chatFlags(options);
@@ -12,6 +13,18 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
   const sessions = runtime.sessions();
   const session = resume ? sessions.load(resume) : openSession(runtime, options);
+  let savedAs = options.session ?? session.name;
+  // A REPL without --session or -c starts a new conversation: its first turn replaces the last
+  // unnamed one rather than being added to it.
+  let fresh = !resume && !options.session && !options.continue;
+  const validSessionName = (name: string): string | null => {
+    try {
+      return validateSessionName(name);
+    } catch (error) {
+      runtime.warn(`could not save the session: ${(error as Error).message}`);
+      return null;
+    }
+  };
   // A local server with no model configured is asked for its first one now, so that the REPL
   // can name it; if it cannot be reached, the first turn will say so.
   const model =
@@ -45,8 +58,24 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
             .batched();
         })(),
       save: (conversation, result) => {
+        // A turn (the last prompt and answer) is appended to the conversation as its file holds
+        // it now, so that another run's turns in the same session are kept too; /clear, /system
+        // and /save change the whole conversation, and replace it.
         const messages: ChatMessage[] = [...(conversation.system ? [{ role: 'system' as const, content: conversation.system }] : []), ...conversation.messages];
-        sessions.save({ ...session, name: conversation.name, model: conversation.model, messages }).catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
+        // A name typed with /save is the user's: "_last" and our other names are refused.
+        const renamed = conversation.name !== savedAs ? validSessionName(conversation.name) : undefined;
+        if (renamed === null) return;
+        if (renamed) savedAs = renamed;
+        const saved = result
+          ? sessions.appendTurn(conversation.name, {
+              messages: conversation.messages.slice(-2),
+              model: conversation.model,
+              ...(conversation.system ? { system: conversation.system } : {}),
+              fresh,
+            })
+          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
+        fresh = false;
+        saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
         if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
       },
     },

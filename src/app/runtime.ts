@@ -43,12 +43,16 @@ export class Runtime {
   readonly debug: DebugLogger | undefined;
   private loaded?: Promise<LoadedConfig>;
   private breakerStore?: FileBreakerStore;
+  /** The API keys this run resolved: state files never hold their values. */
+  private readonly keysInUse = new Set<string>();
+  private readonly secrets = () => [...this.keysInUse];
 
   constructor(
     readonly io: CliIO,
     readonly globals: GlobalOptions,
   ) {
     this.paths = statePaths(io.env);
+    if (io.env.OPENROUTER_API_KEY) this.keysInUse.add(io.env.OPENROUTER_API_KEY);
     const debugOn = Boolean(globals.debug) || io.env.DEVSYNTH_DEBUG === '1';
     this.debug = debugOn ? (line) => io.stderr.write(`[debug] ${line}\n`) : undefined;
   }
@@ -108,7 +112,9 @@ export class Runtime {
       }
     };
     try {
-      return await resolveApiKey(await this.config(), this.io.env, keyring);
+      const resolved = await resolveApiKey(await this.config(), this.io.env, keyring);
+      if (resolved?.key) this.keysInUse.add(resolved.key);
+      return resolved;
     } catch (error) {
       if (error instanceof OpenRouterAuthenticationError) return undefined;
       throw error;
@@ -146,7 +152,9 @@ export class Runtime {
   private async keyFor(loaded: LoadedConfig, provider: string, options: { needsKey: boolean; apiKey?: string; fallback?: boolean }): Promise<string | undefined> {
     if (provider !== 'openrouter') {
       const settings = loaded.config.llm.providers[provider as keyof LoadedConfig['config']['llm']['providers']];
-      return options.apiKey ?? (settings?.api_key || undefined);
+      const key = options.apiKey ?? (settings?.api_key || undefined);
+      if (key) this.keysInUse.add(key);
+      return key;
     }
     const settings = loaded.config.llm.providers.openrouter;
     // The keyring is asked only when a key may be needed and none came from env or config (a
@@ -155,6 +163,7 @@ export class Runtime {
       options.apiKey ??
       (options.needsKey || options.fallback ? (await this.resolveKey())?.key : this.io.env.OPENROUTER_API_KEY || settings.api_key || undefined);
     if (options.needsKey && !key) throw missingKeyError(loaded);
+    if (key) this.keysInUse.add(key);
     return key;
   }
 
@@ -164,7 +173,7 @@ export class Runtime {
   }
 
   usage(): UsageStore {
-    return createUsageStore(this.paths.state, { warn: this.warn });
+    return createUsageStore(this.paths.state, { warn: this.warn, secrets: this.secrets });
   }
 
   /** See warmUpStateWrites: for a command that saves state after its request. */
@@ -173,12 +182,12 @@ export class Runtime {
   }
 
   sessions(): SessionStore {
-    return createSessionStore(this.paths.state, { warn: this.warn });
+    return createSessionStore(this.paths.state, { warn: this.warn, secrets: this.secrets });
   }
 
   /** The catalogue cache of the configured provider (each provider keeps its own). */
   async catalogue(): Promise<ModelsCache> {
     const provider = (await this.config()).config.llm.provider;
-    return createModelsCache(this.paths.cache, { warn: this.warn, prefix: provider === 'openrouter' ? 'catalogue' : `catalogue-${provider}` });
+    return createModelsCache(this.paths.cache, { warn: this.warn, secrets: this.secrets, prefix: provider === 'openrouter' ? 'catalogue' : `catalogue-${provider}` });
   }
 }

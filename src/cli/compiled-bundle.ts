@@ -8,11 +8,12 @@
 // architecture and bundle build; V8 checks it too and refuses one made by another V8 or with
 // other flags, in which case the bundle is compiled as usual and the cache written afresh. A
 // missing, refused or unwritable cache only costs the time it would have saved.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { statePaths } from '../state/paths.js';
+import { rootOf, statePaths } from '../state/paths.js';
+import { ensureStateDir, readStateBytes, stateDirIsSafe, sweepStaleTempFiles, writeStateFileAtomic } from '../state/safe-files.js';
 
 /** Loads an ES module (or anything import() takes): the bundle cannot import() itself. */
 export type ImportModule = (specifier: string) => Promise<unknown>;
@@ -37,7 +38,8 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
   const cacheFile = cacheDir && name ? join(cacheDir, name) : undefined;
   let cachedData: Buffer | undefined;
   try {
-    if (cacheFile) cachedData = readFileSync(cacheFile);
+    // Never through a link planted in the state folder (safe-files.ts).
+    if (cacheDir && cacheFile && stateDirIsSafe(cacheDir, rootOf(cacheDir))) cachedData = readStateBytes(cacheFile);
   } catch {
     // No cache yet.
   }
@@ -57,15 +59,14 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
       try {
         // After the run, so that the functions it compiled are in the cache too.
         const data = script.createCachedData();
-        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        ensureStateDir(cacheDir, rootOf(cacheDir));
+        sweepStaleTempFiles(cacheDir);
         // Written whole under another name, then renamed: a parallel run never reads half a file.
-        const partial = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(partial, data, { mode: 0o600 });
-        renameSync(partial, cacheFile);
+        writeStateFileAtomic(cacheFile, data);
         // This install's caches of earlier builds or other Node versions are of no more use.
         const prefix = `${installName(file)}-`;
         for (const other of readdirSync(cacheDir)) {
-          if (other.startsWith(prefix) && other !== name && !other.endsWith('.tmp')) rmSync(join(cacheDir, other), { force: true });
+          if (other.startsWith(prefix) && other !== name && !other.includes('.tmp-')) rmSync(join(cacheDir, other), { force: true });
         }
       } catch {
         // A read-only or full disk: the next run compiles again, nothing worse.

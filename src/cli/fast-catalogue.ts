@@ -4,13 +4,13 @@
 // bare command, no configuration file anywhere, the default provider, no debug log asked for,
 // a cache that reads back whole. In every other case this says no, and the full CLI answers (and explains whatever is
 // wrong). The table is the `models` command's own (catalogueTable).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogueTable, queryModels } from '../app/list-models.js';
 import { anyConfigFile } from '../config/config-files.js';
 import { assertSecureBaseUrl } from '../core/base-url.js';
 import type { ModelInfo } from '../core/types.js';
-import { CATALOGUE_TTL_MS, catalogueFileName, statePaths } from '../state/paths.js';
+import { CATALOGUE_TTL_MS, catalogueFileName, rootOf, statePaths } from '../state/paths.js';
+import { readStateFile, stateDirIsSafe } from '../state/safe-files.js';
 
 export interface FastIO {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -23,8 +23,12 @@ export interface FastIO {
 /** The cached catalogue, when the file reads back as one; undefined otherwise. */
 function cachedCatalogue(io: FastIO): { models: ModelInfo[]; fetchedAt: number } | undefined {
   try {
-    const file = join(statePaths(io.env).cache, `${catalogueFileName('catalogue', 'models')}.json`);
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { fetchedAt?: unknown; models?: unknown };
+    const cacheDir = statePaths(io.env).cache;
+    const file = join(cacheDir, `${catalogueFileName('catalogue', 'models')}.json`);
+    // Never through a link planted in the state folder: the full CLI then says so (safe-files.ts).
+    const text = stateDirIsSafe(cacheDir, rootOf(cacheDir)) ? readStateFile(file) : undefined;
+    if (text === undefined) return undefined;
+    const data = JSON.parse(text) as { fetchedAt?: unknown; models?: unknown };
     if (typeof data.fetchedAt !== 'number' || !Array.isArray(data.models)) return undefined;
     if (!data.models.every((model) => typeof (model as { id?: unknown })?.id === 'string')) return undefined;
     return { models: data.models as ModelInfo[], fetchedAt: data.fetchedAt };

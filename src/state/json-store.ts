@@ -1,14 +1,16 @@
-// One JSON file of state behind conf (atomic writes, mode 0600), a zod schema, and a
-// cross-process lock for read-modify-write, so that parallel CLI runs in a CI job never lose
-// an update nor leave a torn file. A file that is not valid is set aside with a warning, never
-// a crash; and no API key is ever written. Reads are a plain readFile: conf (with its schema
-// validator) and the lock library load only when something is written, which keeps them out
-// of read-only commands' start-up.
-import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+// One JSON file of state: atomic writes (mode 0600) that never follow a link planted in the
+// state folder (safe-files.ts), a zod schema, and a cross-process lock for read-modify-write
+// (file-lock.ts), so that parallel CLI runs in a CI job never lose an update nor leave a torn
+// file. A file that is not valid is set aside with a warning, never a crash. The values of the
+// API keys in use never reach a file; nothing else is altered (a conversation that quotes
+// "Bearer abc" is the user's words, and is kept as typed).
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type Conf from 'conf';
 import type * as z from '../config/zod.js';
-import { redactValue } from '../core/index.js';
+import { lockStateFile } from './file-lock.js';
+import { rootOf } from './paths.js';
+import { ensureStateDir, readStateFile, stateDirIsSafe, sweepStaleTempFiles, UnsafeStatePathError, writeStateFileAtomic } from './safe-files.js';
+import { withoutSecrets } from './without-secrets.js';
 
 export type Warn = (message: string) => void;
 
@@ -16,13 +18,21 @@ export const defaultWarn: Warn = (message) => process.stderr.write(`devsynth-or:
 
 /** Those already told, this run, that state could not be written: once is enough. */
 const toldUnwritable = new WeakSet<Warn>();
+/** Paths already refused as links this run: each is named once. */
+const toldUnsafe = new Set<string>();
 
 /**
  * A write of state that failed in the filesystem (a read-only or missing home, a full disk, a
- * lock never released): said once per run, and the run goes on. State is what later runs
- * build on; the answer, the vectors or the listing asked for now matter more.
+ * lock never released, a planted link): said once per run, and the run goes on. State is what
+ * later runs build on; the answer, the vectors or the listing asked for now matter more.
  */
 export function stateNotSaved(error: unknown, warn: Warn = defaultWarn): void {
+  if (error instanceof UnsafeStatePathError) {
+    if (toldUnsafe.has(error.path)) return;
+    toldUnsafe.add(error.path);
+    warn(`${error.message}; this run goes on without that state (remove it to fix this)`);
+    return;
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string') throw error;
   if (toldUnwritable.has(warn)) return;
@@ -36,56 +46,26 @@ export interface JsonStoreOptions<T> {
   schema: z.ZodMiniType<T>;
   empty: () => T;
   warn?: Warn;
+  /** The API keys in use (resolved by the Runtime): their values are never written. */
+  secrets?: () => readonly string[];
 }
-
-const LOCK_OPTIONS = {
-  realpath: false,
-  // Many short critical sections: retry quickly, and take over a lock whose holder died.
-  retries: { retries: 200, minTimeout: 5, maxTimeout: 100, randomize: true },
-  stale: 10_000,
-};
-
-// The two libraries behind a write, imported once, when first needed or when warmed up.
-const loadConf = () => import('conf');
-const loadLock = () => import('proper-lockfile');
-let confModule: ReturnType<typeof loadConf> | undefined;
-let lockModule: ReturnType<typeof loadLock> | undefined;
-const importConf = () => (confModule ??= loadConf());
-const importLock = () => (lockModule ??= loadLock());
 
 /**
- * Starts loading what writing state takes, for a command that will write once its request is
- * answered: the modules then load while the request is in flight, not after the answer.
+ * Nothing to load before a write any more (state is written with node:fs alone); kept so that
+ * a command that saves state after its request can still say so.
  */
-export function warmUpStateWrites(): void {
-  void importConf().catch(() => undefined);
-  void importLock().catch(() => undefined);
-}
+export function warmUpStateWrites(): void {}
 
 export class JsonStore<T extends Record<string, unknown>> {
-  private confInstance?: Conf<Record<string, unknown>>;
   /** A value the filesystem refused: this run's later reads see it (the run goes on in memory). */
   private unsaved?: T;
   readonly path: string;
+  /** The folder the user chose, under which every folder is ours (and must not be a link). */
+  private readonly root: string;
 
   constructor(private readonly options: JsonStoreOptions<T>) {
     this.path = join(options.dir, `${options.name}.json`);
-  }
-
-  /** conf reads the file as it is constructed, so it is made on first write, where a bad file is handled. */
-  private async conf(): Promise<Conf<Record<string, unknown>>> {
-    if (!this.confInstance) {
-      const { default: Conf } = await importConf();
-      mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
-      const make = () => new Conf<Record<string, unknown>>({ cwd: this.options.dir, configName: this.options.name, configFileMode: 0o600 });
-      try {
-        this.confInstance = make();
-      } catch (error) {
-        this.setAside(error instanceof SyntaxError ? 'not valid JSON' : String((error as Error).message));
-        this.confInstance = make();
-      }
-    }
-    return this.confInstance;
+    this.root = rootOf(options.dir);
   }
 
   /** The stored value; an invalid file is moved aside and the empty value returned. */
@@ -93,9 +73,15 @@ export class JsonStore<T extends Record<string, unknown>> {
     if (this.unsaved !== undefined) return this.unsaved;
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(this.path, 'utf8'));
+      if (!stateDirIsSafe(this.options.dir, this.root)) return this.options.empty();
+      const text = readStateFile(this.path);
+      if (text === undefined) return this.options.empty();
+      raw = JSON.parse(text);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.options.empty();
+      if (error instanceof UnsafeStatePathError) {
+        stateNotSaved(error, this.options.warn);
+        return this.options.empty();
+      }
       return this.setAside(error instanceof SyntaxError ? 'not valid JSON' : String((error as Error).message));
     }
     const parsed = this.options.schema.safeParse(raw);
@@ -107,7 +93,7 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** Writes the value; a filesystem that refuses it is warned about (stateNotSaved), not thrown. */
   async write(value: T): Promise<void> {
     try {
-      await this.save(value);
+      this.save(value);
       this.unsaved = undefined;
     } catch (error) {
       stateNotSaved(error, this.options.warn);
@@ -115,11 +101,10 @@ export class JsonStore<T extends Record<string, unknown>> {
     }
   }
 
-  private async save(value: T): Promise<void> {
-    // Cheap insurance: whatever reaches a state file is scrubbed of anything shaped like a key.
-    // Each string is redacted before serialising: redacting the JSON text could eat an escape
-    // (`\"Bearer x\"`) and leave a file that no longer parses.
-    (await this.conf()).store = redactValue(value) as Record<string, unknown>;
+  private save(value: T): void {
+    ensureStateDir(this.options.dir, this.root);
+    sweepStaleTempFiles(this.options.dir);
+    writeStateFileAtomic(this.path, `${JSON.stringify(withoutSecrets(value, this.options.secrets?.() ?? []), null, '\t')}\n`);
   }
 
   /**
@@ -127,11 +112,10 @@ export class JsonStore<T extends Record<string, unknown>> {
    * the file cannot be locked or written, the change is made in memory only (stateNotSaved).
    */
   async update(change: (current: T) => T): Promise<T> {
-    let release: (() => Promise<void>) | undefined;
+    let release: (() => void) | undefined;
     try {
-      mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
-      const { default: lockfile } = await importLock();
-      release = await lockfile.lock(this.path, LOCK_OPTIONS);
+      ensureStateDir(this.options.dir, this.root);
+      release = await lockStateFile(this.path);
     } catch (error) {
       stateNotSaved(error, this.options.warn);
       const current = this.read();
@@ -145,7 +129,7 @@ export class JsonStore<T extends Record<string, unknown>> {
       if (next !== current) await this.write(next);
       return next;
     } finally {
-      await release().catch((error: unknown) => stateNotSaved(error, this.options.warn));
+      release();
     }
   }
 

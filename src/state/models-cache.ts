@@ -15,14 +15,14 @@ export interface CachedCatalogue {
   fresh: boolean;
 }
 
-export function createModelsCache(cacheDir: string, options: { warn?: Warn; now?: () => number; ttlMs?: number; prefix?: string } = {}) {
+export function createModelsCache(cacheDir: string, options: { warn?: Warn; now?: () => number; ttlMs?: number; prefix?: string; secrets?: () => readonly string[] } = {}) {
   const now = options.now ?? Date.now;
   const ttl = options.ttlMs ?? CATALOGUE_TTL_MS;
   const stores = new Map<CatalogueKind, JsonStore<z.infer<typeof fileSchema>>>();
   const storeOf = (kind: CatalogueKind) => {
     let store = stores.get(kind);
     if (!store) {
-      store = new JsonStore({ dir: cacheDir, name: catalogueFileName(options.prefix ?? 'catalogue', kind), schema: fileSchema, empty: () => ({ fetchedAt: 0, models: [] }), ...(options.warn ? { warn: options.warn } : {}) });
+      store = new JsonStore({ dir: cacheDir, name: catalogueFileName(options.prefix ?? 'catalogue', kind), schema: fileSchema, empty: () => ({ fetchedAt: 0, models: [] }), ...(options.warn ? { warn: options.warn } : {}), ...(options.secrets ? { secrets: options.secrets } : {}) });
       stores.set(kind, store);
     }
     return store;

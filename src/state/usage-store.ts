@@ -1,7 +1,7 @@
 // Accumulated usage and cost per day and model, for `status`.
 import * as z from '../config/zod.js';
 import type { Usage } from '../core/index.js';
-import { JsonStore, type Warn } from './json-store.js';
+import { defaultWarn, JsonStore, type Warn } from './json-store.js';
 
 const totalsSchema = z.object({
   requests: z.number(),
@@ -15,23 +15,56 @@ export type UsageTotals = z.infer<typeof totalsSchema>;
 const fileSchema = z.object({ days: z.record(z.string(), z.record(z.string(), totalsSchema)) });
 type UsageFile = z.infer<typeof fileSchema>;
 
-export function createUsageStore(dir: string, options: { warn?: Warn; now?: () => Date } = {}) {
-  const store = new JsonStore<UsageFile>({ dir, name: 'usage', schema: fileSchema, empty: () => ({ days: {} }), ...(options.warn ? { warn: options.warn } : {}) });
+const COUNTED = ['prompt_tokens', 'completion_tokens', 'cost'] as const;
+
+/** Those already told, this run, that a server's usage had fields not counted: once is enough. */
+const toldInvalid = new WeakSet<Warn>();
+
+/**
+ * The usage figures that can be added up: a count or a cost from the network that is not a
+ * finite number of zero or more (a string, NaN, a negative, 1e999) is left out, since one such
+ * value would make the file invalid and the next run set the whole history aside. An absent
+ * cost (servers that send none) is not worth a warning; an invalid one is.
+ */
+function countable(usage: Usage | undefined, warn: Warn): Record<(typeof COUNTED)[number], number> {
+  const out = { prompt_tokens: 0, completion_tokens: 0, cost: 0 };
+  const invalid: string[] = [];
+  for (const field of COUNTED) {
+    const value: unknown = usage?.[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[field] = value;
+    else invalid.push(field);
+  }
+  if (invalid.length > 0 && !toldInvalid.has(warn)) {
+    toldInvalid.add(warn);
+    warn(`the server's usage had invalid ${invalid.join(', ')} (not a number of zero or more): not added to the usage totals`);
+  }
+  return out;
+}
+
+/** A total that would overflow to Infinity (no longer storable as JSON) stays where it was. */
+const sum = (total: number, more: number) => (Number.isFinite(total + more) ? total + more : total);
+
+export function createUsageStore(dir: string, options: { warn?: Warn; now?: () => Date; secrets?: () => readonly string[] } = {}) {
+  const warn = options.warn ?? defaultWarn;
+  const store = new JsonStore<UsageFile>({ dir, name: 'usage', schema: fileSchema, empty: () => ({ days: {} }), warn, ...(options.secrets ? { secrets: options.secrets } : {}) });
   const today = () => (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   return {
     path: store.path,
     async record(model: string, usage: Usage | undefined): Promise<void> {
       const day = today();
+      const add = countable(usage, warn);
       await store.update((file) => {
-        const models = { ...file.days[day] };
-        const before = models[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
-        models[model] = {
+        const before = file.days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
+        const totals = {
           requests: before.requests + 1,
-          prompt_tokens: before.prompt_tokens + (usage?.prompt_tokens ?? 0),
-          completion_tokens: before.completion_tokens + (usage?.completion_tokens ?? 0),
-          cost: before.cost + (typeof usage?.cost === 'number' ? usage.cost : 0),
+          prompt_tokens: sum(before.prompt_tokens, add.prompt_tokens),
+          completion_tokens: sum(before.completion_tokens, add.completion_tokens),
+          cost: sum(before.cost, add.cost),
         };
-        return { days: { ...file.days, [day]: models } };
+        // fromEntries: a model named "__proto__" (the server names it) is a key like any other.
+        const models = Object.fromEntries([...Object.entries(file.days[day] ?? {}), [model, totals]]);
+        return { days: Object.fromEntries([...Object.entries(file.days), [day, models]]) };
       });
     },
     /** Per model for one day (default today). */

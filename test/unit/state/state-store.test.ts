@@ -125,16 +125,20 @@ describe('sessions', () => {
     expect(() => sessions.load('..')).toThrow(UsageError);
   });
 
-  it('saves text that quotes a bearer token (redacting it) without breaking the file', async () => {
+  it('keeps the user\'s words byte for byte, a quoted bearer token and key-shaped text included', async () => {
     const sessions = createSessionStore(tempDir());
-    await sessions.save({ ...sessions.load('quoted'), messages: [{ role: 'user', content: 'send "Bearer xyz123" please' }] });
-    expect(sessions.load('quoted').messages[0]?.content).toBe('send "Bearer [REDACTED]" please');
+    const words = 'send "Authorization: Bearer xyz123" please, and sk-or-v1-not-my-key \\ \u202e';
+    await sessions.save({ ...sessions.load('quoted'), messages: [{ role: 'user', content: words }] });
+    expect(sessions.load('quoted').messages[0]?.content).toBe(words);
   });
 
-  it('never writes anything shaped like an API key', async () => {
-    const sessions = createSessionStore(tempDir());
-    await sessions.save({ ...sessions.load('leak'), messages: [{ role: 'user', content: 'my key is sk-or-v1-abcdef0123456789' }] });
-    expect(readFileSync(join(sessions.dir, 'leak.json'), 'utf8')).not.toContain('sk-or-v1-abcdef');
+  it('never writes the value of an API key in use, wherever it appears', async () => {
+    const key = 'sk-or-v1-abcdef0123456789';
+    const sessions = createSessionStore(tempDir(), { secrets: () => [key] });
+    await sessions.save({ ...sessions.load('leak'), messages: [{ role: 'user', content: `my key is ${key}` }] });
+    const text = readFileSync(join(sessions.dir, 'leak.json'), 'utf8');
+    expect(text).not.toContain(key);
+    expect(sessions.load('leak').messages[0]?.content).toBe('my key is [REDACTED]');
   });
 });
 
