@@ -101,7 +101,9 @@ function controlledStream() {
 }
 
 describe('plain mode says once that it is still waiting for a first token', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   async function waiting(options: { quiet?: boolean; json?: boolean; model?: string; tokenAtMs?: number; meta?: string }) {
     jest.useFakeTimers();
