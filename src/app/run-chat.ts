@@ -125,6 +125,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       {
         json: options.json,
         providerId: provider.id,
+        ...(model ? { model } : {}),
         usage: options.usage,
         quiet: options.quiet,
         stdout: runtime.io.stdout,

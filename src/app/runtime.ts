@@ -12,6 +12,7 @@ import { statePaths, type StatePaths } from '../state/paths.js';
 import { createKeyring } from '../state/keyring.js';
 import { createSessionStore, type SessionStore } from '../state/sessions.js';
 import { createUsageStore, type UsageStore } from '../state/usage-store.js';
+import { terminalSafe } from '../ui/terminal-safe.js';
 
 export interface Writable {
   write(text: string): unknown;
@@ -54,7 +55,9 @@ export class Runtime {
     this.paths = statePaths(io.env);
     if (io.env.OPENROUTER_API_KEY) this.keysInUse.add(io.env.OPENROUTER_API_KEY);
     const debugOn = Boolean(globals.debug) || io.env.DEVSYNTH_DEBUG === '1';
-    this.debug = debugOn ? (line) => io.stderr.write(`[debug] ${line}\n`) : undefined;
+    // Debug lines and warnings quote servers and state files: made terminal-safe, always (a
+    // log written to a file is read on a terminal later).
+    this.debug = debugOn ? (line) => io.stderr.write(`[debug] ${terminalSafe(line)}\n`) : undefined;
   }
 
   get color(): boolean {
@@ -67,7 +70,7 @@ export class Runtime {
 
   warn = (message: string): void => {
     if (this.warningSink) this.warningSink(message);
-    else this.io.stderr.write(`devsynth-or: warning: ${message}\n`);
+    else this.io.stderr.write(`devsynth-or: warning: ${terminalSafe(message)}\n`);
   };
 
   /**

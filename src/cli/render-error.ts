@@ -1,6 +1,7 @@
 // The one place where errors become text and an exit code.
 import { DevsynthError, EXIT_CODES, redactSecrets } from '../core/index.js';
 import { wasShown } from '../ui/shown-errors.js';
+import { terminalSafe, terminalSafeJson } from '../ui/terminal-safe.js';
 
 export interface RenderErrorOptions {
   debug: boolean;
@@ -26,6 +27,10 @@ export function jsonFailure(error: unknown): Record<string, unknown> {
 }
 
 /**
+ * A message, hint and stack carry the server's words (an error body, its metadata), so they are
+ * made terminal-safe before our colours go around them, whether or not stderr is a terminal:
+ * a log file is read on one later. The --json object says the same, escaped as JSON.
+ *
  * Writes `devsynth-or: <message>` (+ a `hint:` line, + the stack with --debug) to stderr, and
  * with --json the failure object to stdout; returns the exit code.
  */
@@ -34,10 +39,10 @@ export function renderError(error: unknown, options: RenderErrorOptions): number
   // The terminal UI showed it in its panel already.
   if (wasShown(error)) return known ? error.exitCode : EXIT_CODES.internal;
   const message = known ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  let text = `${red('devsynth-or:', options.color)} ${message}\n`;
-  if (known && error.hint) text += `${dim('hint:', options.color)} ${error.hint}\n`;
-  if (options.debug && error instanceof Error && error.stack) text += `${dim(error.stack, options.color)}\n`;
+  let text = `${red('devsynth-or:', options.color)} ${terminalSafe(message)}\n`;
+  if (known && error.hint) text += `${dim('hint:', options.color)} ${terminalSafe(error.hint)}\n`;
+  if (options.debug && error instanceof Error && error.stack) text += `${dim(terminalSafe(error.stack), options.color)}\n`;
   options.stderr(redactSecrets(text));
-  if (options.json) options.stdout(`${redactSecrets(JSON.stringify(jsonFailure(error)))}\n`);
+  if (options.json) options.stdout(`${redactSecrets(terminalSafeJson(jsonFailure(error)))}\n`);
   return known ? error.exitCode : EXIT_CODES.internal;
 }

@@ -1,7 +1,12 @@
 // The terminal UI's state as a pure function of the events: finished lines (written to the
 // terminal once), the line still being written, and the figures for the footer. Lines are styled
 // as markdown as they complete, so the answer never has to be re-rendered as a whole.
+//
+// Every string from the stream is made terminal-safe as it enters the view: the view is all the
+// terminal UI shows (live line, finished lines, reasoning, model, notices), so nothing drawn
+// from it can carry an escape sequence, and no component has to remember to check.
 import type { DevsynthError, StreamEvent, Usage } from '../core/index.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export type LineKind = 'text' | 'heading' | 'list' | 'quote' | 'fence' | 'code';
 
@@ -87,28 +92,30 @@ export function reduceBatch(state: ChatViewState, batch: readonly StreamEvent[],
         text += event.text;
         break;
       case 'reasoning':
-        next = { ...next, reasoning: (next.reasoning + event.text).slice(-REASONING_TAIL) };
+        next = { ...next, reasoning: (next.reasoning + terminalSafe(event.text)).slice(-REASONING_TAIL) };
         break;
       case 'usage':
         next = { ...next, usage: event.usage };
         break;
       case 'retry':
-        next = { ...next, retry: { reason: event.reason, attempt: event.attempt, maxRetries: event.maxRetries, until: now + event.delayMs } };
+        next = { ...next, retry: { reason: terminalSafe(event.reason), attempt: event.attempt, maxRetries: event.maxRetries, until: now + event.delayMs } };
         break;
       case 'fallback':
-        next = { ...next, fallbacks: [...next.fallbacks, `${event.from} is unavailable (${event.reason}); answering with ${event.to}`] };
+        next = { ...next, fallbacks: [...next.fallbacks, terminalSafe(`${event.from} is unavailable (${event.reason}); answering with ${event.to}`)] };
         delete next.retry;
         break;
       case 'meta':
       case 'done': {
-        const { model, provider } = event;
+        const model = event.model && terminalSafe(event.model);
+        const provider = event.provider && terminalSafe(event.provider);
         next = { ...next, ...(model ? { model } : {}), ...(provider ? { provider } : {}) };
         break;
       }
     }
   }
   if (text) {
-    next = appendText(next, text, maxLive);
+    // One pass per read; a sequence cut between reads is still caught (terminal-safe.ts).
+    next = appendText(next, terminalSafe(text), maxLive);
     next = { ...next, phase: 'streaming', firstTokenAt: next.firstTokenAt ?? now };
     delete next.retry;
   }

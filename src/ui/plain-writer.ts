@@ -1,8 +1,16 @@
 // The renderer for pipes, files and CI: the answer alone on stdout, written once per network
 // read (not per token: a write per delta alone costs 1.5× on a 100k-token stream); retries,
 // usage and warnings on stderr; with --json, one object at the end instead.
+//
+// The answer's bytes reach a pipe or a file unchanged (they are the user's data); on a terminal
+// they are made terminal-safe, one pass per read. What goes to stderr is always made safe: it
+// is a message for a person (or a log a person will read), and it carries the server's words.
 import { ChatCollector, type ChatResult, type StreamEvent, type Usage } from '../core/index.js';
 import { formatUsageLine } from './format-usage.js';
+import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
+
+/** How long without a first token before plain mode says it is still waiting. */
+export const WAIT_NOTICE_MS = 10_000;
 
 export interface PlainWriterOptions {
   json: boolean;
@@ -10,10 +18,12 @@ export interface PlainWriterOptions {
   usage: boolean;
   /** -q: nothing on stderr but errors. */
   quiet: boolean;
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
   /** The provider asked first: `answered_by` in --json unless a fallback answered. */
   providerId?: string;
+  /** The model asked for, named in the still-waiting notice until the stream names one. */
+  model?: string;
   now?: () => number;
 }
 
@@ -37,6 +47,18 @@ export async function writePlain(
   const startedAt = now();
   let firstTokenAt: number | undefined;
   let lastChar = '\n';
+  const toTerminal = Boolean(options.stdout.isTTY);
+  let model = options.model;
+  // Minutes of silence (a slow model, retries) must not look like a hang to a person.
+  const waitNotice =
+    options.quiet || options.json
+      ? undefined
+      : setTimeout(() => {
+          const seconds = Math.round((now() - startedAt) / 1000);
+          options.stderr.write(`devsynth-or: still waiting for ${terminalSafe(model ?? 'the first token')} (${seconds} s)…\n`);
+        }, WAIT_NOTICE_MS);
+  // It must not keep the process alive on its own.
+  waitNotice?.unref?.();
   const outcome = (): PlainWriterOutcome => ({
     ...collector.result(),
     startedAt,
@@ -51,13 +73,14 @@ export async function writePlain(
         // read rather than one per token.
         if (event.type === 'token') tokens.push(event.text);
         else collector.add(event);
+        if (event.type === 'meta' && event.model) model = event.model;
         if (event.type === 'fallback' && !options.quiet) {
           // Said even with --json: stdout keeps its one object, and a person reading stderr
           // must know that another provider answered.
-          options.stderr.write(`${fallbackNotice(event)}\n`);
+          options.stderr.write(`${terminalSafe(fallbackNotice(event))}\n`);
         } else if (event.type === 'retry' && !options.quiet && !options.json) {
           options.stderr.write(
-            `devsynth-or: ${event.reason}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
+            `devsynth-or: ${terminalSafe(event.reason)}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
           );
         }
       }
@@ -65,23 +88,28 @@ export async function writePlain(
       tokens.length = 0;
       if (text.length > 0) {
         collector.add({ type: 'token', text });
-        firstTokenAt ??= now();
-        if (!options.json) options.stdout.write(text);
+        if (firstTokenAt === undefined) {
+          firstTokenAt = now();
+          clearTimeout(waitNotice);
+        }
+        if (!options.json) options.stdout.write(toTerminal ? terminalSafe(text) : text);
         lastChar = text[text.length - 1] ?? lastChar;
       }
     }
   } catch (error) {
     if (!options.json && lastChar !== '\n') options.stdout.write('\n');
     throw error;
+  } finally {
+    clearTimeout(waitNotice);
   }
   const result = outcome();
   if (options.json) {
-    options.stdout.write(`${JSON.stringify(jsonResult(result, options.providerId))}\n`);
+    options.stdout.write(`${terminalSafeJson(jsonResult(result, options.providerId))}\n`);
   } else if (lastChar !== '\n') {
     options.stdout.write('\n');
   }
   if (options.usage && !options.quiet && result.usage) {
-    options.stderr.write(`${formatUsageLine(result)}\n`);
+    options.stderr.write(`${terminalSafe(formatUsageLine(result))}\n`);
   }
   return result;
 }

@@ -1,5 +1,9 @@
 // Rows as an aligned table for a terminal, or tab-separated values for pipes (one record per
-// line, no padding, no colour: what cut, awk and sort expect).
+// line, no padding, no colour: what cut, awk and sort expect). Cells come from the catalogue
+// (ids, names, descriptions from the network or the cache file), so each is made terminal-safe
+// here, with its tabs and newlines as spaces: one cell cannot break its row, in either form.
+import { terminalSafeCell } from './terminal-safe.js';
+
 export interface TableOptions {
   tty: boolean;
   /** Right-align these columns (numbers). */
@@ -7,7 +11,8 @@ export interface TableOptions {
   header?: readonly string[];
 }
 
-export function renderTable(rows: ReadonlyArray<readonly string[]>, options: TableOptions): string {
+export function renderTable(untrusted: ReadonlyArray<readonly string[]>, options: TableOptions): string {
+  const rows = untrusted.map((row) => row.map(terminalSafeCell));
   if (!options.tty) return rows.map((row) => row.join('\t')).join('\n') + (rows.length ? '\n' : '');
   const all = options.header ? [options.header, ...rows] : rows;
   const widths = all.reduce<number[]>((acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, cell.length)), []);

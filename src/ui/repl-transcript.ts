@@ -3,6 +3,7 @@
 import { CancelledError } from '../core/index.js';
 import { answerText, wrapRow } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export interface Entry {
   id: string;
@@ -57,7 +58,12 @@ const STYLES: Record<Exclude<Entry['kind'], 'answer'>, [string, string] | undefi
   footer: ['\u001b[2m', '\u001b[22m'],
 };
 
-/** Entries as terminal text, wrapped to `columns`, each row ending in a newline. */
+/**
+ * Entries as terminal text, wrapped to `columns`, each row ending in a newline. Every entry's
+ * text is made terminal-safe here, before it is styled: notes and errors quote the server
+ * (an error message, a model name) and the session file (a model, earlier prompts). Answer
+ * lines are safe already (the view made them so as they arrived).
+ */
 export function transcriptText(entries: readonly Entry[], columns: number, color: boolean): string {
   let out = '';
   for (const entry of entries) {
@@ -66,7 +72,7 @@ export function transcriptText(entries: readonly Entry[], columns: number, color
       continue;
     }
     const style = color && entry.kind !== 'answer' ? STYLES[entry.kind] : undefined;
-    const text = entry.kind === 'prompt' ? `› ${entry.text}` : entry.text;
+    const text = terminalSafe(entry.kind === 'prompt' ? `› ${entry.text}` : entry.text);
     for (const line of text.split('\n')) {
       for (const row of wrapRow(line || ' ', columns)) out += style ? `${style[0]}${row}${style[1]}\n` : `${row}\n`;
     }

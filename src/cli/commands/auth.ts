@@ -4,6 +4,7 @@ import { readSecret } from '../../app/read-secret.js';
 import type { Runtime } from '../../app/runtime.js';
 import { OpenRouterAuthenticationError, UsageError } from '../../core/index.js';
 import { createKeyring } from '../../state/keyring.js';
+import { terminalSafe } from '../../ui/terminal-safe.js';
 
 const KEY_SHAPE = /^sk-or-[A-Za-z0-9_-]{8,}$/;
 
@@ -25,7 +26,7 @@ export function authCommand(runtime: () => Runtime): Command {
       if (!KEY_SHAPE.test(key)) throw new UsageError('that does not look like an OpenRouter key (sk-or-…)');
       if (flags.verify) {
         const info = await (await rt.provider({ needsKey: true, apiKey: key })).getKeyInfo();
-        rt.io.stderr.write(`key accepted by OpenRouter${info.label ? ` (${info.label})` : ''}\n`);
+        rt.io.stderr.write(`key accepted by OpenRouter${info.label ? ` (${terminalSafe(info.label)})` : ''}\n`);
       }
       await createKeyring().set(key);
       rt.io.stdout.write(`stored ${maskKey(key)} in the OS keyring; OPENROUTER_API_KEY and the config still take precedence\n`);
@@ -42,7 +43,7 @@ export function authCommand(runtime: () => Runtime): Command {
         });
       }
       const info = await (await rt.provider({ needsKey: true })).getKeyInfo();
-      rt.io.stdout.write(`key ${maskKey(found.key)} from ${found.source}; OpenRouter knows it as ${info.label ?? '(unnamed)'}\n`);
+      rt.io.stdout.write(`key ${maskKey(found.key)} from ${found.source}; OpenRouter knows it as ${terminalSafe(info.label ?? '(unnamed)')}\n`);
     });
   auth
     .command('logout')

@@ -6,6 +6,7 @@ import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js
 import type { Runtime } from '../../app/runtime.js';
 import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
+import { terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
 
 const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
@@ -39,7 +40,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
       const catalogue = await loadCatalogue(rt, options.embeddings ? 'embeddings' : 'models', { refresh: options.refresh });
       const models = queryModels(catalogue.models, options);
       if (options.json) {
-        rt.io.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
+        rt.io.stdout.write(`${terminalSafeJson(models, 2)}\n`);
         return;
       }
       const tty = Boolean(rt.io.stdout.isTTY);
@@ -64,7 +65,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
         });
       }
       if (flags.json) {
-        rt.io.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
+        rt.io.stdout.write(`${terminalSafeJson(model, 2)}\n`);
         return;
       }
       const [row] = modelRows([model]);
@@ -77,7 +78,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
         ['max output', String(model.top_provider?.max_completion_tokens ?? '?')],
         ['modality', model.architecture?.modality ?? ''],
         ['parameters', (model.supported_parameters ?? []).join(', ')],
-        ['description', (model.description ?? '').replace(/\s+/g, ' ')],
+        ['description', String(model.description ?? '').replace(/\s+/g, ' ')],
       ];
       rt.io.stdout.write(renderTable(lines, { tty: true }));
     });

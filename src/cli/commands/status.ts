@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
 import { DevsynthError, type KeyInfo } from '../../core/index.js';
 import { formatCost } from '../../ui/format-usage.js';
+import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 
 function age(ms: number | undefined): string {
   if (ms === undefined) return 'never fetched';
@@ -39,7 +40,7 @@ export function statusCommand(runtime: () => Runtime): Command {
         state_dir: rt.paths.state,
       };
       if (flags.json) {
-        rt.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        rt.io.stdout.write(`${terminalSafeJson(report, 2)}\n`);
         return;
       }
       const out: string[] = [];
@@ -55,6 +56,7 @@ export function statusCommand(runtime: () => Runtime): Command {
       const total = report.usage.total;
       out.push(`usage:      ${total.requests} requests, ${total.prompt_tokens + total.completion_tokens} tokens, ${formatCost(total.cost) ?? '$0'} in all`);
       out.push(`state:      ${rt.paths.state}`);
-      rt.io.stdout.write(`${out.join('\n')}\n`);
+      // The key's label and error come from the server, the breakers and paths from state files.
+      rt.io.stdout.write(`${terminalSafe(out.join('\n'))}\n`);
     });
 }

@@ -2,6 +2,7 @@
 // text keeps its newlines; up and down walk the history; Ctrl+D on an empty prompt exits.
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
+import { terminalSafe } from '../terminal-safe.js';
 
 export interface InputBoxProps {
   readonly history: readonly string[];
@@ -67,7 +68,8 @@ export function InputBox({ history, active, onSubmit, onEndOfInput }: InputBoxPr
       {lines.map((line, index) => (
         <Text key={index}>
           <Text color="cyan">{index === 0 ? '› ' : '  '}</Text>
-          {line}
+          {/* Pasted text, or an earlier prompt recalled from the session file. */}
+          {terminalSafe(line)}
           {index === lines.length - 1 ? <Text inverse> </Text> : null}
         </Text>
       ))}

@@ -24,7 +24,7 @@ export function TurnView({ state, footer, now = Date.now }: { readonly state: Ch
         </Text>
       ))}
       {state.retry ? <RetryNotice retry={state.retry} now={now} /> : null}
-      {state.phase === 'waiting' && !state.retry ? <Spinner label={state.model ? `waiting for ${state.model}` : 'waiting for the first token'} /> : null}
+      {state.phase === 'waiting' && !state.retry ? <Spinner label={state.model ? `waiting for ${state.model}` : 'waiting for the first token'} since={state.startedAt} now={now} /> : null}
       {state.live ? <Text>{state.live}</Text> : null}
       {error && cancelled ? <Text color="yellow">⏹ cancelled; the partial answer is kept</Text> : null}
       {error && !cancelled ? <ErrorBox message={error.message} hint={error instanceof DevsynthError ? error.hint : undefined} /> : null}

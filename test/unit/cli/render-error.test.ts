@@ -34,4 +34,17 @@ describe('renderError', () => {
     expect(render(new Error('boom'), { color: true }).stderr).toContain('\u001b[31m');
     expect(render(new Error('sent sk-or-v1-abcdef0123456789 along')).stderr).not.toContain('sk-or-v1-abcdef');
   });
+
+  it('a server\'s message, hint and metadata are made terminal-safe before our colours go around them', () => {
+    const hostile = '\u001b]52;c;cm0gLXJmIH4K\u0007\u001b]0;title\u0007\u001b[?1049h\u009b2J\u202Eevil';
+    const error = new OpenRouterRateLimitError(`Provider returned error: ${hostile}`, { status: 429, hint: hostile, metadata: { raw: hostile } });
+    for (const color of [false, true]) {
+      const result = render(error, { json: true, color, debug: true });
+      expect(result.stderr).toContain('Provider returned error: ^[]52;c;cm0gLXJmIH4K^G^[]0;title^G^[[?1049h<U+009B>2J<U+202E>evil');
+      // The only escape sequences left are our own colours.
+      expect(result.stderr.replace(/\u001b\[(?:2|22|31|39)m/g, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(result.stdout).not.toMatch(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(JSON.parse(result.stdout).error.message).toBe(`Provider returned error: ${hostile}`);
+    }
+  });
 });
