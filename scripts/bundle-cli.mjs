@@ -50,7 +50,7 @@ await build({
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   external: ['@napi-rs/keyring', 'undici', 'typescript'],
-  plugins: [terminalLibraries(), ofetchWithoutGlobals(), confWithoutSchemas(), lazyBuiltins(), lockfileOnPlainFs()],
+  plugins: [terminalLibraries(), ofetchWithoutGlobals(), lazyBuiltins()],
 });
 // An import() left in cli.cjs would fail at run time (above): better now.
 const cli = readFileSync(`${outdir}cli.cjs`, 'utf8');
@@ -122,39 +122,18 @@ function ofetchWithoutGlobals() {
 }
 
 /**
- * conf without the JSON Schema validator and semver it imports (ajv, ajv-formats, fast-uri,
- * semver: about 350 KB, 14 ms of every run that saves state). conf uses them only for its
- * `schema` and `migrations` options; our stores validate with zod (src/state/json-store.ts) and
- * pass neither, so here they are modules that say so if that ever changes.
- */
-function confWithoutSchemas() {
-  const unused = /^(ajv(\/.*)?|ajv-formats|semver)$/;
-  return {
-    name: 'conf-without-schemas',
-    setup(builder) {
-      builder.onResolve({ filter: unused }, (args) => (/[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? { path: args.path, namespace: 'conf-unused' } : undefined));
-      builder.onLoad({ filter: /.*/, namespace: 'conf-unused' }, (args) => ({
-        contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled: conf's schema and migrations options are not used (scripts/bundle-cli.mjs)`)}); };
-export default unused; export const Ajv2020 = unused;`,
-      }));
-    },
-  };
-}
-
-/**
  * Node built-ins that dependencies import for paths we never take, required on first use
  * instead of as the bundle loads: commander's child_process (for executable subcommands; 7 ms
- * with net and dgram) and conf's crypto (for encryption; 6 ms), measured with --cpu-prof.
+ * with net and dgram), measured with --cpu-prof.
  */
 function lazyBuiltins() {
   const lazy = [
     { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/ },
-    { from: /[\\/]node_modules[\\/]conf[\\/]/, builtin: /^(node:)?crypto$/ },
   ];
   return {
     name: 'lazy-builtins',
     setup(builder) {
-      builder.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) =>
+      builder.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
         lazy.some(({ from, builtin }) => from.test(args.importer) && builtin.test(args.path)) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
       );
       builder.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
@@ -166,20 +145,6 @@ module.exports = new Proxy({}, {
 });`,
         loader: 'js',
       }));
-    },
-  };
-}
-
-/**
- * proper-lockfile on node:fs rather than graceful-fs, which patches fs as it loads (5 ms) to
- * queue opens past EMFILE and retry Windows renames: a lock takes a handful of file operations.
- */
-function lockfileOnPlainFs() {
-  return {
-    name: 'lockfile-on-plain-fs',
-    setup(builder) {
-      builder.onResolve({ filter: /^graceful-fs$/ }, (args) => (/[\\/]node_modules[\\/]proper-lockfile[\\/]/.test(args.importer) ? { path: 'fs', namespace: 'plain-fs' } : undefined));
-      builder.onLoad({ filter: /.*/, namespace: 'plain-fs' }, () => ({ contents: "module.exports = require('node:fs');", loader: 'js' }));
     },
   };
 }
