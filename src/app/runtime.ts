@@ -1,7 +1,8 @@
 // What every command needs, made once per run and only when asked for: the loaded
 // configuration, the state stores, and a provider wired to both. Commands receive a Runtime
 // and never read the environment, files or flags themselves.
-import { type BaseProvider, ConfigError, createProviderChain, type DebugLogger, OpenRouterAuthenticationError } from '../core/index.js';
+import { type BaseProvider, ConfigError, createProviderChain, type DebugLogger, OpenRouterAuthenticationError, redactSecrets } from '../core/index.js';
+import { configSecrets } from '../config/describe-config.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { missingKeyError, type ResolvedKey, resolveApiKey } from '../config/resolve-api-key.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
@@ -57,7 +58,9 @@ export class Runtime {
     const debugOn = Boolean(globals.debug) || io.env.DEVSYNTH_DEBUG === '1';
     // Debug lines and warnings quote servers and state files: made terminal-safe, always (a
     // log written to a file is read on a terminal later).
-    this.debug = debugOn ? (line) => io.stderr.write(`[debug] ${terminalSafe(line)}\n`) : undefined;
+    // Each provider redacts its own key; this catches another's (an x_title that references
+    // ${OPENAI_API_KEY}, say) and the keyring's.
+    this.debug = debugOn ? (line) => io.stderr.write(`[debug] ${terminalSafe(redactSecrets(line, this.secrets()))}\n`) : undefined;
   }
 
   get color(): boolean {
@@ -138,6 +141,9 @@ export class Runtime {
         hint: 'set enabled: true, or choose another provider with --provider',
       });
     }
+    // Every key the configuration or environment holds, whichever provider it is for: any of
+    // them may reach a header or a message (see configSecrets).
+    for (const secret of configSecrets(loaded, this.io.env)) this.keysInUse.add(secret);
     const chain = [name, ...fallback.filter((other) => other !== name && settingsOf(other)?.enabled !== false)];
     const keys = new Map<string, string | undefined>();
     for (const provider of chain) keys.set(provider, await this.keyFor(loaded, provider, provider === name ? options : { needsKey: false, fallback: true }));

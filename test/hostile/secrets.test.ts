@@ -132,4 +132,15 @@ describe('settings that carry the key', () => {
     expect(chat.stderr).toContain('[debug] → POST');
     expectNoForm(chat);
   });
+
+  it("another provider's key in OpenRouter's headers is not logged by --debug either", async () => {
+    const other = 'sk-proj-another-providers-key-0123456789';
+    const crossed = join(cli.home, 'crossed.yml');
+    writeFileSync(crossed, 'llm:\n  providers:\n    openrouter:\n      x_title: "team ${OPENAI_API_KEY}"\n');
+    const chat = await cli.run(['--config', crossed, '--debug', 'chat', 'hi'], { env: { OPENAI_API_KEY: other } });
+    expect(chat.code).toBe(0);
+    expect(chat.stderr).toContain('[debug] → POST');
+    expect(chat.stderr).toContain('team [REDACTED]');
+    expect(chat.stderr).not.toContain(other);
+  });
 });
