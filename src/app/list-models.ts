@@ -67,3 +67,12 @@ export function modelRows(models: readonly ModelInfo[]): string[][] {
 export function catalogueTable(models: readonly ModelInfo[], tty: boolean): string {
   return renderTable(modelRows(models), { tty, right: new Set([1, 2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] });
 }
+
+/**
+ * The ids a completion script may offer: printable ASCII without spaces, as real model ids
+ * are. Anything else came from a hostile or broken catalogue and would reach the shell's
+ * prompt line, and the terminal, as it is.
+ */
+export function completableIds(ids: readonly string[]): string[] {
+  return ids.filter((id) => /^[\x21-\x7e]+$/.test(id));
+}

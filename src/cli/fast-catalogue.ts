@@ -5,7 +5,7 @@
 // a cache that reads back whole. In every other case this says no, and the full CLI answers (and explains whatever is
 // wrong). The table is the `models` command's own (catalogueTable).
 import { join } from 'node:path';
-import { catalogueTable, queryModels } from '../app/list-models.js';
+import { catalogueTable, completableIds, queryModels } from '../app/list-models.js';
 import { anyConfigFile } from '../config/config-files.js';
 import { assertSecureBaseUrl } from '../core/base-url.js';
 import type { ModelInfo } from '../core/types.js';
@@ -59,7 +59,8 @@ export function answerFromCache(args: readonly string[], io: FastIO): boolean {
   if (!catalogue) return false;
   if (args[0] === '__models') {
     // As the command: whatever ids the cache holds, fresh or not; never a request.
-    if (catalogue.models.length) io.stdout.write(`${catalogue.models.map((model) => model.id).join('\n')}\n`);
+    const ids = completableIds(catalogue.models.map((model) => model.id));
+    if (ids.length) io.stdout.write(`${ids.join('\n')}\n`);
     return true;
   }
   if ((io.now ?? Date.now)() - catalogue.fetchedAt >= CATALOGUE_TTL_MS) return false;

@@ -170,6 +170,19 @@ describe('terminal injection: a hostile server cannot change the terminal', () =
 });
 
 describe('to a pipe', () => {
+  it('shell completion offers only plain model ids: a hostile catalogue id never reaches the prompt line', async () => {
+    const models = [{ ...defaultModels()[0], id: `evil/${ATTACK}` }, { ...defaultModels()[1], id: 'spaced id' }, ...defaultModels().slice(2, 4)];
+    const { cli } = await serve({ models });
+    // Through the command (the catalogue fetched and cached) and through the fast path that
+    // answers from the fresh cache before the CLI loads.
+    expect((await cli.run(['models', '--refresh'])).code).toBe(0);
+    for (const args of [['__models'], ['--provider', 'openrouter', '__models']]) {
+      const listed = await cli.run(args);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout.trim().split('\n').sort()).toEqual(models.slice(2).map((model) => model.id).sort());
+    }
+  });
+
   it('the answer\'s bytes pass through unchanged: they are the user\'s data', async () => {
     const { cli } = await serve();
     fake!.script({ kind: 'reply', content: ATTACK_CHUNKS });

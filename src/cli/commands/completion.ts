@@ -3,6 +3,7 @@
 // catalogue through the hidden `__models` command (no network).
 import { Command } from 'commander';
 import { cachedModelIds } from '../../app/catalogue.js';
+import { completableIds } from '../../app/list-models.js';
 import type { Runtime } from '../../app/runtime.js';
 import { UsageError } from '../../core/index.js';
 
@@ -93,7 +94,7 @@ export function completionCommand(runtime: () => Runtime): Command {
 /** Hidden: the cached model ids, one per line, for the completion scripts. */
 export function modelIdsCommand(runtime: () => Runtime): Command {
   return new Command('__models').action(async () => {
-    const ids = await cachedModelIds(runtime());
+    const ids = completableIds(await cachedModelIds(runtime()));
     if (ids.length) runtime().io.stdout.write(`${ids.join('\n')}\n`);
   });
 }
