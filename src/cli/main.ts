@@ -1,15 +1,48 @@
 // main(argv): build the program, run it, and turn whatever it throws into text and an exit
 // code here and only here.
 import { CommanderError } from 'commander';
-import { EXIT_CODES } from '../core/index.js';
+import { CancelledError, EXIT_CODES, STOP_SIGNALS, type StopSignal } from '../core/index.js';
+import { markShown, wasShown } from '../ui/shown-errors.js';
 import type { CliIO } from '../app/runtime.js';
 import { buildProgram } from './program.js';
 import { renderError } from './render-error.js';
 
-/** A SIGINT this soon after the first is a library re-sending it, not a second Ctrl+C. */
+/** A repeat of the first signal this soon after it is a library re-sending it, not a person. */
 const SIGNAL_ECHO_WINDOW_MS = 250;
 
+/**
+ * What stopped this run from outside, if anything did: a signal (SIGINT, SIGTERM, SIGHUP) or
+ * the reader of stdout going away (`| head -c 10`). main() turns the CancelledError the
+ * aborted request ends with into that: its message and exit code.
+ */
+let stoppedBy: StopSignal | 'stdout-closed' | undefined;
+/** The handlers of the onInterrupt calls still listening. */
+const interruptHandlers = new Set<() => void>();
+
+/** Write errors that mean the reader went away: a closed pipe, or a terminal that hung up. */
+const READER_GONE = new Set(['EPIPE', 'EIO']);
+
+let watching = false;
+
+function watchOutputs(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (!READER_GONE.has(error.code ?? '')) throw error;
+    // No one reads the answer any more: the request stops as on Ctrl+C (what came so far is
+    // kept), and the run ends with 0, as `seq 1e9 | head -1` ends for seq in most CLIs that
+    // handle it (ripgrep, fd): the reader leaving is not our failure.
+    stoppedBy ??= 'stdout-closed';
+    for (const handler of interruptHandlers) handler();
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    // Nowhere to say anything any more; the run goes on (and its state is still saved).
+    if (!READER_GONE.has(error.code ?? '')) throw error;
+  });
+}
+
 function processIO(): CliIO {
+  watchOutputs();
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -17,25 +50,56 @@ function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     onInterrupt: (handler) => {
-      // The first Ctrl+C cancels the request (exit 130 once it has wound down); a second one
-      // ends the process at once. Two libraries under conf and proper-lockfile also listen:
-      // when-exit re-sends every SIGINT it sees to the process, and signal-exit re-raises one
-      // that no other listener is left to handle. So the listener stays registered throughout,
-      // and a repeat within SIGNAL_ECHO_WINDOW_MS (an echo, not a person) is ignored.
-      let first = 0;
-      const onSignal = () => {
+      // The first stop signal (Ctrl+C, SIGTERM, SIGHUP) cancels the request (the run then ends
+      // with that signal's code once it has wound down: 130, 143, 129); a second one ends the
+      // process at once. Two libraries under conf and proper-lockfile also listen: when-exit
+      // re-sends the first signal it sees to the process, once, and signal-exit re-raises one
+      // that no other listener is left to handle. So the listeners stay registered once a
+      // signal came, and one repeat of the first signal within SIGNAL_ECHO_WINDOW_MS is taken
+      // for that echo; any other is a person, and ends the process, however fast it comes.
+      let first: { signal: StopSignal; at: number; echoed: boolean } | undefined;
+      const onSignal = (signal: StopSignal) => {
         const now = Date.now();
-        if (first === 0) {
-          first = now;
+        if (first === undefined) {
+          first = { signal, at: now, echoed: false };
+          stoppedBy ??= signal;
           handler();
-        } else if (now - first > SIGNAL_ECHO_WINDOW_MS) {
-          process.exit(EXIT_CODES.interrupted);
+        } else if (!first.echoed && signal === first.signal && now - first.at <= SIGNAL_ECHO_WINDOW_MS) {
+          first.echoed = true;
+        } else {
+          process.exit(EXIT_CODES[STOP_SIGNALS[signal]]);
         }
       };
-      process.on('SIGINT', onSignal);
-      return () => process.removeListener('SIGINT', onSignal);
+      const listeners = STOP_SIGNAL_NAMES.map((signal) => [signal, () => onSignal(signal)] as const);
+      for (const [signal, listener] of listeners) process.on(signal, listener);
+      interruptHandlers.add(handler);
+      return () => {
+        interruptHandlers.delete(handler);
+        if (first !== undefined) return;
+        for (const [signal, listener] of listeners) process.removeListener(signal, listener);
+      };
     },
   };
+}
+
+const STOP_SIGNAL_NAMES = Object.keys(STOP_SIGNALS) as StopSignal[];
+
+/** What a stopped run's CancelledError becomes: the signal's own kind and message. */
+const STOPPED_MESSAGES: Record<Exclude<StopSignal, 'SIGINT'>, string> = {
+  SIGTERM: 'terminated (SIGTERM); the partial answer is kept',
+  SIGHUP: 'the terminal hung up (SIGHUP); the partial answer is kept',
+};
+
+function asStopped(error: unknown): unknown {
+  if (!(error instanceof CancelledError) || stoppedBy === undefined || stoppedBy === 'SIGINT' || stoppedBy === 'stdout-closed') return error;
+  const stopped = new CancelledError(STOPPED_MESSAGES[stoppedBy], {
+    signal: stoppedBy,
+    cause: error,
+    ...(error.partialContent !== undefined ? { partialContent: error.partialContent } : {}),
+  });
+  // The terminal UI said "cancelled" already; the exit code is what changes.
+  if (wasShown(error)) markShown(stopped);
+  return stopped;
 }
 
 function wantsColor(argv: readonly string[], io: CliIO): boolean {
@@ -53,8 +117,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (error instanceof CommanderError) {
       // commander already printed its message (or the help or version text).
       code = error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
+    } else if (error instanceof CancelledError && stoppedBy === 'stdout-closed') {
+      // Nobody reads stdout any more, and that is no failure (see watchOutputs).
+      code = EXIT_CODES.success;
     } else {
-      code = renderError(error, {
+      code = renderError(asStopped(error), {
         debug: argv.includes('--debug') || io.env.DEVSYNTH_DEBUG === '1',
         color: wantsColor(argv, io),
         json: argv.includes('--json'),
