@@ -33,6 +33,8 @@ export interface ReplProps {
   readonly now?: () => number;
   /** Connects the app's warnings to the transcript while the REPL runs; returns the undo. */
   readonly warnings?: (show: (message: string) => void) => () => void;
+  /** Aborted by SIGTERM or SIGHUP: leave as on a second Ctrl+C (the partial answer is kept). */
+  readonly stop?: AbortSignal;
 }
 
 interface Turn {
@@ -50,7 +52,7 @@ async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: Cha
   }
 }
 
-export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: ReplProps) {
+export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop }: ReplProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   const [conversation, setConversation] = useState<Conversation>(initial);
@@ -172,6 +174,15 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: R
     [append, ask, conversation, exit, save],
   );
 
+  /** Leaves the REPL (130, or the stop signal's code); a turn still winding down is kept. */
+  const leave = () => {
+    const live = turnRef.current;
+    if (live) {
+      live.controller.abort();
+      keepCutShort(live);
+    }
+    exit(new CancelledError('interrupted'));
+  };
   useInput((input, key) => {
     // Presses that arrive in one read ("\u0003\u0003") reach us as one input: each one counts.
     const presses = key.ctrl && input === 'c' ? 1 : input.split('\u0003').length - 1;
@@ -182,8 +193,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: R
         live.controller.abort();
         armed.current = true;
       } else if (armed.current) {
-        if (live) keepCutShort(live);
-        exit(new CancelledError('interrupted'));
+        leave();
         return;
       } else {
         armed.current = true;
@@ -191,6 +201,15 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: R
       }
     }
   });
+  // The latest leave(), for the stop signal's listener, which is added once.
+  const leaveNow = useRef(leave);
+  leaveNow.current = leave;
+  useEffect(() => {
+    const onStop = () => leaveNow.current();
+    if (stop?.aborted) onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
+    return () => stop?.removeEventListener('abort', onStop);
+  }, [stop]);
   /** A turn cancelled and left before it wound down: its partial answer is kept all the same. */
   const keepCutShort = (live: Turn) => {
     turnRef.current = undefined; // and onFinish, should it still come, keeps nothing twice

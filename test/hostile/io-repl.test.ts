@@ -1,7 +1,8 @@
 // The REPL in a real pseudo-terminal (tmux, as test/e2e/terminal.test.ts): Ctrl+C pressed twice
 // as fast as a terminal can send it exits every time, during a generation (whose partial answer
 // is kept) and at the prompt. In raw mode Ctrl+C is a key, not a signal: two of them can arrive
-// in one read, or the second before the first one's render.
+// in one read, or the second before the first one's render. SIGTERM and SIGHUP are signals:
+// they leave the REPL as that second Ctrl+C does, with their own exit codes.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,4 +95,31 @@ describe('the REPL: Ctrl+C twice in quick succession', () => {
       killServer();
     }
   }, 180_000);
+});
+
+/** The REPL's node process: the child of the pane's shell (`env` execs node). */
+function replPid(): number {
+  const shell = Number(tmux('list-panes', '-t', 'ui', '-F', '#{pane_pid}').trim());
+  const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/);
+  return Number(children[0]);
+}
+
+describe.each([
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const)('the REPL and %s', (signal, code) => {
+  it(`mid-stream: the partial turn is kept, exit ${code}`, async () => {
+    fake.script({ kind: 'reply', content: Array.from({ length: 80 }, (_, i) => `part${i} `), chunkDelayMs: 100 });
+    startRepl('sig');
+    await waitFor((text) => text.includes('/help for commands'));
+    tmux('send-keys', '-t', 'ui', 'tell me a story', 'Enter');
+    await waitFor((text) => text.includes('part2'));
+    process.kill(replPid(), signal);
+    const done = await waitFor((text) => text.includes('EXIT='));
+    expect(done).toContain(`EXIT=${code}`);
+    const saved = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', 'sig.json'), 'utf8'));
+    expect(saved.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(saved.messages[1].content).toMatch(/^part0 part1 part2/);
+    expect(saved.messages[1].content).not.toContain('part79');
+  }, 60_000);
 });
