@@ -27,11 +27,11 @@ function fakeAsk(log: Array<{ messages: ChatMessage[]; model: string }>) {
 /** Whether the REPL still reads keys: Ink stops reading stdin once the app has exited. */
 const listening = (app: ReturnType<typeof render>) => app.stdin.listenerCount('readable') > 0;
 
-function setup(initial: Partial<Conversation> = {}) {
+function setup(initial: Partial<Conversation> = {}, stop?: AbortSignal) {
   const asked: Array<{ messages: ChatMessage[]; model: string }> = [];
   const saved: Conversation[] = [];
   const app = render(
-    <Repl initial={{ messages: [], model: 'm/one', name: 'test', ...initial }} ask={fakeAsk(asked)} save={(c) => saved.push(c)} footer />,
+    <Repl initial={{ messages: [], model: 'm/one', name: 'test', ...initial }} ask={fakeAsk(asked)} save={(c) => saved.push(c)} footer {...(stop ? { stop } : {})} />,
   );
   const type = async (text: string) => {
     app.stdin.write(text);
@@ -146,6 +146,19 @@ describe('Repl', () => {
     // Left before the cancelled turn wound down: its partial answer is kept all the same.
     expect(busy.saved.at(-1)?.messages).toEqual([{ role: 'user', content: 'slow' }, { role: 'assistant', content: 'echo: ' }]);
     busy.app.unmount();
+  });
+
+  it('the stop signal (SIGTERM, SIGHUP) leaves mid-generation and keeps the partial answer', async () => {
+    const stop = new AbortController();
+    const { app, saved, type } = setup({}, stop.signal);
+    await type('slow');
+    await type(ENTER);
+    await pause();
+    stop.abort();
+    await pause();
+    expect(listening(app)).toBe(false);
+    expect(saved.at(-1)?.messages).toEqual([{ role: 'user', content: 'slow' }, { role: 'assistant', content: 'echo: ' }]);
+    app.unmount();
   });
 
   it("shows the app's warnings in the transcript while it runs, and gives them back when it ends", async () => {
