@@ -30,8 +30,9 @@ function watchOutputs(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (!READER_GONE.has(error.code ?? '')) throw error;
     // No one reads the answer any more: the request stops as on Ctrl+C (what came so far is
-    // kept), and the run ends with 0, as `seq 1e9 | head -1` ends for seq in most CLIs that
-    // handle it (ripgrep, fd): the reader leaving is not our failure.
+    // kept, nothing more is paid for), and the run ends with 0, as ripgrep's and fd's do: the
+    // reader leaving (`| head`) is not our failure. (GNU tools die of SIGPIPE instead, which
+    // `set -o pipefail` reports as 141.)
     stoppedBy ??= 'stdout-closed';
     for (const handler of interruptHandlers) handler();
   });
@@ -86,8 +87,8 @@ const STOP_SIGNAL_NAMES = Object.keys(STOP_SIGNALS) as StopSignal[];
 
 /** What a stopped run's CancelledError becomes: the signal's own kind and message. */
 const STOPPED_MESSAGES: Record<Exclude<StopSignal, 'SIGINT'>, string> = {
-  SIGTERM: 'terminated (SIGTERM); the partial answer is kept',
-  SIGHUP: 'the terminal hung up (SIGHUP); the partial answer is kept',
+  SIGTERM: 'terminated (SIGTERM)',
+  SIGHUP: 'the terminal hung up (SIGHUP)',
 };
 
 function asStopped(error: unknown): unknown {
