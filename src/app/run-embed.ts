@@ -85,8 +85,8 @@ async function firstInputs(runtime: Runtime, options: EmbedOptions): Promise<Asy
   })();
 }
 
+/** An input read and not yet written: its vector, once known. */
 interface Slot {
-  index: number;
   vector?: number[];
 }
 
@@ -118,6 +118,13 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   let draining: Promise<void> | undefined;
   let endDrainWait = () => {};
   const progress = Boolean(stderr.isTTY);
+  let progressShownAt = 0;
+  /** "embedding 300/1200" (written of read so far) on a terminal, at most ten times a second. */
+  const showProgress = (last = false) => {
+    if (!progress || read < 100 || (!last && Date.now() - progressShownAt < 100)) return;
+    progressShownAt = Date.now();
+    stderr.write(`\rembedding ${written}/${read}${last ? '\n' : ''}`);
+  };
 
   const flush = () => {
     let out = '';
@@ -135,7 +142,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
         sink.once?.('drain', done) ?? done();
       });
     }
-    if (progress && read >= 100) stderr.write(`\rembedding ${written}/${read}`);
+    showProgress();
   };
 
   const send = async (items: Array<{ hash: string; text: string }>) => {
@@ -179,7 +186,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   try {
     for await (const text of inputs) {
       if (stopped) break;
-      const slot: Slot = { index: read };
+      const slot: Slot = {};
       unwritten.set(read, slot);
       read += 1;
       const hash = textHash(text);
@@ -210,7 +217,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
     if (failure) throw failure.error;
   } finally {
     stopListening?.();
-    if (progress && read >= 100) stderr.write('\n');
+    showProgress(true);
   }
   if (stopped) throw new CancelledError('cancelled by the user');
   if (written < read) throw new Error(`the provider returned ${written} of ${read} vectors`);

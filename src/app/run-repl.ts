@@ -28,42 +28,38 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   // the run ends with their code (cli/main.ts).
   const stop = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => stop.abort());
-  try {
-    await renderRepl(
-      {
-        initial: { messages: session.messages.filter((m) => m.role !== 'system'), model, name: options.session ?? session.name, ...(system ? { system } : {}) },
-        footer: !options.quiet,
-        warnings: (show) => runtime.routeWarnings(show),
-        ask: (messages, turnModel, signal) =>
-          (async function* () {
-            // An empty model: the provider's own choice (a local server's first model).
-            const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
-            yield* provider
-              .chat(
-                {
-                  messages: fitted,
-                  ...(turnModel ? { model: turnModel } : {}),
-                  stream: options.stream,
-                  ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-                },
-                { signal },
-              )
-              .batched();
-          })(),
-        save: (conversation, result) => {
-          const messages: ChatMessage[] = [...(conversation.system ? [{ role: 'system' as const, content: conversation.system }] : []), ...conversation.messages];
-          sessions.save({ ...session, name: conversation.name, model: conversation.model, messages }).catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
-          if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
-        },
-        stop: stop.signal,
+  await renderRepl(
+    {
+      initial: { messages: session.messages.filter((m) => m.role !== 'system'), model, name: options.session ?? session.name, ...(system ? { system } : {}) },
+      footer: !options.quiet,
+      warnings: (show) => runtime.routeWarnings(show),
+      stop: stop.signal,
+      ask: (messages, turnModel, signal) =>
+        (async function* () {
+          // An empty model: the provider's own choice (a local server's first model).
+          const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
+          yield* provider
+            .chat(
+              {
+                messages: fitted,
+                ...(turnModel ? { model: turnModel } : {}),
+                stream: options.stream,
+                ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+              },
+              { signal },
+            )
+            .batched();
+        })(),
+      save: (conversation, result) => {
+        const messages: ChatMessage[] = [...(conversation.system ? [{ role: 'system' as const, content: conversation.system }] : []), ...conversation.messages];
+        sessions.save({ ...session, name: conversation.name, model: conversation.model, messages }).catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
+        if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
       },
-      {
-        stdin: runtime.io.stdin as unknown as NodeJS.ReadStream,
-        stdout: runtime.io.stdout as NodeJS.WriteStream,
-        stderr: runtime.io.stderr as NodeJS.WriteStream,
-      },
-    );
-  } finally {
-    stopListening?.();
-  }
+    },
+    {
+      stdin: runtime.io.stdin as unknown as NodeJS.ReadStream,
+      stdout: runtime.io.stdout as NodeJS.WriteStream,
+      stderr: runtime.io.stderr as NodeJS.WriteStream,
+    },
+  ).finally(() => stopListening?.());
 }
