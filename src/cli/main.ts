@@ -7,7 +7,7 @@ import type { CliIO } from '../app/runtime.js';
 import { buildProgram } from './program.js';
 import { renderError } from './render-error.js';
 
-/** A repeat of the first signal this soon after it is a library re-sending it, not a person. */
+/** How soon a library's echo of the first signal comes, at most (see onInterrupt). */
 const SIGNAL_ECHO_WINDOW_MS = 250;
 
 /**
@@ -53,26 +53,28 @@ function processIO(): CliIO {
     onInterrupt: (handler) => {
       // The first stop signal (Ctrl+C, SIGTERM, SIGHUP) cancels the request (the run then ends
       // with that signal's code once it has wound down: 130, 143, 129); a second one ends the
-      // process at once. Two libraries under conf and proper-lockfile also listen: when-exit
-      // re-sends the first signal it sees to the process, once, and signal-exit re-raises one
-      // that no other listener is left to handle. So the listeners stay registered once a
-      // signal came, and one repeat of the first signal within SIGNAL_ECHO_WINDOW_MS is taken
-      // for that echo; any other is a person, and ends the process, however fast it comes.
-      let first: { signal: StopSignal; at: number; echoed: boolean } | undefined;
+      // process at once, however fast it comes. But a library may echo the first: when-exit
+      // (under conf) catches a signal once, then re-sends it to the process so that its default
+      // action happens. So our listeners go first, and see whether a one-time listener is
+      // still waiting for the signal: then one repeat of it within SIGNAL_ECHO_WINDOW_MS is
+      // that echo. The listeners stay registered once a signal came (signal-exit, under Ink,
+      // re-raises a signal that no other listener is left to handle).
+      let first: { signal: StopSignal; at: number; echo: boolean } | undefined;
       const onSignal = (signal: StopSignal) => {
         const now = Date.now();
         if (first === undefined) {
-          first = { signal, at: now, echoed: false };
+          const echo = process.rawListeners(signal).some((listener) => 'listener' in listener);
+          first = { signal, at: now, echo };
           stoppedBy ??= signal;
           handler();
-        } else if (!first.echoed && signal === first.signal && now - first.at <= SIGNAL_ECHO_WINDOW_MS) {
-          first.echoed = true;
+        } else if (first.echo && signal === first.signal && now - first.at <= SIGNAL_ECHO_WINDOW_MS) {
+          first.echo = false;
         } else {
           process.exit(EXIT_CODES[STOP_SIGNALS[signal]]);
         }
       };
       const listeners = STOP_SIGNAL_NAMES.map((signal) => [signal, () => onSignal(signal)] as const);
-      for (const [signal, listener] of listeners) process.on(signal, listener);
+      for (const [signal, listener] of listeners) process.prependListener(signal, listener);
       interruptHandlers.add(handler);
       return () => {
         interruptHandlers.delete(handler);
