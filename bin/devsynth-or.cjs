@@ -7,12 +7,13 @@
 'use strict';
 const args = process.argv.slice(2);
 
-// A reader that stops early (`devsynth-or models | head -3`) closes the pipe: that is the end
-// of the output, not an error to report with a stack trace.
+// A reader that stops early (`devsynth-or models | head -3`) closes the pipe, a closed terminal
+// fails writes with EIO: that is the end of the output, not an error to report with a stack
+// trace. Nothing exits here: the CLI stops its request then and still saves the turn
+// (src/cli/main.ts), and the exit code is its own.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
   });
 }
 

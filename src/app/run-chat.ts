@@ -2,6 +2,7 @@
 // prompt from arguments and stdin), fit it to the model's context, stream the answer to the
 // renderer, and keep the turn (session, usage) even when it was interrupted.
 import {
+  CancelledError,
   type ChatMessage,
   DevsynthError,
   OpenRouterInvalidModelError,
@@ -139,6 +140,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
+    // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
+    if (error instanceof CancelledError) recorded = runtime.usage().record(model ?? provider.id, undefined);
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {

@@ -1,11 +1,13 @@
-// `embed`: inputs from arguments, a file and stdin (one per line), vectors from the cache
-// where it has them, the rest in batches sent a few at a time; output in input order, each
-// line as soon as every earlier one is ready.
-import { readFileSync } from 'node:fs';
+// `embed`: inputs from arguments, a file and stdin (one per line), read as they are needed;
+// vectors from the cache where it has them, the rest in batches sent a few at a time; output
+// in input order, each line as soon as every earlier one is ready. Memory stays bounded
+// whatever the input's length: reading waits while too many inputs are unwritten, and only
+// those are held (a million lines take what a thousand do).
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '../core/index.js';
+import { CancelledError, UsageError } from '../core/index.js';
 import { createEmbeddingsCache, textHash } from '../state/embeddings-cache.js';
-import { readStdin } from './read-stdin.js';
+import { readLines } from './read-lines.js';
 import type { Runtime } from './runtime.js';
 
 export interface EmbedOptions {
@@ -18,81 +20,217 @@ export interface EmbedOptions {
   json: boolean;
 }
 
-const lines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== '');
+/**
+ * --json prints one object at the end, so every vector waits in memory until then: at most
+ * this many inputs (10,000 vectors of 3,072 dimensions are about 250 MB). NDJSON, the default,
+ * has no such limit.
+ */
+export const MAX_JSON_INPUTS = 10_000;
 
-async function gatherInputs(runtime: Runtime, options: EmbedOptions): Promise<string[]> {
-  const inputs = [...options.texts];
-  if (options.file) {
-    try {
-      inputs.push(...lines(readFileSync(resolve(runtime.io.cwd, options.file), 'utf8')));
-    } catch (error) {
-      throw new UsageError(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+/** Why a file could not be read, in words. */
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? (error as Error).message;
+}
+
+/** Every input in order: the arguments, then the file's non-empty lines, then stdin's. */
+async function openInputs(runtime: Runtime, options: EmbedOptions): Promise<AsyncGenerator<string>> {
+  // Opened now: a file that cannot be read fails before anything is sent.
+  const file = options.file ? await open(resolve(runtime.io.cwd, options.file)).catch((error: unknown) => {
+    throw new UsageError(`cannot read ${options.file}: ${fileProblem(error)}`);
+  }) : undefined;
+  const nonEmpty = async function* (lines: AsyncIterable<string>) {
+    for await (const line of lines) if (line.trim() !== '') yield line;
+  };
+  return (async function* () {
+    yield* options.texts;
+    if (file && options.file) {
+      try {
+        yield* nonEmpty(readLines(file.createReadStream(), options.file));
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        throw new UsageError(`cannot read ${options.file}: ${fileProblem(error)}`);
+      }
     }
-  }
-  const piped = await readStdin(runtime.io.stdin);
-  if (piped) inputs.push(...lines(piped));
-  if (inputs.length === 0) {
+    if (!runtime.io.stdin.isTTY) yield* nonEmpty(readLines(runtime.io.stdin, 'standard input'));
+  })();
+}
+
+/** The inputs, with the first one already read (there is at least one), or a usage error. */
+async function firstInputs(runtime: Runtime, options: EmbedOptions): Promise<AsyncIterable<string> | Iterable<string>> {
+  const inputs = await openInputs(runtime, options);
+  const first = await inputs.next();
+  if (first.done) {
     throw new UsageError('nothing to embed: give texts as arguments, --file, or lines on standard input');
   }
-  return inputs;
+  if (options.json) {
+    // Read ahead in full, so that an input too long for --json is refused before anything is sent.
+    const all = [first.value];
+    for await (const input of inputs) {
+      if (all.length === MAX_JSON_INPUTS) {
+        throw new UsageError(`--json holds every vector in memory: at most ${MAX_JSON_INPUTS.toLocaleString('en-US')} inputs`, {
+          hint: 'leave out --json: one NDJSON line per input, any number of them (jq -s collects them)',
+        });
+      }
+      all.push(input);
+    }
+    return all;
+  }
+  return (async function* () {
+    yield first.value;
+    yield* inputs;
+  })();
+}
+
+/** An input read and not yet written: its vector, once known. */
+interface Slot {
+  vector?: number[];
 }
 
 export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise<void> {
-  const inputs = await gatherInputs(runtime, options);
+  const inputs = await firstInputs(runtime, options);
   const provider = await runtime.provider({ needsKey: true });
   const model = options.model ?? (await provider.resolveEmbeddingModel());
   const cache = createEmbeddingsCache(runtime.paths.cache, runtime.warn);
-  const hashes = inputs.map(textHash);
   const known = options.cache ? cache.load(model) : new Map<string, number[]>();
-  const results: Array<number[] | undefined> = hashes.map((hash) => known.get(hash));
-
-  // Texts still to fetch, each once even when it repeats.
-  const pending = new Map<string, number[]>();
-  results.forEach((vector, index) => {
-    if (vector) return;
-    const hash = hashes[index] as string;
-    pending.set(hash, [...(pending.get(hash) ?? []), index]);
-  });
-  const todo = [...pending.entries()];
-  const batches: Array<Array<[string, number[]]>> = [];
-  for (let i = 0; i < todo.length; i += options.batchSize) batches.push(todo.slice(i, i + options.batchSize));
-
-  const usage = { prompt_tokens: 0, total_tokens: 0, cost: 0 };
   const { stdout, stderr } = runtime.io;
-  const progress = Boolean(stderr.isTTY) && inputs.length >= 100;
-  let next = 0;
-  let done = inputs.length - todo.reduce((sum, [, indexes]) => sum + indexes.length, 0);
-  const flush = () => {
-    if (options.json) return;
-    let out = '';
-    while (next < results.length && results[next]) out += `${JSON.stringify({ index: next, embedding: results[next++] })}\n`;
-    if (out) stdout.write(out);
-  };
-  flush();
 
-  let cursor = 0;
-  const worker = async () => {
-    while (cursor < batches.length) {
-      const batch = batches[cursor++] as Array<[string, number[]]>;
-      const texts = batch.map(([, indexes]) => inputs[indexes[0] as number] as string);
-      const result = await provider.embed({ input: texts, model });
-      result.data.forEach(({ embedding }, i) => {
-        for (const index of batch[i]?.[1] ?? []) results[index] = embedding;
-      });
-      usage.prompt_tokens += result.usage?.prompt_tokens ?? 0;
-      usage.total_tokens += result.usage?.total_tokens ?? 0;
-      usage.cost += typeof result.usage?.cost === 'number' ? result.usage.cost : 0;
-      if (options.cache) await cache.add(model, batch.map(([hash], i) => ({ hash, vector: result.data[i]?.embedding ?? [] })));
-      done += batch.reduce((sum, [, indexes]) => sum + indexes.length, 0);
-      if (progress) stderr.write(`\rembedding ${done}/${inputs.length}`);
-      flush();
-    }
+  // Inputs read and not yet written, by index; texts waiting for a vector, by hash (a text
+  // that repeats while its vector is on the way is sent once); the batch being filled.
+  const unwritten = new Map<number, Slot>();
+  const waiting = new Map<string, Slot[]>();
+  let batch: Array<{ hash: string; text: string }> = [];
+  const inFlight = new Set<Promise<void>>();
+  // Enough read ahead to keep every request slot busy while the oldest one is answered.
+  const maxAhead = options.batchSize * (options.concurrency + 1) * 2;
+  const usage = { prompt_tokens: 0, total_tokens: 0, cost: 0 };
+  const collected: number[][] = [];
+  let read = 0;
+  let written = 0;
+  let fromCache = 0;
+  let requests = 0;
+  let failure: { error: unknown } | undefined;
+  let stopped = false;
+  // Set while stdout's buffer is full (a slow reader on a pipe): reading waits for it to drain.
+  let draining: Promise<void> | undefined;
+  let endDrainWait = () => {};
+  const progress = Boolean(stderr.isTTY);
+  let progressShownAt = 0;
+  /** "embedding 300/1200" (written of read so far) on a terminal, at most ten times a second. */
+  const showProgress = (last = false) => {
+    if (!progress || read < 100 || (!last && Date.now() - progressShownAt < 100)) return;
+    progressShownAt = Date.now();
+    stderr.write(`\rembedding ${written}/${read}${last ? '\n' : ''}`);
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, batches.length) }, worker));
-  if (progress) stderr.write('\n');
-  runtime.debug?.(`embed: ${inputs.length} inputs, ${inputs.length - todo.length} from cache, ${batches.length} requests`);
-  if (options.json) {
-    const data = results.map((embedding, index) => ({ index, embedding }));
-    stdout.write(`${JSON.stringify({ model, data, usage })}\n`);
+
+  const flush = () => {
+    let out = '';
+    for (let slot = unwritten.get(written); slot?.vector; slot = unwritten.get(written)) {
+      if (options.json) collected.push(slot.vector);
+      else out += `${JSON.stringify({ index: written, embedding: slot.vector })}\n`;
+      unwritten.delete(written);
+      written += 1;
+    }
+    if (out && stdout.write(out) === false && !draining && !stopped) {
+      const sink = stdout as { once?: (event: 'drain', listener: () => void) => unknown };
+      draining = new Promise((done) => {
+        // A reader that went away never drains it: stopping ends the wait too.
+        endDrainWait = done;
+        sink.once?.('drain', done) ?? done();
+      });
+    }
+    showProgress();
+  };
+
+  const send = async (items: Array<{ hash: string; text: string }>) => {
+    requests += 1;
+    const result = await provider.embed({ input: items.map((item) => item.text), model });
+    result.data.forEach(({ embedding }, i) => {
+      const hash = items[i]?.hash as string;
+      for (const slot of waiting.get(hash) ?? []) slot.vector = embedding;
+      waiting.delete(hash);
+    });
+    usage.prompt_tokens += result.usage?.prompt_tokens ?? 0;
+    usage.total_tokens += result.usage?.total_tokens ?? 0;
+    usage.cost += typeof result.usage?.cost === 'number' ? result.usage.cost : 0;
+    if (options.cache) await cache.add(model, items.map((item, i) => ({ hash: item.hash, vector: result.data[i]?.embedding ?? [] })));
+    flush();
+  };
+  /** Waits for one request to end; the first failure ends the run. */
+  const oneDone = async () => {
+    await Promise.race(inFlight);
+    if (failure) throw failure.error;
+  };
+  const dispatch = async () => {
+    const items = batch;
+    batch = [];
+    if (items.length === 0) return;
+    while (inFlight.size >= options.concurrency) await oneDone();
+    const request: Promise<void> = send(items)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  };
+
+  // Ctrl+C, SIGTERM, SIGHUP or a closed stdout: no more is read or sent; what is on the way is
+  // written, and the run ends as cancelled (main.ts gives the exit code).
+  const stopListening = runtime.io.onInterrupt?.(() => {
+    stopped = true;
+    endDrainWait();
+  });
+  try {
+    for await (const text of inputs) {
+      if (stopped) break;
+      const slot: Slot = {};
+      unwritten.set(read, slot);
+      read += 1;
+      const hash = textHash(text);
+      const cached = known.get(hash);
+      if (cached) {
+        slot.vector = cached;
+        fromCache += 1;
+        flush();
+      } else if (waiting.has(hash)) {
+        waiting.get(hash)?.push(slot);
+      } else {
+        waiting.set(hash, [slot]);
+        batch.push({ hash, text });
+        if (batch.length === options.batchSize) await dispatch();
+      }
+      if (draining) {
+        await draining;
+        draining = undefined;
+      }
+      while (read - written >= maxAhead && !stopped) {
+        if (inFlight.size > 0) await oneDone();
+        else if (batch.length > 0) await dispatch();
+        else break;
+      }
+    }
+    if (!stopped) await dispatch();
+    while (inFlight.size > 0) await oneDone();
+    if (failure) throw failure.error;
+  } finally {
+    stopListening?.();
+    showProgress(true);
   }
+  if (stopped) throw new CancelledError('cancelled by the user');
+  if (written < read) throw new Error(`the provider returned ${written} of ${read} vectors`);
+  runtime.debug?.(`embed: ${read} inputs, ${fromCache} from cache, ${requests} requests`);
+  if (options.json) writeJson(stdout, model, collected, usage);
+}
+
+/** The --json object, written a piece at a time: one string of it all could exceed V8's limit. */
+function writeJson(stdout: Runtime['io']['stdout'], model: string, vectors: number[][], usage: Record<string, number>): void {
+  stdout.write(`{"model":${JSON.stringify(model)},"data":[`);
+  for (let start = 0; start < vectors.length; start += 100) {
+    const items = vectors.slice(start, start + 100).map((embedding, i) => JSON.stringify({ index: start + i, embedding }));
+    stdout.write(`${start > 0 ? ',' : ''}${items.join(',')}`);
+  }
+  stdout.write(`],"usage":${JSON.stringify(usage)}}\n`);
 }

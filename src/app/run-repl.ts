@@ -36,11 +36,17 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const { loadTerminalLibraries } = await import('../ui/terminal-libraries.js');
   await loadTerminalLibraries();
   const { renderRepl } = await import('../ui/ink-repl.js');
+  // In raw mode Ctrl+C is a key the REPL handles; SIGTERM and SIGHUP (a closed terminal) are
+  // signals: they make the REPL leave as a second Ctrl+C does, keeping a turn cut short, and
+  // the run ends with their code (cli/main.ts).
+  const stop = new AbortController();
+  const stopListening = runtime.io.onInterrupt?.(() => stop.abort());
   await renderRepl(
     {
       initial: { messages: session.messages.filter((m) => m.role !== 'system'), model, name: options.session ?? session.name, ...(system ? { system } : {}) },
       footer: !options.quiet,
       warnings: (show) => runtime.routeWarnings(show),
+      stop: stop.signal,
       ask: (messages, turnModel, signal) =>
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).
@@ -84,5 +90,5 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
       stdout: runtime.io.stdout as NodeJS.WriteStream,
       stderr: runtime.io.stderr as NodeJS.WriteStream,
     },
-  );
+  ).finally(() => stopListening?.());
 }

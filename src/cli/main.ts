@@ -1,15 +1,49 @@
 // main(argv): build the program, run it, and turn whatever it throws into text and an exit
 // code here and only here.
 import { CommanderError } from 'commander';
-import { EXIT_CODES } from '../core/index.js';
+import { CancelledError, EXIT_CODES, STOP_SIGNALS, type StopSignal } from '../core/index.js';
+import { markShown, wasShown } from '../ui/shown-errors.js';
 import type { CliIO } from '../app/runtime.js';
 import { buildProgram } from './program.js';
 import { renderError } from './render-error.js';
 
-/** A SIGINT this soon after the first is a library re-sending it, not a second Ctrl+C. */
+/** How soon a library's echo of the first signal comes, at most (see onInterrupt). */
 const SIGNAL_ECHO_WINDOW_MS = 250;
 
+/**
+ * What stopped this run from outside, if anything did: a signal (SIGINT, SIGTERM, SIGHUP) or
+ * the reader of stdout going away (`| head -c 10`). main() turns the CancelledError the
+ * aborted request ends with into that: its message and exit code.
+ */
+let stoppedBy: StopSignal | 'stdout-closed' | undefined;
+/** The handlers of the onInterrupt calls still listening. */
+const interruptHandlers = new Set<() => void>();
+
+/** Write errors that mean the reader went away: a closed pipe, or a terminal that hung up. */
+const READER_GONE = new Set(['EPIPE', 'EIO']);
+
+let watching = false;
+
+function watchOutputs(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (!READER_GONE.has(error.code ?? '')) throw error;
+    // No one reads the answer any more: the request stops as on Ctrl+C (what came so far is
+    // kept, nothing more is paid for), and the run ends with 0, as ripgrep's and fd's do: the
+    // reader leaving (`| head`) is not our failure. (GNU tools die of SIGPIPE instead, which
+    // `set -o pipefail` reports as 141.)
+    stoppedBy ??= 'stdout-closed';
+    for (const handler of interruptHandlers) handler();
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    // Nowhere to say anything any more; the run goes on (and its state is still saved).
+    if (!READER_GONE.has(error.code ?? '')) throw error;
+  });
+}
+
 function processIO(): CliIO {
+  watchOutputs();
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -17,25 +51,58 @@ function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     onInterrupt: (handler) => {
-      // The first Ctrl+C cancels the request (exit 130 once it has wound down); a second one
-      // ends the process at once. Two libraries under conf and proper-lockfile also listen:
-      // when-exit re-sends every SIGINT it sees to the process, and signal-exit re-raises one
-      // that no other listener is left to handle. So the listener stays registered throughout,
-      // and a repeat within SIGNAL_ECHO_WINDOW_MS (an echo, not a person) is ignored.
-      let first = 0;
-      const onSignal = () => {
+      // The first stop signal (Ctrl+C, SIGTERM, SIGHUP) cancels the request (the run then ends
+      // with that signal's code once it has wound down: 130, 143, 129); a second one ends the
+      // process at once, however fast it comes. But a library may echo the first: when-exit
+      // (under conf) catches a signal once, then re-sends it to the process so that its default
+      // action happens. So our listeners go first, and see whether a one-time listener is
+      // still waiting for the signal: then one repeat of it within SIGNAL_ECHO_WINDOW_MS is
+      // that echo. The listeners stay registered once a signal came (signal-exit, under Ink,
+      // re-raises a signal that no other listener is left to handle).
+      let first: { signal: StopSignal; at: number; echo: boolean } | undefined;
+      const onSignal = (signal: StopSignal) => {
         const now = Date.now();
-        if (first === 0) {
-          first = now;
+        if (first === undefined) {
+          const echo = process.rawListeners(signal).some((listener) => 'listener' in listener);
+          first = { signal, at: now, echo };
+          stoppedBy ??= signal;
           handler();
-        } else if (now - first > SIGNAL_ECHO_WINDOW_MS) {
-          process.exit(EXIT_CODES.interrupted);
+        } else if (first.echo && signal === first.signal && now - first.at <= SIGNAL_ECHO_WINDOW_MS) {
+          first.echo = false;
+        } else {
+          process.exit(EXIT_CODES[STOP_SIGNALS[signal]]);
         }
       };
-      process.on('SIGINT', onSignal);
-      return () => process.removeListener('SIGINT', onSignal);
+      const listeners = STOP_SIGNAL_NAMES.map((signal) => [signal, () => onSignal(signal)] as const);
+      for (const [signal, listener] of listeners) process.prependListener(signal, listener);
+      interruptHandlers.add(handler);
+      return () => {
+        interruptHandlers.delete(handler);
+        if (first !== undefined) return;
+        for (const [signal, listener] of listeners) process.removeListener(signal, listener);
+      };
     },
   };
+}
+
+const STOP_SIGNAL_NAMES = Object.keys(STOP_SIGNALS) as StopSignal[];
+
+/** What a stopped run's CancelledError becomes: the signal's own kind and message. */
+const STOPPED_MESSAGES: Record<Exclude<StopSignal, 'SIGINT'>, string> = {
+  SIGTERM: 'terminated (SIGTERM)',
+  SIGHUP: 'the terminal hung up (SIGHUP)',
+};
+
+function asStopped(error: unknown): unknown {
+  if (!(error instanceof CancelledError) || stoppedBy === undefined || stoppedBy === 'SIGINT' || stoppedBy === 'stdout-closed') return error;
+  const stopped = new CancelledError(STOPPED_MESSAGES[stoppedBy], {
+    signal: stoppedBy,
+    cause: error,
+    ...(error.partialContent !== undefined ? { partialContent: error.partialContent } : {}),
+  });
+  // The terminal UI said "cancelled" already; the exit code is what changes.
+  if (wasShown(error)) markShown(stopped);
+  return stopped;
 }
 
 function wantsColor(argv: readonly string[], io: CliIO): boolean {
@@ -53,8 +120,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (error instanceof CommanderError) {
       // commander already printed its message (or the help or version text).
       code = error.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.usage;
+    } else if (error instanceof CancelledError && stoppedBy === 'stdout-closed') {
+      // Nobody reads stdout any more, and that is no failure (see watchOutputs).
+      code = EXIT_CODES.success;
     } else {
-      code = renderError(error, {
+      code = renderError(asStopped(error), {
         debug: argv.includes('--debug') || io.env.DEVSYNTH_DEBUG === '1',
         color: wantsColor(argv, io),
         json: argv.includes('--json'),

@@ -14,7 +14,11 @@ export const EXIT_CODES = {
   connection: 7,
   circuit_open: 8,
   credits: 9,
+  /** SIGHUP (the terminal went away): 128 + 1, as a shell reports it. */
+  hangup: 129,
   interrupted: 130,
+  /** SIGTERM (kill, a supervisor, CI cancelling the job): 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** The failure kinds: every key of EXIT_CODES but success. */
@@ -68,10 +72,19 @@ export class ConfigError extends DevsynthError {
   }
 }
 
-/** The user interrupted (Ctrl+C or an aborted signal); exit 130. */
+/** The signals that end a run the way Ctrl+C does, and the failure kind each one is. */
+export const STOP_SIGNALS = { SIGINT: 'interrupted', SIGHUP: 'hangup', SIGTERM: 'terminated' } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/**
+ * The user interrupted (Ctrl+C or an aborted signal); exit 130. With `signal`, the signal that
+ * ended the run decides the kind: SIGHUP 129, SIGTERM 143.
+ */
 export class CancelledError extends DevsynthError {
-  constructor(message = 'interrupted', options?: DevsynthErrorOptions) {
-    super('interrupted', message, options);
+  declare readonly signal?: StopSignal;
+  constructor(message = 'interrupted', options?: DevsynthErrorOptions & { signal?: StopSignal }) {
+    super(options?.signal ? STOP_SIGNALS[options.signal] : 'interrupted', message, options);
+    if (options?.signal !== undefined) this.signal = options.signal;
   }
 }
 

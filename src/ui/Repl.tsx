@@ -33,6 +33,8 @@ export interface ReplProps {
   readonly now?: () => number;
   /** Connects the app's warnings to the transcript while the REPL runs; returns the undo. */
   readonly warnings?: (show: (message: string) => void) => () => void;
+  /** Aborted by SIGTERM or SIGHUP: leave as on a second Ctrl+C (the partial answer is kept). */
+  readonly stop?: AbortSignal;
 }
 
 interface Turn {
@@ -50,7 +52,7 @@ async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: Cha
   }
 }
 
-export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: ReplProps) {
+export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop }: ReplProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   const [conversation, setConversation] = useState<Conversation>(initial);
@@ -61,7 +63,9 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: R
     turnRef.current = next;
     setTurnState(next);
   };
-  const [armed, setArmed] = useState(false);
+  // Whether the next Ctrl+C exits. A ref, not state: a second press that comes before the
+  // first one's render (a quick double press) must see it.
+  const armed = useRef(false);
   const totals = useRef({ requests: 0, prompt: 0, completion: 0, cost: 0 });
   const nextTurn = useRef(1);
   // Everything typed, commands and failed prompts included, as a shell keeps it.
@@ -116,7 +120,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: R
 
   const run = useCallback(
     (text: string) => {
-      setArmed(false);
+      armed.current = false;
       setHistory((h) => [...h, text]);
       const [command, ...rest] = text.trim().split(/\s+/);
       const argument = text.trim().slice((command ?? '').length).trim();
@@ -170,18 +174,49 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings }: R
     [append, ask, conversation, exit, save],
   );
 
-  useInput((input, key) => {
-    if (!(key.ctrl && input === 'c')) return;
-    if (turn) {
-      turn.controller.abort();
-      return;
+  /** Leaves the REPL (130, or the stop signal's code); a turn still winding down is kept. */
+  const leave = () => {
+    const live = turnRef.current;
+    if (live) {
+      live.controller.abort();
+      keepCutShort(live);
     }
-    if (armed) exit(new CancelledError('interrupted'));
-    else {
-      setArmed(true);
-      append(infoEntry('press Ctrl+C again, or Ctrl+D, to exit'));
+    exit(new CancelledError('interrupted'));
+  };
+  useInput((input, key) => {
+    // Presses that arrive in one read ("\u0003\u0003") reach us as one input: each one counts.
+    const presses = key.ctrl && input === 'c' ? 1 : input.split('\u0003').length - 1;
+    for (let press = 0; press < presses; press++) {
+      const live = turnRef.current;
+      if (live && !live.controller.signal.aborted) {
+        // The first cancels the generation; the next one exits, however soon it comes.
+        live.controller.abort();
+        armed.current = true;
+      } else if (armed.current) {
+        leave();
+        return;
+      } else {
+        armed.current = true;
+        append(infoEntry('press Ctrl+C again, or Ctrl+D, to exit'));
+      }
     }
   });
+  // The latest leave(), for the stop signal's listener, which is added once.
+  const leaveNow = useRef(leave);
+  leaveNow.current = leave;
+  useEffect(() => {
+    const onStop = () => leaveNow.current();
+    if (stop?.aborted) onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
+    return () => stop?.removeEventListener('abort', onStop);
+  }, [stop]);
+  /** A turn cancelled and left before it wound down: its partial answer is kept all the same. */
+  const keepCutShort = (live: Turn) => {
+    turnRef.current = undefined; // and onFinish, should it still come, keeps nothing twice
+    const result = live.collector.result();
+    if (!result.content) return;
+    save({ ...conversation, messages: [...conversation.messages, { role: 'user', content: live.prompt }, { role: 'assistant', content: result.content }] }, result);
+  };
 
   return (
     <>

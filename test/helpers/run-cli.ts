@@ -1,6 +1,8 @@
 // Runs the built binary as a user would: a child process with its own HOME and state
 // directory, stdin as given (closed otherwise), and the fake OpenRouter as its base URL.
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +30,12 @@ export interface CliSandbox {
 }
 
 export interface RunOptions {
-  stdin?: string | Buffer;
+  /** An async iterable is streamed to the child as it reads (gigabytes without holding them). */
+  stdin?: string | Buffer | AsyncIterable<Buffer>;
+  /** Called with each piece of stdout as it comes (with keepStdout false, for huge outputs). */
+  onStdoutChunk?: (chunk: string) => void;
+  /** false: stdout is not collected into the result (default true). */
+  keepStdout?: boolean;
   env?: Record<string, string | undefined>;
   cwd?: string;
   /** Called with the child and the output so far whenever stdout grows. */
@@ -77,6 +84,8 @@ export function cliSandbox(baseUrl: string): CliSandbox {
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          options.onStdoutChunk?.(chunk);
+          if (options.keepStdout === false) return;
           stdout += chunk;
           options.onStdout?.(stdout, child);
         });
@@ -98,7 +107,9 @@ export function cliSandbox(baseUrl: string): CliSandbox {
         options.onSpawn?.(child);
         // A child that exits before reading all its input closes the pipe: not the test's error.
         child.stdin.on('error', () => undefined);
-        child.stdin.end(options.stdin ?? '');
+        const input = options.stdin ?? '';
+        if (typeof input === 'string' || Buffer.isBuffer(input)) child.stdin.end(input);
+        else pipeline(Readable.from(input), child.stdin).catch(() => undefined);
       }),
     dispose: () => rmSync(home, { recursive: true, force: true }),
   };

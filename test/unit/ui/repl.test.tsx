@@ -24,11 +24,14 @@ function fakeAsk(log: Array<{ messages: ChatMessage[]; model: string }>) {
     })();
 }
 
-function setup(initial: Partial<Conversation> = {}) {
+/** Whether the REPL still reads keys: Ink stops reading stdin once the app has exited. */
+const listening = (app: ReturnType<typeof render>) => app.stdin.listenerCount('readable') > 0;
+
+function setup(initial: Partial<Conversation> = {}, stop?: AbortSignal) {
   const asked: Array<{ messages: ChatMessage[]; model: string }> = [];
   const saved: Conversation[] = [];
   const app = render(
-    <Repl initial={{ messages: [], model: 'm/one', name: 'test', ...initial }} ask={fakeAsk(asked)} save={(c) => saved.push(c)} footer />,
+    <Repl initial={{ messages: [], model: 'm/one', name: 'test', ...initial }} ask={fakeAsk(asked)} save={(c) => saved.push(c)} footer {...(stop ? { stop } : {})} />,
   );
   const type = async (text: string) => {
     app.stdin.write(text);
@@ -95,7 +98,7 @@ describe('Repl', () => {
     app.unmount();
   });
 
-  it('Ctrl+C cancels a generation and keeps the partial answer; twice at the prompt exits', async () => {
+  it('Ctrl+C cancels a generation and keeps the partial answer; the next Ctrl+C exits', async () => {
     const { app, saved, type, screen } = setup();
     await type('slow');
     await type(ENTER);
@@ -104,11 +107,57 @@ describe('Repl', () => {
     await pause();
     expect(screen()).toContain('cancelled; the partial answer is kept');
     expect(saved.at(-1)?.messages).toEqual([{ role: 'user', content: 'slow' }, { role: 'assistant', content: 'echo: ' }]);
-    await type('\u0003');
-    expect(screen()).toContain('press Ctrl+C again');
+    expect(listening(app)).toBe(true);
     await type('\u0003');
     await pause();
-    expect(app.lastFrame()).toBeDefined();
+    expect(listening(app)).toBe(false);
+    app.unmount();
+  });
+
+  it('at the prompt: the first Ctrl+C warns, a second exits; a prompt sent in between disarms it', async () => {
+    const { app, type, screen } = setup();
+    await type('\u0003');
+    expect(screen()).toContain('press Ctrl+C again');
+    await type('hi');
+    await type(ENTER);
+    await pause();
+    await type('\u0003');
+    expect(listening(app)).toBe(true);
+    await type('\u0003');
+    await pause();
+    expect(listening(app)).toBe(false);
+    app.unmount();
+  });
+
+  it('two Ctrl+C in one read (a quick double press) exit, at the prompt and during a generation', async () => {
+    const idle = setup();
+    await idle.type('\u0003\u0003');
+    await pause();
+    expect(listening(idle.app)).toBe(false);
+    idle.app.unmount();
+
+    const busy = setup();
+    await busy.type('slow');
+    await busy.type(ENTER);
+    await pause();
+    await busy.type('\u0003\u0003');
+    await pause();
+    expect(listening(busy.app)).toBe(false);
+    // Left before the cancelled turn wound down: its partial answer is kept all the same.
+    expect(busy.saved.at(-1)?.messages).toEqual([{ role: 'user', content: 'slow' }, { role: 'assistant', content: 'echo: ' }]);
+    busy.app.unmount();
+  });
+
+  it('the stop signal (SIGTERM, SIGHUP) leaves mid-generation and keeps the partial answer', async () => {
+    const stop = new AbortController();
+    const { app, saved, type } = setup({}, stop.signal);
+    await type('slow');
+    await type(ENTER);
+    await pause();
+    stop.abort();
+    await pause();
+    expect(listening(app)).toBe(false);
+    expect(saved.at(-1)?.messages).toEqual([{ role: 'user', content: 'slow' }, { role: 'assistant', content: 'echo: ' }]);
     app.unmount();
   });
 

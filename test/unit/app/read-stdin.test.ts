@@ -1,0 +1,26 @@
+// readStdin: piped input read whole, but never past its cap.
+import { describe, expect, it } from '@jest/globals';
+import { MAX_STDIN_BYTES, readStdin } from '../../../src/app/read-stdin.js';
+
+describe('readStdin', () => {
+  it('past the cap: one usage error, and reading stops there', async () => {
+    let served = 0;
+    const large = (async function* () {
+      for (let i = 0; i < 16; i++) {
+        served += 1;
+        yield Buffer.alloc(256 * 1024, 'a');
+      }
+    })();
+    await expect(readStdin(large, 1024 * 1024)).rejects.toMatchObject({ kind: 'usage', message: 'standard input is larger than 1 MB' });
+    expect(served).toBe(5);
+  });
+
+  it('the default cap is 64 MB, and what is under it is read whole', async () => {
+    expect(MAX_STDIN_BYTES).toBe(64 * 1024 * 1024);
+    const two = (async function* () {
+      yield Buffer.from('hello ');
+      yield 'world';
+    })();
+    await expect(readStdin(two)).resolves.toBe('hello world');
+  });
+});
