@@ -54,8 +54,8 @@ function processIO(): CliIO {
       // The first stop signal (Ctrl+C, SIGTERM, SIGHUP) cancels the request (the run then ends
       // with that signal's code once it has wound down: 130, 143, 129); a second one ends the
       // process at once, however fast it comes. But a library may echo the first: when-exit
-      // (under conf) catches a signal once, then re-sends it to the process so that its default
-      // action happens. So our listeners go first, and see whether a one-time listener is
+      // (which conf, no longer used, brought) caught a signal once, then re-sent it to the
+      // process so that its default action happened; the check below stays for any other. So our listeners go first, and see whether a one-time listener is
       // still waiting for the signal: then one repeat of it within SIGNAL_ECHO_WINDOW_MS is
       // that echo. The listeners stay registered once a signal came (signal-exit, under Ink,
       // re-raises a signal that no other listener is left to handle).
