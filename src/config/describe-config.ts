@@ -10,9 +10,13 @@ const KEY_VARIABLES: Record<string, string> = {
   ...Object.fromEntries(Object.entries(COMPATIBLE_PRESETS).map(([name, preset]) => [name, preset.env.apiKey])),
 };
 
+/** A setting's value as the file's types have it; a key is only ever `(set, hidden)`. */
+export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
+
 export interface ConfigRow {
   path: string;
-  value: string;
+  /** Typed, as in the file (`config --json` keeps numbers, booleans and null); an unset key is null. */
+  value: ConfigValue;
   source: string;
 }
 
@@ -39,12 +43,24 @@ export function configSecrets(loaded: LoadedConfig, env: Record<string, string |
   return [...secrets];
 }
 
-/** A value as shown: hidden when it is a key, with any key inside it redacted. */
-function shownValue(value: unknown, secrets: readonly string[]): string {
-  const text = value === null ? 'null' : typeof value === 'string' ? value : JSON.stringify(value);
-  // Short keys are not redacted inside longer text (they could be words), but equal is equal.
-  if (secrets.includes(text)) return HIDDEN;
-  return redactSecrets(text, secrets);
+/** A value as shown, its type kept: hidden when it is a key, with any key inside it redacted. */
+function shownValue(value: unknown, secrets: readonly string[]): ConfigValue {
+  if (typeof value === 'string') {
+    // Short keys are not redacted inside longer text (they could be words), but equal is equal.
+    return secrets.includes(value) ? HIDDEN : redactSecrets(value, secrets);
+  }
+  if (Array.isArray(value)) return value.map((item) => shownValue(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactSecrets(key, secrets), shownValue(item, secrets)]));
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  return null;
+}
+
+/** A row's value as the `config` table prints it: text, `null`, `(not set)` for an unset key. */
+export function rowText(row: ConfigRow): string {
+  if (row.path.endsWith('.api_key') && row.value === null) return '(not set)';
+  return typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
 }
 
 /**
@@ -68,7 +84,7 @@ export function describeConfig(loaded: LoadedConfig, env: Record<string, string 
       const fromEnv = Boolean(variable && env[variable]) && (path === 'llm.providers.openrouter.api_key' || source === 'default');
       return {
         path,
-        value: fromEnv || value ? HIDDEN : '(not set)',
+        value: fromEnv || value ? HIDDEN : null,
         source: fromEnv ? `env ${variable}` : source,
       };
     }

@@ -2,7 +2,7 @@
 // `devsynth-or config path` (the files in play).
 import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
-import { configPaths, describeConfig } from '../../config/describe-config.js';
+import { configPaths, describeConfig, rowText } from '../../config/describe-config.js';
 import { renderTable } from '../../ui/render-table.js';
 
 export function configCommand(runtime: () => Runtime): Command {
@@ -17,13 +17,16 @@ export function configCommand(runtime: () => Runtime): Command {
       const inUse = (await rt.resolveKey())?.key;
       const rows = describeConfig(loaded, rt.io.env, inUse ? [inUse] : []);
       if (flags.json) rt.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      else rt.io.stdout.write(renderTable(rows.map((r) => [r.path, r.value, r.source]), { tty: Boolean(rt.io.stdout.isTTY), header: ['key', 'value', 'source'] }));
+      else rt.io.stdout.write(renderTable(rows.map((r) => [r.path, rowText(r), r.source]), { tty: Boolean(rt.io.stdout.isTTY), header: ['key', 'value', 'source'] }));
     });
   command
     .command('path')
     .description('list the configuration files: defaults, user, project, --config')
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    // `config path --json`: the parent's own --json takes the flag first (commander reads a
+    // parent's options anywhere on the line), so both levels are asked.
+    .action(async (_flags: unknown, self: Command) => {
+      const flags = self.optsWithGlobals<{ json?: boolean }>();
       const rt = runtime();
       const paths = configPaths(await rt.config());
       if (flags.json) rt.io.stdout.write(`${JSON.stringify(paths, null, 2)}\n`);

@@ -230,6 +230,6 @@ describe('unset variables and the API key', () => {
     const row = describeConfig(loaded, { OPENROUTER_API_KEY: 'sk-or-v1-secretsecret' }).find((r) => r.path.endsWith('api_key'));
     expect(row).toEqual({ path: 'llm.providers.openrouter.api_key', value: '(set, hidden)', source: 'env OPENROUTER_API_KEY' });
     const unset = describeConfig(loaded, {}).find((r) => r.path.endsWith('api_key'));
-    expect(unset?.value).toBe('(not set)');
+    expect(unset?.value).toBeNull();
   });
 });
