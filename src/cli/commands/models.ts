@@ -6,7 +6,7 @@ import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js
 import type { Runtime } from '../../app/runtime.js';
 import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
-import { terminalSafeJson } from '../../ui/terminal-safe.js';
+import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
 
 const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
@@ -21,6 +21,14 @@ const listSchema = z.object({
   refresh: z._default(z.boolean(), false),
   json: z._default(z.boolean(), false),
 });
+
+/** What an empty listing says on stderr: `no model matches "zzzz"` (with the filters in play). */
+function noMatch(options: { search?: string | undefined; free: boolean; minContext?: number | undefined; embeddings: boolean }): string {
+  const filters = [options.free ? '--free' : '', options.minContext !== undefined ? `--min-context ${options.minContext}` : ''].filter(Boolean);
+  const what = options.embeddings ? 'embedding model' : 'model';
+  const search = options.search !== undefined ? ` matches "${terminalSafe(options.search)}"` : ' matches';
+  return `devsynth-or: no ${what}${search}${filters.length ? ` with ${filters.join(' ')}` : ''}`;
+}
 
 export function modelsCommand(runtime: () => Runtime): Command {
   const command = new Command('models')
@@ -43,6 +51,12 @@ export function modelsCommand(runtime: () => Runtime): Command {
         rt.io.stdout.write(`${terminalSafeJson(models, 2)}\n`);
         return;
       }
+      if (models.length === 0) {
+        // An empty listing must not look like a broken one; the exit code stays 0 (grep's 1 would
+        // fail `set -e` scripts over a search).
+        rt.io.stderr.write(`${noMatch(options)}\n`);
+        return;
+      }
       const tty = Boolean(rt.io.stdout.isTTY);
       rt.io.stdout.write(catalogueTable(models, tty));
       if (tty) rt.io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
@@ -53,7 +67,10 @@ export function modelsCommand(runtime: () => Runtime): Command {
     .description("one model's details")
     .argument('<id>', 'model id')
     .option('--json', 'print the model object as JSON')
-    .action(async (id: string, flags: { json?: boolean }) => {
+    // `models show <id> --json`: the parent's own --json takes the flag first (commander reads a
+    // parent's options anywhere on the line), so both levels are asked.
+    .action(async (id: string, _flags: unknown, self: Command) => {
+      const flags = self.optsWithGlobals<{ json?: boolean }>();
       const rt = runtime();
       const catalogue = await loadCatalogue(rt, 'models');
       const embeddings = catalogue.models.some((m) => m.id === id) ? undefined : await loadCatalogue(rt, 'embeddings').catch(() => undefined);
