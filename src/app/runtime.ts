@@ -5,6 +5,7 @@ import { type BaseProvider, ConfigError, createProviderChain, type DebugLogger, 
 import { configSecrets } from '../config/describe-config.js';
 import { type ConfigFlags, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { missingKeyError, type ResolvedKey, resolveApiKey } from '../config/resolve-api-key.js';
+import { providersInUse } from '../config/providers-in-use.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
 import { createFileBreakerStore, type FileBreakerStore } from '../state/breaker-store.js';
 import { createModelsCache, type ModelsCache } from '../state/models-cache.js';
@@ -71,7 +72,11 @@ export class Runtime {
 
   private warningSink: ((message: string) => void) | undefined;
 
+  /** -q: warnings are dropped; errors still print (they go through the one error handler). */
+  quiet = false;
+
   warn = (message: string): void => {
+    if (this.quiet) return;
     if (this.warningSink) this.warningSink(message);
     else this.io.stderr.write(`devsynth-or: warning: ${terminalSafe(message)}\n`);
   };
@@ -134,7 +139,7 @@ export class Runtime {
    */
   async provider(options: { needsKey: boolean; flags?: ConfigFlags; apiKey?: string }): Promise<BaseProvider> {
     const loaded = await this.config(options.flags);
-    const { provider: name, fallback, providers } = loaded.config.llm;
+    const { provider: name, providers } = loaded.config.llm;
     const settingsOf = (provider: string) => providers[provider as keyof typeof providers];
     if (settingsOf(name)?.enabled === false) {
       throw new ConfigError(`provider "${name}" is disabled (llm.providers.${name}.enabled is false, ${loaded.locate(['llm', 'providers', name, 'enabled'])})`, {
@@ -144,7 +149,7 @@ export class Runtime {
     // Every key the configuration or environment holds, whichever provider it is for: any of
     // them may reach a header or a message (see configSecrets).
     for (const secret of configSecrets(loaded, this.io.env)) this.keysInUse.add(secret);
-    const chain = [name, ...fallback.filter((other) => other !== name && settingsOf(other)?.enabled !== false)];
+    const chain = providersInUse(loaded.config.llm);
     const keys = new Map<string, string | undefined>();
     for (const provider of chain) keys.set(provider, await this.keyFor(loaded, provider, provider === name ? options : { needsKey: false, fallback: true }));
     if (chain.length > 1) this.debug?.(`providers: ${chain.join(' → ')}`);

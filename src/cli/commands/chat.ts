@@ -36,6 +36,8 @@ Examples:
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
       // Loaded when the command runs: other commands' start-up does not pay for it.
       const { runChat } = await import('../../app/run-chat.js');
-      await runChat(runtime(), options);
+      const rt = runtime();
+      rt.quiet = options.quiet;
+      await runChat(rt, options);
     });
 }
