@@ -1,6 +1,7 @@
 // The commander root: global options, the commands, and parse errors routed to the one error
 // handler (exitOverride).
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PROVIDER_NAMES } from '../config/schema.js';
 import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
 import { authCommand } from './commands/auth.js';
 import { chatCommand } from './commands/chat.js';
@@ -11,12 +12,26 @@ import { statusCommand } from './commands/status.js';
 import { completionCommand, modelIdsCommand } from './commands/completion.js';
 import { packageVersion } from './version.js';
 
+/**
+ * --provider: the built-in providers are its choices (help, completion); a name the
+ * configuration also knows but that is not built in (anthropic) passes, so that it fails as it
+ * does from the config file: exit 3 with the hint of what to use instead.
+ */
+function providerOption(): Option {
+  const option = new Option('--provider <name>', 'provider to use (env DEVSYNTH_PROVIDER)').choices(['openrouter', 'offline', 'lmstudio', 'local', 'openai']);
+  // After choices(), which set the same check: this one replaces it and keeps the list.
+  return option.argParser((name: string) => {
+    if ((PROVIDER_NAMES as readonly string[]).includes(name)) return name;
+    throw new InvalidArgumentError(`Allowed choices are ${(option.argChoices ?? []).join(', ')}.`);
+  });
+}
+
 export function buildProgram(io: CliIO): Command {
   const program = new Command('devsynth-or')
     .description('OpenRouter from the terminal, shell pipes and CI')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('--config <file>', 'YAML config file (else DEVSYNTH_CONFIG, else the search)'))
-    .addOption(new Option('--provider <name>', 'provider to use (env DEVSYNTH_PROVIDER)').choices(['openrouter', 'offline', 'lmstudio', 'local', 'openai']))
+    .addOption(providerOption())
     .addOption(new Option('--base-url <url>', 'API base URL (env OPENROUTER_BASE_URL)'))
     .option('--debug', 'redacted request/response/retry/breaker log on stderr (env DEVSYNTH_DEBUG=1)')
     .option('--no-color', 'no colours (also NO_COLOR)')
