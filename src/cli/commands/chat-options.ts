@@ -2,7 +2,7 @@
 import * as z from '../../config/zod.js';
 
 const number = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^-?\d+(\.\d+)?$/, `${what} must be a number`)), z.transform(Number));
-const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
+const integer = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^[-+]?\d+$/, `${what} must be a whole number`)), z.transform(Number));
 
 export const chatOptionsSchema = z.object({
   words: z.array(z.string()),
@@ -11,7 +11,8 @@ export const chatOptionsSchema = z.object({
   temperature: z.optional(
     z.pipe(number('temperature'), z.number().check(z.minimum(0, 'temperature must be between 0 and 2'), z.maximum(2, 'temperature must be between 0 and 2'))),
   ),
-  maxTokens: z.optional(z.pipe(whole('max tokens'), z.int().check(z.positive('max tokens must be above 0')))),
+  // A sign is read as a number first, so that -5 is told the range, not that it is not a number.
+  maxTokens: z.optional(z.pipe(integer('max tokens'), z.int().check(z.positive('max tokens must be greater than 0')))),
   fallbackModel: z._default(z.array(z.string().check(z.minLength(1))), []),
   stream: z._default(z.boolean(), true),
   json: z._default(z.boolean(), false),
