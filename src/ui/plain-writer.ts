@@ -5,7 +5,7 @@
 // The answer's bytes reach a pipe or a file unchanged (they are the user's data); on a terminal
 // they are made terminal-safe, one pass per read. What goes to stderr is always made safe: it
 // is a message for a person (or a log a person will read), and it carries the server's words.
-import { ChatCollector, type ChatResult, type StreamEvent, type Usage } from '../core/index.js';
+import { ChatCollector, type ChatResult, DevsynthError, type StreamEvent, type Usage } from '../core/index.js';
 import { formatUsageLine } from './format-usage.js';
 import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
@@ -47,6 +47,8 @@ export async function writePlain(
   const startedAt = now();
   let firstTokenAt: number | undefined;
   let lastChar = '\n';
+  /** Characters of the answer on stdout so far. */
+  let written = 0;
   const toTerminal = Boolean(options.stdout.isTTY);
   let model = options.model;
   // Minutes of silence (a slow model, retries) must not look like a hang to a person.
@@ -93,11 +95,22 @@ export async function writePlain(
           clearTimeout(waitNotice);
         }
         if (!options.json) options.stdout.write(toTerminal ? terminalSafe(text) : text);
+        written += text.length;
         lastChar = text[text.length - 1] ?? lastChar;
       }
     }
   } catch (error) {
-    if (!options.json && lastChar !== '\n') options.stdout.write('\n');
+    if (!options.json) {
+      // A reply that ends in an error may carry text never sent as tokens (a non-streamed
+      // completion whose choice failed): it is printed as the streamed part would have been.
+      const unwritten = error instanceof DevsynthError ? error.partialContent : undefined;
+      if (unwritten !== undefined && unwritten.length > written) {
+        const rest = unwritten.slice(written);
+        options.stdout.write(toTerminal ? terminalSafe(rest) : rest);
+        lastChar = rest[rest.length - 1] ?? lastChar;
+      }
+      if (lastChar !== '\n') options.stdout.write('\n');
+    }
     throw error;
   } finally {
     clearTimeout(waitNotice);
