@@ -34,3 +34,19 @@ export async function loadCatalogue(runtime: Runtime, kind: CatalogueKind, optio
 export async function cachedModelIds(runtime: Runtime): Promise<string[]> {
   return (await runtime.catalogue()).read('models')?.models.map((model) => model.id) ?? [];
 }
+
+/**
+ * The ids a "did you mean" is drawn from: the cached catalogue, fresh or not; with none cached,
+ * one fetch of it (GET /models needs no key), kept in the cache for the next time. A failed
+ * fetch means no suggestions, never another error on top of the one being explained.
+ */
+export async function modelIdsForHints(runtime: Runtime): Promise<string[]> {
+  const cached = await cachedModelIds(runtime);
+  if (cached.length > 0) return cached;
+  try {
+    return (await loadCatalogue(runtime, 'models')).models.map((model) => model.id);
+  } catch (error) {
+    runtime.debug?.(`no catalogue for suggestions: ${(error as Error).message}`);
+    return [];
+  }
+}

@@ -14,7 +14,7 @@ import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
-import { cachedModelIds, loadCatalogue } from './catalogue.js';
+import { loadCatalogue, modelIdsForHints } from './catalogue.js';
 import type { Runtime } from './runtime.js';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
@@ -168,7 +168,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
 }
 
 async function withSuggestions(runtime: Runtime, error: OpenRouterInvalidModelError, model: string): Promise<OpenRouterInvalidModelError> {
-  const suggestions = suggestModels(model, await cachedModelIds(runtime));
+  const suggestions = suggestModels(model, await modelIdsForHints(runtime));
   if (suggestions.length === 0) return error;
   return new OpenRouterInvalidModelError(error.message, {
     ...(error.status !== undefined ? { status: error.status } : {}),
