@@ -2,7 +2,8 @@
 // caches' ages, and accumulated usage.
 import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
-import { DevsynthError, type KeyInfo } from '../../core/index.js';
+import { providersInUse } from '../../config/providers-in-use.js';
+import { type BreakerState, DevsynthError, type KeyInfo } from '../../core/index.js';
 import { formatCost } from '../../ui/format-usage.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 
@@ -10,6 +11,17 @@ function age(ms: number | undefined): string {
   if (ms === undefined) return 'never fetched';
   const minutes = Math.round(ms / 60_000);
   return minutes < 90 ? `${minutes} min old` : `${Math.round(minutes / 60)} h old`;
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/**
+ * The breakers of the providers this run would use, in chain order, closed where none was
+ * recorded; the offline provider has none. Another provider's breaker (openrouter's, under
+ * --provider offline) is no news about this run.
+ */
+function breakersOf(providers: readonly string[], recorded: Record<string, BreakerState>): Record<string, BreakerState> {
+  return Object.fromEntries(providers.filter((name) => name !== 'offline').map((name) => [name, recorded[name] ?? { state: 'closed', failures: 0 }]));
 }
 
 export function statusCommand(runtime: () => Runtime): Command {
@@ -26,9 +38,8 @@ export function statusCommand(runtime: () => Runtime): Command {
         if (!(error instanceof DevsynthError)) throw error;
         key = { error: error.message };
       }
-      const { provider, fallback } = (await rt.config()).config.llm;
-      const providers = [provider, ...fallback.filter((name) => name !== provider)];
-      const breakers = rt.breakers().all();
+      const providers = providersInUse((await rt.config()).config.llm);
+      const breakers = breakersOf(providers, rt.breakers().all());
       const catalogue = await rt.catalogue();
       const usage = rt.usage();
       const report = {
@@ -51,10 +62,10 @@ export function statusCommand(runtime: () => Runtime): Command {
         out.push(`key:        ${key.label ?? '(unnamed)'}, ${limit}, used ${formatCost(key.usage) ?? '?'}${key.is_free_tier ? ', free tier' : ''}`);
       }
       const states = Object.entries(breakers);
-      out.push(`breakers:   ${states.length ? states.map(([name, s]) => `${name} ${s.state}${s.state === 'open' ? ` until ${new Date(s.retryAt).toISOString()}` : ''} (${s.failures} failures)`).join('; ') : 'openrouter closed'}`);
+      out.push(`breakers:   ${states.length ? states.map(([name, s]) => `${name} ${s.state}${s.state === 'open' ? ` until ${new Date(s.retryAt).toISOString()}` : ''} (${count(s.failures, 'failure')})`).join('; ') : 'none (the offline provider has no circuit breaker)'}`);
       out.push(`caches:     models ${age(report.caches.models ?? undefined)}, embeddings ${age(report.caches.embeddings ?? undefined)}`);
       const total = report.usage.total;
-      out.push(`usage:      ${total.requests} requests, ${total.prompt_tokens + total.completion_tokens} tokens, ${formatCost(total.cost) ?? '$0'} in all`);
+      out.push(`usage:      ${count(total.requests, 'request')}, ${count(total.prompt_tokens + total.completion_tokens, 'token')}, ${formatCost(total.cost) ?? '$0'} in all`);
       out.push(`state:      ${rt.paths.state}`);
       // The key's label and error come from the server, the breakers and paths from state files.
       rt.io.stdout.write(`${terminalSafe(out.join('\n'))}\n`);
