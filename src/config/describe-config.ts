@@ -1,14 +1,9 @@
 // The effective configuration as rows of (key path, value, source), secrets redacted: what
 // `devsynth-or config` prints. Any setting may carry a key (`x_title: "${OPENROUTER_API_KEY}"`),
 // so every value is checked against every key in play, not only the api_key rows.
-import { COMPATIBLE_PRESETS, redactSecrets } from '../core/index.js';
+import { redactSecrets } from '../core/index.js';
+import { KEY_VARIABLES } from './key-variables.js';
 import type { LoadedConfig } from './load-config.js';
-
-/** The variable each provider's key comes from by default (config/default.yml's ${VAR}). */
-const KEY_VARIABLES: Record<string, string> = {
-  openrouter: 'OPENROUTER_API_KEY',
-  ...Object.fromEntries(Object.entries(COMPATIBLE_PRESETS).map(([name, preset]) => [name, preset.env.apiKey])),
-};
 
 /** A setting's value as the file's types have it; a key is only ever `(set, hidden)`. */
 export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };

@@ -22,6 +22,27 @@ export interface InterpolationSite {
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g;
 const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::-|:\?)[^}]*)?\}$/;
 
+// `$${`, a whole reference, or a `${` that opens none (a missing `}`, a bad name, `${VAR-x}`).
+const OPENINGS = /\$\$\{|\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::-|:\?)[^}]*)?\}|\$\{/g;
+
+/**
+ * The start of the first `${` in `text` that opens no valid reference, as shown in a message:
+ * `${` and the name-like characters after it, never more (the rest may be a key).
+ */
+export function malformedReference(text: string): string | undefined {
+  for (const match of text.matchAll(OPENINGS)) {
+    if (match[0] === '${') return `\${${/^[A-Za-z0-9_]{0,64}/.exec(text.slice(match.index + 2))?.[0] ?? ''}`;
+  }
+  return undefined;
+}
+
+/** The error for a malformed reference at `where` (file:line) and `path`. */
+export function malformedReferenceError(where: string, path: string, opening: string): ConfigError {
+  return new ConfigError(`${where}: ${path}: malformed reference "${opening}": a \${ must open \${NAME}, \${NAME:-default} or \${NAME:?message}`, {
+    hint: 'close the reference with }, or write $${ for a literal ${',
+  });
+}
+
 /** Interpolates one string; returns undefined when a referenced variable is unset. */
 function interpolateString(
   text: string,
@@ -84,6 +105,9 @@ export function interpolateEnv(
     if (typeof node === 'string') {
       const line = site.lineOf(path);
       const where = `${site.file}${line ? `:${line}` : ''}`;
+      // Left as it is, `${OPENROUTER_API_KEY` would be sent as the key itself.
+      const malformed = malformedReference(node);
+      if (malformed !== undefined) throw malformedReferenceError(where, path.join('.'), malformed);
       const result = interpolateString(
         node,
         env,
