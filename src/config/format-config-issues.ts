@@ -2,7 +2,6 @@
 // was found; several at once (at most 5), then where to read more.
 import type * as z from './zod.js';
 import { assertSecureBaseUrl, ConfigError } from '../core/index.js';
-import type { Config } from './schema.js';
 import type { KeyPath } from './yaml-file.js';
 
 const MAX_ISSUES = 5;
@@ -26,22 +25,55 @@ function describeIssue(issue: z.core.$ZodIssue, tree: unknown, locate: (path: Ke
   return [`${locate(path)}: ${path.join('.') || '(top level)'}: ${issue.message.replace(/^Invalid input: /, '')}; found ${shown}`];
 }
 
-export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], tree: unknown, locate: (path: KeyPath) => string): ConfigError {
-  const lines = issues.flatMap((issue) => describeIssue(issue, tree, locate));
+/** A provider's base_url that may not be used: its message line, and whose it is. */
+export interface BaseUrlProblem {
+  provider: string;
+  line: string;
+}
+
+/**
+ * The schema's problems and the base URLs' together (one pass, at most 5 shown): a user fixes
+ * them all at once rather than one run at a time.
+ */
+export function formatConfigIssues(
+  issues: readonly z.core.$ZodIssue[],
+  tree: unknown,
+  locate: (path: KeyPath) => string,
+  urlProblems: readonly BaseUrlProblem[] = [],
+): ConfigError {
+  const lines = [...issues.flatMap((issue) => describeIssue(issue, tree, locate)), ...urlProblems.map((problem) => problem.line)];
   const shown = lines.slice(0, MAX_ISSUES);
   const more = lines.length > MAX_ISSUES ? `\n  … and ${lines.length - MAX_ISSUES} more` : '';
   const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
   return new ConfigError(`invalid configuration (${count}):\n  ${shown.join('\n  ')}${more}`, {
-    hint: 'the settings and their types are listed in README.md#configuration and config/default.yml',
+    hint:
+      issues.length === 0
+        ? 'use https://openrouter.ai/api/v1, or a local gateway on 127.0.0.1'
+        : 'the settings and their types are listed in README.md#configuration and config/default.yml',
   });
 }
 
-/** Every provider's base_url must be https, or http on a loopback host. */
-export function checkBaseUrls(config: Config, locate: (path: KeyPath) => string): void {
-  for (const [name, settings] of Object.entries(config.llm.providers)) {
-    const url = (settings as { base_url?: string } | undefined)?.base_url;
-    if (!url) continue;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Every provider's base_url must be https, or http on a loopback host. Read from the merged
+ * tree, before the schema, so that these come with its problems.
+ */
+export function baseUrlProblems(tree: unknown, locate: (path: KeyPath) => string): BaseUrlProblem[] {
+  const llm = isObject(tree) ? tree.llm : undefined;
+  const providers = isObject(llm) && isObject(llm.providers) ? llm.providers : {};
+  const problems: BaseUrlProblem[] = [];
+  for (const [name, settings] of Object.entries(providers)) {
+    const url = isObject(settings) ? settings.base_url : undefined;
+    if (typeof url !== 'string' || !url) continue;
     const path = ['llm', 'providers', name, 'base_url'];
-    assertSecureBaseUrl(url, `${locate(path)}: ${path.join('.')}`);
+    try {
+      assertSecureBaseUrl(url, `${locate(path)}: ${path.join('.')}`);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push({ provider: name, line: error.message });
+    }
   }
+  return problems;
 }

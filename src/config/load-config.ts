@@ -10,9 +10,10 @@ import { resolve } from 'node:path';
 import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
 import { projectFileAbove, SEARCH_PLACES, userConfigPath } from './config-files.js';
 import { type ConfigSource, DEFAULTS_FILE, readDefaults } from './default-config.js';
-import { checkBaseUrls, formatConfigIssues } from './format-config-issues.js';
+import { baseUrlProblems, formatConfigIssues } from './format-config-issues.js';
 import { interpolateEnv, type UnsetReference } from './interpolate-env.js';
 import { getOwn, setOwn } from './own-keys.js';
+import { providersInUse } from './providers-in-use.js';
 import { readConfigFile } from './read-config-file.js';
 import { type Config, configSchema, PROVIDER_NAMES } from './schema.js';
 import type { KeyPath } from './yaml-file.js';
@@ -49,6 +50,8 @@ export interface ConfigLayer {
 
 export interface LoadedConfig {
   config: Config;
+  /** Settings of providers this run does not use that would be refused if it did (a bad base_url). */
+  problems: string[];
   /** ${VAR} references whose variable was unset. */
   unset: UnsetReference[];
   layers: ConfigLayer[];
@@ -190,11 +193,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   };
 
   const parsed = configSchema.safeParse(tree);
-  if (!parsed.success) throw formatConfigIssues(parsed.error.issues, tree, locate);
-  checkBaseUrls(parsed.data, locate);
+  const urlProblems = baseUrlProblems(tree, locate);
+  // Only the providers this run uses must have a usable base_url: lmstudio's typo does not stop
+  // --provider offline. The others are kept for `config` to report.
+  const inUse = new Set(providersInUse(tree.llm));
+  const blocking = urlProblems.filter((problem) => inUse.has(problem.provider));
+  if (!parsed.success) throw formatConfigIssues(parsed.error.issues, tree, locate, urlProblems);
+  if (blocking.length > 0) throw formatConfigIssues([], tree, locate, blocking);
 
   return {
     config: parsed.data,
+    problems: urlProblems.filter((problem) => !inUse.has(problem.provider)).map((problem) => problem.line),
     unset,
     layers,
     locate,

@@ -13,6 +13,8 @@ export function configCommand(runtime: () => Runtime): Command {
     .action(async (flags: { json?: boolean }) => {
       const rt = runtime();
       const loaded = await rt.config();
+      // Settings that would stop a run using that provider, though this one does not.
+      for (const problem of loaded.problems) rt.warn(`${problem} (not used now: refused when that provider is)`);
       // The key in use may come from the OS keyring; no setting may show it either.
       const inUse = (await rt.resolveKey())?.key;
       const rows = describeConfig(loaded, rt.io.env, inUse ? [inUse] : []);
