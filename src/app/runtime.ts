@@ -41,6 +41,19 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
+/**
+ * How `provider` came to be asked, for the offline provider to say in its answer: the setting
+ * that chose it (flag, environment, file and line), or the providers it stands in for.
+ */
+function reachedBy(loaded: LoadedConfig, chain: readonly string[], provider: string): string {
+  const index = chain.indexOf(provider);
+  if (index > 0) return `a fallback (${chain.slice(0, index).join(', ')} unavailable)`;
+  const source = loaded.sourceOf('llm.provider');
+  if (source === 'flag --provider') return `--provider ${provider}`;
+  if (source === 'env DEVSYNTH_PROVIDER') return `DEVSYNTH_PROVIDER=${provider}`;
+  return `llm.provider: ${provider} in ${loaded.locate(['llm', 'provider'])}`;
+}
+
 export class Runtime {
   readonly paths: StatePaths;
   readonly debug: DebugLogger | undefined;
@@ -159,6 +172,7 @@ export class Runtime {
       // The config pipeline already merged the environment; the provider must not read it again.
       env: {},
       ...(this.debug ? { debug: this.debug } : {}),
+      ...(provider === 'offline' ? { reachedBy: reachedBy(loaded, chain, provider) } : {}),
     }));
   }
 

@@ -20,6 +20,12 @@ export interface OfflineProviderOptions {
   dimensions?: number;
   /** Words per streamed chunk (default 3). */
   wordsPerChunk?: number;
+  /**
+   * How this provider came to answer, said in the answer so that nobody takes it for a model's:
+   * "--provider offline", "DEVSYNTH_PROVIDER=offline", "llm.provider: offline in <file>",
+   * "a fallback (openrouter unavailable)".
+   */
+  reachedBy?: string;
 }
 
 const CHAT_MODEL = 'offline/echo';
@@ -55,11 +61,13 @@ export class OfflineProvider extends BaseProvider {
   override readonly embeddingModel = EMBEDDING_MODEL;
   private readonly dimensions: number;
   private readonly wordsPerChunk: number;
+  private readonly reachedBy: string | undefined;
 
   constructor(options: OfflineProviderOptions = {}) {
     super();
     this.dimensions = options.dimensions ?? 64;
     this.wordsPerChunk = options.wordsPerChunk ?? 3;
+    this.reachedBy = options.reachedBy;
   }
 
   override chat(request: ChatRequest, options: CallOptions = {}): ChatStream {
@@ -71,7 +79,7 @@ export class OfflineProvider extends BaseProvider {
       const shown = prompt.length > 200 ? `${prompt.slice(0, 200)}…` : prompt;
       const words = prompt.split(/\s+/).filter(Boolean).length;
       const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-      const answer = `[offline] You said: "${shown}" (${count(words, 'word')}, ${count(request.messages.length, 'message')} in the conversation). This answer comes from the offline provider: set OPENROUTER_API_KEY and drop --provider offline for a real model.`;
+      const answer = `[offline] You said: "${shown}" (${count(words, 'word')}, ${count(request.messages.length, 'message')} in the conversation). This answer comes from the offline provider${provider.reachedBy ? `, reached through ${provider.reachedBy}` : ''}, not from a model.`;
       const id = `offline-${sha256(prompt).toString('hex').slice(0, 16)}`;
       const meta = { id, model: CHAT_MODEL, provider: 'offline' };
       const pieces = answer.split(/(?<=\s)/);
