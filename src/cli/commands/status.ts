@@ -31,6 +31,10 @@ export function statusCommand(runtime: () => Runtime): Command {
     .addHelpText('after', '\nExamples:\n  devsynth-or status\n  devsynth-or status --json | jq .key.limit_remaining')
     .action(async (flags: { json?: boolean }) => {
       const rt = runtime();
+      const providers = providersInUse((await rt.config()).config.llm);
+      // Read before the key request below, whose answer closes a breaker: failures counted by
+      // earlier runs are what status is asked for.
+      const breakers = breakersOf(providers, rt.breakers().all());
       let key: KeyInfo | { error: string } | null = null;
       try {
         key = await (await rt.provider({ needsKey: true })).getKeyInfo();
@@ -38,8 +42,6 @@ export function statusCommand(runtime: () => Runtime): Command {
         if (!(error instanceof DevsynthError)) throw error;
         key = { error: error.message };
       }
-      const providers = providersInUse((await rt.config()).config.llm);
-      const breakers = breakersOf(providers, rt.breakers().all());
       const catalogue = await rt.catalogue();
       const usage = rt.usage();
       const report = {
