@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ConfigError } from '../../../src/core/index.js';
 import { parse as parseYaml } from 'yaml';
-import { coreScalar, interpolateEnv } from '../../../src/config/interpolate-env.js';
+import { coreScalar, interpolateEnv, malformedReference } from '../../../src/config/interpolate-env.js';
 
 const site = { file: 'f.yml', lineOf: () => 7 };
 const run = (tree: unknown, env: Record<string, string> = {}) => interpolateEnv(tree, env, site);
@@ -101,5 +101,16 @@ describe('environment values that look like YAML syntax', () => {
     expect(coreScalar('0 #')).toBe('0 #');
     expect(coreScalar('&a 2')).toBe('&a 2');
     expect(coreScalar('!!int 3')).toBe('!!int 3');
+  });
+});
+
+describe('malformedReference', () => {
+  it('finds a ${ that opens no reference, quoting only the name-like start', () => {
+    expect(malformedReference('${OPENROUTER_API_KEY')).toBe('${OPENROUTER_API_KEY');
+    expect(malformedReference('${A:-x')).toBe('${A');
+    expect(malformedReference('${A-x}')).toBe('${A');
+    expect(malformedReference('${sk-or-v1-secret}')).toBe('${sk');
+    expect(malformedReference('ok ${A} then ${B')).toBe('${B');
+    for (const fine of ['${A}', '${A:-x}', '${A:?must}', '$${A', 'plain', '$A', 'costs $5']) expect(malformedReference(fine)).toBeUndefined();
   });
 });
