@@ -54,7 +54,7 @@ const cases: Case[] = [
   { name: 'an unset ${VAR:?}', args: () => ['--config', file('req.yml', 'llm:\n  providers:\n    openrouter:\n      model: "${NEEDED:?set NEEDED}"\n'), 'chat', 'x'], exit: 3, line: /req\.yml:4: NEEDED is not set: set NEEDED/ },
   { name: 'a literal key', args: () => ['--config', file('lit.yml', 'llm:\n  providers:\n    openrouter:\n      api_key: sk-or-v1-1234567890abcdef\n'), 'chat', 'x'], exit: 3, line: /lit\.yml:4: .*literal API key/ },
   { name: 'temperature 3', args: () => ['chat', '-t', '3', 'x'], exit: 2, line: /--temperature: temperature must be between 0 and 2/ },
-  { name: 'max tokens 0', args: () => ['chat', '--max-tokens', '0', 'x'], exit: 2, line: /--max-tokens: max tokens must be above 0/ },
+  { name: 'max tokens 0', args: () => ['chat', '--max-tokens', '0', 'x'], exit: 2, line: /--max-tokens: max tokens must be greater than 0/ },
   { name: 'an empty prompt', args: () => ['chat'], options: () => ({ stdin: '\n\n' }), exit: 2, line: /empty prompt/ },
   { name: 'an unknown model', args: () => ['chat', '-m', 'nobody/nothing', 'x'], before: () => fake.script(errorBodies.invalidModel('nobody/nothing')), exit: 6, line: /model not available \(400\): nobody\/nothing is not a valid model ID/ },
   { name: 'a malformed model id', args: () => ['chat', '-m', 'not a model', 'x'], exit: 2, line: /invalid model id "not a model"/ },
@@ -75,8 +75,8 @@ describe('bad input', () => {
     expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
     expect(lines.filter((line) => line.startsWith('devsynth-or:'))).toHaveLength(1);
     expect(snapshot()).toEqual(before);
-    // Only the unknown model needed the server to say no.
-    expect(fake.requests.length - requests).toBe(item.name === 'an unknown model' ? 1 : 0);
+    // Only the unknown model needed the server to say no (and its did-you-mean the catalogue).
+    expect(fake.requests.length - requests).toBe(item.name === 'an unknown model' ? 2 : 0);
   });
 
   it('a corrupt state file is set aside with a warning, and the command goes on', async () => {
