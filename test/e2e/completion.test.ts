@@ -73,6 +73,7 @@ beforeAll(async () => {
   // The caches the scripts read: filled by the CLI itself, from the fake catalogue.
   expect((await cli.run(['models'])).code).toBe(0);
   expect((await cli.run(['models', '--embeddings'])).code).toBe(0);
+  expect((await cli.run(['--provider', 'offline', 'models'])).code).toBe(0);
   const bin = join(cli.home, 'bin');
   work = join(cli.home, 'work');
   mkdirSync(bin);
@@ -123,7 +124,8 @@ const CASES: Array<[string, Case]> = [
   ['embedding models for embed -m', { line: 'devsynth-or embed -m openai/', exactly: ['openai/text-embedding-3-large', 'openai/text-embedding-3-small'] }],
   ['an id with a colon, whole', { line: 'devsynth-or chat --model meta-llama/llama-3.3-70b-instruct:f', exactly: ['meta-llama/llama-3.3-70b-instruct:free'] }],
   ['model ids for models show', { line: 'devsynth-or models show openai/gpt-4o', exactly: ['openai/gpt-4o-mini'] }],
-  ['model ids of the provider named before the command', { line: 'devsynth-or --provider openrouter chat -m openai/gpt-4o', exactly: ['openai/gpt-4o-mini'] }],
+  ['the model ids of the provider named before the command', { line: 'devsynth-or --provider offline chat -m ', exactly: ['offline/echo'] }],
+  ['the model ids of the default provider, through the full CLI', { line: 'devsynth-or --provider openrouter chat -m openai/gpt-4o', exactly: ['openai/gpt-4o-mini'] }],
   ['files for embed --file', { line: 'devsynth-or embed --file no', exactly: ['notes.txt'] }],
 ];
 
