@@ -3,7 +3,7 @@
 // ids, a file, or free text) and what its positional arguments are. The scripts are generated
 // from this table (completion.ts), so they never drift from the real commands.
 import type { Argument, Command, Option } from 'commander';
-import { AVAILABLE_PROVIDERS } from '../core/providers/provider-factory.js';
+import { AVAILABLE_PROVIDERS } from '../core/index.js';
 
 /** What a flag's value or an argument completes to. */
 export type ValueKind = { choices: readonly string[] } | 'models' | 'embeddings' | 'files' | 'any';

@@ -4,7 +4,7 @@ import { Argument, Command, Option } from 'commander';
 import { describe, expect, it } from '@jest/globals';
 import { completionSpec } from '../../../src/cli/completion-spec.js';
 import { buildProgram } from '../../../src/cli/program.js';
-import { AVAILABLE_PROVIDERS } from '../../../src/core/providers/provider-factory.js';
+import { AVAILABLE_PROVIDERS } from '../../../src/core/index.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, cwd: process.cwd(), onInterrupt: () => () => undefined };
 const table = (root: Command) => new Map(completionSpec(root).entries);
