@@ -1,4 +1,4 @@
-// `models` and `__models` (the shell completion's model ids, asked on every Tab) answered from
+// `models` and `__models [--embeddings]` (the shell completion's model ids, asked on every Tab) answered from
 // a fresh cached catalogue without loading the CLI: reading and validating the configuration
 // costs several times what this answer does. Only when nothing could change the answer: the
 // bare command, no configuration file anywhere, the default provider, no debug log asked for,
@@ -21,10 +21,10 @@ export interface FastIO {
 }
 
 /** The cached catalogue, when the file reads back as one; undefined otherwise. */
-function cachedCatalogue(io: FastIO): { models: ModelInfo[]; fetchedAt: number } | undefined {
+function cachedCatalogue(io: FastIO, kind: 'models' | 'embeddings'): { models: ModelInfo[]; fetchedAt: number } | undefined {
   try {
     const cacheDir = statePaths(io.env).cache;
-    const file = join(cacheDir, `${catalogueFileName('catalogue', 'models')}.json`);
+    const file = join(cacheDir, `${catalogueFileName('catalogue', kind)}.json`);
     // Never through a link planted in the state folder: the full CLI then says so (safe-files.ts).
     const text = stateDirIsSafe(cacheDir, rootOf(cacheDir)) ? readStateFile(file) : undefined;
     if (text === undefined) return undefined;
@@ -50,12 +50,21 @@ function baseUrlsAreSecure(env: FastIO['env']): boolean {
   }
 }
 
+/** The argument lists answered here, and the catalogue each reads. */
+function catalogueAsked(args: readonly string[]): 'models' | 'embeddings' | undefined {
+  const line = args.join(' ');
+  if (line === 'models' || line === '__models') return 'models';
+  if (line === '__models --embeddings') return 'embeddings';
+  return undefined;
+}
+
 /** Answers `args` and returns true, or returns false having written nothing. */
 export function answerFromCache(args: readonly string[], io: FastIO): boolean {
-  if (args.length !== 1 || (args[0] !== 'models' && args[0] !== '__models')) return false;
+  const kind = catalogueAsked(args);
+  if (!kind) return false;
   const provider = io.env.DEVSYNTH_PROVIDER;
   if ((provider && provider !== 'openrouter') || io.env.DEVSYNTH_DEBUG === '1' || !baseUrlsAreSecure(io.env) || anyConfigFile(io.cwd, io.env)) return false;
-  const catalogue = cachedCatalogue(io);
+  const catalogue = cachedCatalogue(io, kind);
   if (!catalogue) return false;
   if (args[0] === '__models') {
     // As the command: whatever ids the cache holds, fresh or not; never a request.

@@ -329,9 +329,9 @@ describe('status, config, completion, help', () => {
     const bash = await run(['completion', 'bash']);
     expect(bash.stdout).toContain('complete -F _devsynth_or devsynth-or');
     expect(bash.stdout).toContain('--fallback-model');
-    expect(bash.stdout).toContain('--provider) COMPREPLY=( $(compgen -W "openrouter offline lmstudio local openai"');
+    expect(bash.stdout).toContain("'val:chat|--provider') REPLY='choices ");
     expect((await run(['completion', 'fish'])).stdout).toContain('complete -c devsynth-or');
-    expect((await run(['completion', 'zsh'])).stdout).toContain('--provider) compadd -- openrouter offline lmstudio local openai');
+    expect((await run(['completion', 'zsh'])).stdout).toContain('compdef _devsynth_or devsynth-or');
     expect((await run(['completion', 'tcsh'])).code).toBe(2);
     const help = await run(['chat', '--help']);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('Examples:') });

@@ -1,5 +1,5 @@
 // `devsynth-or models [search]` and `devsynth-or models show <id>`.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import * as z from '../../config/zod.js';
 import { loadCatalogue } from '../../app/catalogue.js';
 import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js';
@@ -36,7 +36,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
     .argument('[search]', 'only ids or names containing this')
     .option('--free', 'only free models')
     .option('--min-context <n>', 'only models with at least this many tokens of context')
-    .option('--sort <key>', 'id, price or context', 'id')
+    .addOption(new Option('--sort <key>', 'the order').choices(['id', 'price', 'context']).default('id'))
     .option('--limit <n>', 'at most this many')
     .option('--embeddings', 'the embedding models instead')
     .option('--refresh', 'fetch the catalogue again now')
