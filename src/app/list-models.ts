@@ -69,10 +69,12 @@ export function catalogueTable(models: readonly ModelInfo[], tty: boolean): stri
 }
 
 /**
- * The ids a completion script may offer: printable ASCII without spaces, as real model ids
- * are. Anything else came from a hostile or broken catalogue and would reach the shell's
- * prompt line, and the terminal, as it is.
+ * The ids a completion script may offer: the characters model ids are made of (letters,
+ * digits, `/ . _ - : @ ~ +`: `openai/gpt-4o:free`, `@preset/name`). Anything else came from a
+ * hostile or broken catalogue and would reach the shell's prompt line, and the terminal, as
+ * it is; shell syntax (`$(…)`, quotes, `;`) is kept out even though the scripts never
+ * evaluate what they offer.
  */
 export function completableIds(ids: readonly string[]): string[] {
-  return ids.filter((id) => /^[\x21-\x7e]+$/.test(id));
+  return ids.filter((id) => /^[A-Za-z0-9/._:@~+-]+$/.test(id));
 }

@@ -79,7 +79,13 @@ beforeAll(async () => {
   mkdirSync(bin);
   mkdirSync(work);
   writeFileSync(join(work, 'notes.txt'), 'a line\n');
-  writeFileSync(join(bin, 'devsynth-or'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, { mode: 0o755 });
+  // With work/raw-ids present, `__models` answers with that file as it is: what a script must
+  // withstand from any source of ids (the CLI itself offers only plain ones).
+  writeFileSync(
+    join(bin, 'devsynth-or'),
+    `#!/bin/sh\nif [ "$1" = __models ] && [ -f '${work}/raw-ids' ]; then cat '${work}/raw-ids'; exit 0; fi\nexec '${process.execPath}' '${BIN}' "$@"\n`,
+    { mode: 0o755 },
+  );
   env = { ...cli.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
   for (const shell of ['bash', 'zsh', 'fish']) {
     scripts[shell] = join(cli.home, `completion.${shell}`);
@@ -137,10 +143,20 @@ describe.each(['bash', 'zsh', 'fish'])('%s completes', (shell) => {
     for (const word of excludes ?? []) expect(words).not.toContain(word);
   }, 60_000);
 
-  it('a hostile catalogue id as text: offered as it is, never run', async () => {
+  it('a hostile catalogue id is not offered by the CLI', async () => {
+    expect(await complete[shell]!('devsynth-or chat -m ev')).toEqual([]);
+    expect(await complete[shell]!('devsynth-or chat -m ')).not.toContain(HOSTILE_ID);
+  }, 60_000);
+
+  it('a hostile id reaching the script anyway is offered as text, never run', async () => {
     rmSync(join(work, 'pwned'), { force: true });
-    expect(await complete[shell]!('devsynth-or chat -m ev')).toEqual([HOSTILE_ID]);
-    expect(await complete[shell]!('devsynth-or chat -m ')).toContain(HOSTILE_ID);
-    expect(existsSync(join(work, 'pwned'))).toBe(false);
+    writeFileSync(join(work, 'raw-ids'), `${HOSTILE_ID}\nopenai/gpt-4o\n`);
+    try {
+      expect(await complete[shell]!('devsynth-or chat -m ev')).toEqual([HOSTILE_ID]);
+      expect(await complete[shell]!('devsynth-or chat -m ')).toContain(HOSTILE_ID);
+      expect(existsSync(join(work, 'pwned'))).toBe(false);
+    } finally {
+      rmSync(join(work, 'raw-ids'), { force: true });
+    }
   }, 60_000);
 });
