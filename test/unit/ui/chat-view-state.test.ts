@@ -31,15 +31,15 @@ describe('chat view state', () => {
     expect([...state.lines.map((l) => l.text), state.live].join(' ').replace(/\s+/g, ' ')).toBe(long);
   });
 
-  it('shows a retry until the first token, keeps the reasoning tail, and records the end', () => {
+  it('shows a retry until the first token, keeps the reasoning, and records the end', () => {
     let state = reduceBatch(initialViewState(0), [{ type: 'reasoning', text: 'thinking' }], 5);
     state = reduceBatch(state, [{ type: 'retry', attempt: 1, maxRetries: 3, delayMs: 2000, reason: '429', error: new CancelledError() }], 10);
     expect(state.retry).toEqual({ reason: '429', attempt: 1, maxRetries: 3, until: 2010 });
-    expect(state.reasoning).toBe('thinking');
+    expect(state.reasoning?.live).toBe('thinking');
     state = reduceBatch(state, tokens('ok'), 2100);
     expect(state.retry).toBeUndefined();
     const failed = finishView(state, 3000, new Error('boom'));
     expect(failed).toMatchObject({ phase: 'error', endedAt: 3000, live: '' });
-    expect(failed.lines.map((l) => l.text)).toEqual(['ok']);
+    expect(failed.lines.map((l) => [l.kind, l.text])).toEqual([['reasoning', 'thinking'], ['text', 'ok']]);
   });
 });
