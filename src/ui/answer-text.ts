@@ -44,6 +44,8 @@ export function wrapRow(text: string, columns: number): string[] {
 
 /** Whether `text` takes at most `columns` cells (measured as wrapRow measures: wide characters take two). */
 export function fitsIn(text: string, columns: number): boolean {
+  // Fast path: printable ASCII, and the footer's "·" and "…", take a cell each.
+  if (/^[\x20-\x7e\u00b7\u2026]*$/.test(text)) return text.length <= columns;
   return wrapRow(text, columns).length <= 1;
 }
 

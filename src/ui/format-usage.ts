@@ -101,7 +101,7 @@ function shortened(text: string, fits: (candidate: string) => boolean): string |
 /**
  * The terminal UI's footer on one line of at most `columns` cells: who answered, tokens,
  * cost, time to first token, speed, total time. As the width shrinks, parts go by priority:
- * the speed, the time to first token, the token split (their sum stays), the provider, then
+ * the speed, the token split (their sum stays), the time to first token, the provider, then
  * the model is shortened and at last left out; the cost and the total time stay.
  */
 export function formatFooter(figures: UsageFigures, columns: number): string {
@@ -119,8 +119,8 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
   const fits = (candidate: FooterParts) => fitsIn(joinFooter(candidate), columns);
   const steps: Array<(p: FooterParts) => FooterParts> = [
     (p) => ({ ...p, speed: undefined }),
-    (p) => ({ ...p, firstToken: undefined }),
     (p) => ({ ...p, tokens: usage ? `${usage.total_tokens} tokens` : undefined }),
+    (p) => ({ ...p, firstToken: undefined }),
     (p) => ({ ...p, provider: undefined }),
   ];
   for (const step of steps) {
