@@ -8,6 +8,13 @@ import { Repl } from '../../../src/ui/Repl.js';
 
 const pause = (ms = FRAME_MS * 3) => new Promise((resolve) => setTimeout(resolve, ms));
 const ENTER = '\r';
+
+/** Waits (generously: the machine may be loaded) until what was written shows `pattern`. */
+async function until(app: { frames: string[] }, pattern: RegExp | string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  const seen = () => (typeof pattern === 'string' ? app.frames.join('').includes(pattern) : pattern.test(app.frames.join('')));
+  while (!seen() && Date.now() < end) await pause(20);
+}
 const REASONING = Array.from({ length: 12 }, (_, i) => `thought ${i + 1}`).join('\n');
 
 /** An `ask` that thinks in twelve lines, then answers, at a tiny cost. */
@@ -27,13 +34,16 @@ describe('the REPL transcript', () => {
   it('keeps the whole reasoning above the answer, then the footer in the one-shot format; /usage in fixed notation', async () => {
     const app = render(<Repl initial={{ messages: [], model: 'm/one', name: 'test' }} ask={thinkingAsk()} save={() => undefined} footer />);
     app.stdin.write('why?');
-    await pause(20);
+    await until(app, 'why?');
+    await pause(50);
     app.stdin.write(ENTER);
-    await pause(FRAME_MS * 10);
-    app.stdin.write('/usage');
-    await pause(20);
-    app.stdin.write(ENTER);
+    await until(app, /tokens · \$/);
     await pause();
+    app.stdin.write('/usage');
+    await until(app, '/usage');
+    await pause(50);
+    app.stdin.write(ENTER);
+    await until(app, 'in this session');
     const screen = app.frames.join('');
     // Each line written once, in order, and still there when the answer has come.
     const written = REASONING.split('\n').map((line) => screen.indexOf(`${line}\n`));

@@ -187,7 +187,7 @@ describe('the Ink UI', () => {
     await frame();
     const everything = app.frames.join('').replace(OUR_SGR, '');
     expect(everything).toContain('m/^[]52;c;cm0gLXJmIH4K^G via');
-    expect(everything).toContain('via <U+202E>^[]52;c;cm0gLXJmIH4K^G · 1 + 2 tokens');
+    expect(everything).toContain('via <U+202E>^[]52;c;cm0gLXJmIH4K^G · 3 tokens');
     expect(everything).toContain('live ^[]52');
     expect(everything).not.toMatch(FORBIDDEN);
     app.unmount();
