@@ -65,7 +65,7 @@ export function modelRows(models: readonly ModelInfo[]): string[][] {
 
 /** The `models` listing: an aligned table with a header for a terminal, else tab-separated rows. */
 export function catalogueTable(models: readonly ModelInfo[], tty: boolean): string {
-  return renderTable(modelRows(models), { tty, right: new Set([1, 2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] });
+  return renderTable(modelRows(models), { tty, right: new Set([1]), decimal: new Set([2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] });
 }
 
 /**

@@ -1,17 +1,21 @@
 // One chat answer in a terminal: finished lines written once, straight to the terminal, above
-// the live part of the turn; an exit when the answer is complete.
+// the live part of the turn; an exit when the answer is complete. The reasoning, dimmed, is
+// written the same way when the answer starts, folded to its last few rows.
 //
 // Finished lines do not go through <Static>: Ink lays out, measures and restyles every
 // character of static output (and keeps all of it in memory), which made a long answer cost
 // several times the CPU of the plain writer. They are written with Ink's own stdout write,
 // which erases the live part, writes the text and draws the live part again below it.
 import { useApp, useStdout } from 'ink';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { StreamEvent } from '../core/index.js';
 import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { TurnView } from './components/TurnView.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
+
+/** Rows of reasoning kept on screen once the answer starts; a note counts the others. */
+export const REASONING_ROWS = 3;
 
 export interface ChatAppProps {
   readonly batches: AsyncIterable<StreamEvent[]>;
@@ -34,7 +38,16 @@ export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, st
     (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, terminalHasColors(stdout))),
     [stdout, write],
   );
-  const state = useChatStream(batches, { now, onLines, ...(maxLive ? { maxLive } : {}), ...(onFinish ? { onFinish } : {}), ...(startedAt !== undefined ? { startedAt } : {}) });
+  // The reasoning stays above the answer, folded to its last few rows.
+  const reasoning = useMemo(() => ({ fold: REASONING_ROWS, width: stdout.columns || 80 }), [stdout]);
+  const state = useChatStream(batches, {
+    now,
+    onLines,
+    reasoning,
+    ...(maxLive ? { maxLive } : {}),
+    ...(onFinish ? { onFinish } : {}),
+    ...(startedAt !== undefined ? { startedAt } : {}),
+  });
   useEffect(() => {
     if (state.phase === 'done') exit();
     else if (state.phase === 'error') exit(state.error);

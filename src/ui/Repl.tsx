@@ -7,13 +7,13 @@
 // <Static>, which lays out and restyles every character it prints and keeps every entry, and
 // made a long answer cost several times the CPU and memory of a one-shot chat.
 import { useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, type StreamEvent } from '../core/index.js';
 import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { InputBox } from './components/InputBox.js';
 import { TurnView } from './components/TurnView.js';
-import { formatCost, formatUsageLine } from './format-usage.js';
+import { formatDollars, formatFooter } from './format-usage.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
 import { type Entry, helpEntries, infoEntry, transcriptText, turnEntries, warningEntry } from './repl-transcript.js';
 
@@ -110,13 +110,16 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
         totals.current.completion += result.usage.completion_tokens;
         totals.current.cost += typeof result.usage.cost === 'number' ? result.usage.cost : 0;
       }
-      const footerText = footer ? formatUsageLine({ ...state, endedAt: state.endedAt ?? now() }).replace(/^usage: /, '') : undefined;
+      // The one-shot UI's footer, on one row of this terminal.
+      const footerText = footer ? formatFooter({ ...state, endedAt: state.endedAt ?? now() }, stdout.columns || 80) : undefined;
       append(...turnEntries(current.id, state, footerText));
       setTurn(undefined);
     },
-    [append, conversation, footer, now, save],
+    [append, conversation, footer, now, save, stdout],
   );
-  const live = useChatStream(turn?.batches, { now, onFinish, onLines });
+  // The reasoning stays in the transcript whole, dimmed, each line written once as it ends.
+  const reasoning = useMemo(() => ({ width: stdout.columns || 80 }), [stdout]);
+  const live = useChatStream(turn?.batches, { now, onFinish, onLines, reasoning });
 
   const run = useCallback(
     (text: string) => {
@@ -157,7 +160,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
           }
           case '/usage': {
             const t = totals.current;
-            return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatCost(t.cost) ?? '$0'} in this session`));
+            return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatDollars(t.cost) ?? '$0'} in this session`));
           }
           default:
             return append(infoEntry(`unknown command ${command}; /help lists them`));

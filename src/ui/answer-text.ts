@@ -27,6 +27,8 @@ const STYLES: Record<ViewLine['kind'], [open: string, close: string] | undefined
   list: undefined,
   quote: ['\u001b[3m\u001b[2m', '\u001b[22m\u001b[23m'],
   text: undefined,
+  // Dimmed and italic, as while it streamed: the model's thinking, not its answer.
+  reasoning: ['\u001b[2m\u001b[3m', '\u001b[23m\u001b[22m'],
 };
 
 /**
@@ -38,6 +40,13 @@ export function wrapRow(text: string, columns: number): string[] {
   // Fast path: no code unit takes more than two cells, so a line this short fits.
   if (text.length * 2 <= columns || (text.length <= columns && /^[\x20-\x7e]*$/.test(text))) return [text];
   return wrapAnsi(text, columns, { hard: true, trim: false, wordWrap: true }).split('\n');
+}
+
+/** Whether `text` takes at most `columns` cells (measured as wrapRow measures: wide characters take two). */
+export function fitsIn(text: string, columns: number): boolean {
+  // Fast path: printable ASCII, and the footer's "·" and "…", take a cell each.
+  if (/^[\x20-\x7e\u00b7\u2026]*$/.test(text)) return text.length <= columns;
+  return wrapRow(text, columns).length <= 1;
 }
 
 /** Finished lines as terminal text, each ending in a newline. */

@@ -1,22 +1,145 @@
-// One line of usage figures, shared by the plain writer and the terminal UI's footer.
+// Usage figures as text: the cost and time formats used everywhere, the terminal UI's one-line
+// footer (the one-shot UI and the REPL), and the `--usage` line of the plain writer.
 import type { Usage } from '../core/index.js';
+import { fitsIn } from './answer-text.js';
 
 export interface UsageFigures {
-  usage?: Usage;
-  model?: string;
-  provider?: string;
+  usage?: Usage | undefined;
+  model?: string | undefined;
+  provider?: string | undefined;
   startedAt: number;
-  firstTokenAt?: number;
+  firstTokenAt?: number | undefined;
   endedAt: number;
 }
 
-/** Cost in dollars with enough digits for fractions of a cent; "free" for zero. */
-export function formatCost(cost: number | undefined): string | undefined {
-  if (cost === undefined || !Number.isFinite(cost)) return undefined;
-  if (cost === 0) return '$0 (free)';
-  return cost >= 0.01 ? `$${cost.toFixed(4)}` : `$${cost.toPrecision(2)}`;
+/** Significant digits below a dollar: $0.0123, $0.00000081. */
+const SIGNIFICANT = 3;
+
+/**
+ * An amount in dollars, never in exponent notation: cents from a dollar up ($1.23, $12.35),
+ * three significant digits below (trailing zeros dropped, two decimals at least: $0.0123,
+ * $0.50, $0.00000081). A cost is often a small fraction of a cent, and "$8.1e-7" is not a price.
+ */
+export function formatDollars(amount: number | undefined): string | undefined {
+  if (amount === undefined || !Number.isFinite(amount)) return undefined;
+  if (amount === 0) return '$0';
+  const sign = amount < 0 ? '-' : '';
+  const value = Math.abs(amount);
+  if (value >= 1) return `${sign}$${value.toFixed(2)}`;
+  // Decimals for SIGNIFICANT digits from the first non-zero one; below a billionth of a
+  // billionth nothing is left to show but a hint of how small.
+  const decimals = Math.min(20, Math.max(2, SIGNIFICANT - 1 - Math.floor(Math.log10(value))));
+  const fixed = value.toFixed(decimals).replace(/0+$/, '');
+  const [whole = '0', fraction = ''] = fixed.split('.');
+  return `${sign}$${whole}.${fraction.padEnd(2, '0')}`;
 }
 
+/** A request's cost: as formatDollars, and "free" said when it cost nothing. */
+export function formatCost(cost: number | undefined): string | undefined {
+  if (cost === 0) return '$0 (free)';
+  return formatDollars(cost);
+}
+
+/**
+ * Milliseconds as seconds: two decimals below ten seconds, one above. Rounding is monotonic
+ * (a longer time never reads shorter), so the total never reads less than the first token.
+ */
+export function formatSeconds(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
+}
+
+/**
+ * The times of a request: the total counts to the end or the first token, whichever is later
+ * (a clock set back while it streamed must not make it end before it began to answer).
+ */
+function times(figures: UsageFigures): { total: number; firstToken?: number; speed?: number } {
+  const { startedAt, firstTokenAt, endedAt, usage } = figures;
+  if (firstTokenAt === undefined) return { total: endedAt - startedAt };
+  const end = Math.max(endedAt, firstTokenAt);
+  const streaming = end - firstTokenAt;
+  const speed = usage && usage.completion_tokens > 0 && streaming > 0 ? Math.round((usage.completion_tokens * 1000) / streaming) : undefined;
+  return { total: end - startedAt, firstToken: firstTokenAt - startedAt, ...(speed !== undefined ? { speed } : {}) };
+}
+
+/** Footer parts in order, with what each becomes as the width shrinks. */
+interface FooterParts {
+  model?: string | undefined;
+  provider?: string | undefined;
+  tokens?: string | undefined;
+  cost?: string | undefined;
+  firstToken?: string | undefined;
+  speed?: string | undefined;
+  total: string;
+}
+
+const SEPARATOR = ' · ';
+
+function joinFooter(parts: FooterParts): string {
+  const who = parts.model ? (parts.provider ? `${parts.model} via ${parts.provider}` : parts.model) : undefined;
+  return [who, parts.tokens, parts.cost, parts.firstToken, parts.speed, parts.total].filter(Boolean).join(SEPARATOR);
+}
+
+/** The longest start of `text` that, with an ellipsis, still `fits` (undefined: none does). */
+function shortened(text: string, fits: (candidate: string) => boolean): string | undefined {
+  // By code points: a cut must not split a surrogate pair.
+  const chars = Array.from(text);
+  let low = 1;
+  let high = chars.length - 1;
+  let best: string | undefined;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const candidate = `${chars.slice(0, middle).join('')}…`;
+    if (fits(candidate)) {
+      best = candidate;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return best;
+}
+
+/**
+ * The terminal UI's footer on one line of at most `columns` cells: who answered, tokens,
+ * cost, time to first token, speed, total time. As the width shrinks, parts go by priority:
+ * the speed, the token split (their sum stays), the time to first token, the provider, then
+ * the model is shortened and at last left out; the cost and the total time stay.
+ */
+export function formatFooter(figures: UsageFigures, columns: number): string {
+  const { usage } = figures;
+  const { total, firstToken, speed } = times(figures);
+  let parts: FooterParts = {
+    model: figures.model,
+    provider: figures.provider,
+    tokens: usage ? `${usage.prompt_tokens} + ${usage.completion_tokens} tokens` : undefined,
+    cost: usage ? formatCost(usage.cost) : undefined,
+    firstToken: firstToken !== undefined ? `first token ${formatSeconds(firstToken)}` : undefined,
+    speed: speed !== undefined ? `${speed} tok/s` : undefined,
+    total: formatSeconds(total),
+  };
+  const fits = (candidate: FooterParts) => fitsIn(joinFooter(candidate), columns);
+  const steps: Array<(p: FooterParts) => FooterParts> = [
+    (p) => ({ ...p, speed: undefined }),
+    (p) => ({ ...p, tokens: usage ? `${usage.total_tokens} tokens` : undefined }),
+    (p) => ({ ...p, firstToken: undefined }),
+    (p) => ({ ...p, provider: undefined }),
+  ];
+  for (const step of steps) {
+    if (fits(parts)) return joinFooter(parts);
+    parts = step(parts);
+  }
+  if (fits(parts)) return joinFooter(parts);
+  if (parts.model) {
+    const model = shortened(parts.model, (candidate) => fits({ ...parts, model: candidate }));
+    // A model cut to a letter or two names nothing: better left out.
+    parts = { ...parts, model: model && model.length > 4 ? model : undefined };
+    if (fits(parts)) return joinFooter(parts);
+  }
+  parts = { ...parts, tokens: undefined };
+  const line = joinFooter(parts);
+  return fits(parts) ? line : (shortened(line, (candidate) => fitsIn(candidate, columns)) ?? '');
+}
+
+/** The plain writer's `--usage` line on stderr (for logs and scripts: every figure, in words). */
 export function formatUsageLine(figures: UsageFigures): string {
   const parts: string[] = [];
   const usage = figures.usage;
@@ -25,15 +148,10 @@ export function formatUsageLine(figures: UsageFigures): string {
     const cost = formatCost(usage.cost);
     if (cost) parts.push(cost);
   }
-  const totalMs = figures.endedAt - figures.startedAt;
-  parts.push(`${(totalMs / 1000).toFixed(2)} s`);
-  if (figures.firstTokenAt !== undefined) {
-    parts.push(`first token ${((figures.firstTokenAt - figures.startedAt) / 1000).toFixed(2)} s`);
-    const streamMs = figures.endedAt - figures.firstTokenAt;
-    if (usage && usage.completion_tokens > 0 && streamMs > 0) {
-      parts.push(`${Math.round((usage.completion_tokens * 1000) / streamMs)} tok/s`);
-    }
-  }
+  const { total, firstToken, speed } = times(figures);
+  parts.push(formatSeconds(total));
+  if (firstToken !== undefined) parts.push(`first token ${formatSeconds(firstToken)}`);
+  if (speed !== undefined) parts.push(`${speed} tok/s`);
   const who = [figures.model, figures.provider ? `via ${figures.provider}` : undefined].filter(Boolean).join(' ');
   return `usage: ${parts.join(', ')}${who ? ` (${who})` : ''}`;
 }

@@ -312,7 +312,7 @@ describe('status, config, completion, help', () => {
   it('status reports the key, breakers, caches and usage', async () => {
     await run(['chat', 'hi']);
     const status = await run(['status']);
-    expect(status.stdout).toMatch(/key: +sk-or-v1-tes\.\.\.0000, \$7\.5000 left of \$10\.0000 \(monthly\)/);
+    expect(status.stdout).toMatch(/key: +sk-or-v1-tes\.\.\.0000, \$7\.50 left of \$10\.00 \(monthly\)/);
     expect(status.stdout).toMatch(/usage: +1 request, /);
     expect(status.stdout).toMatch(/^providers: +openrouter\n/);
   });

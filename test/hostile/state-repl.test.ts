@@ -50,7 +50,7 @@ it("the REPL's turn is appended to the session as it is now: another run's turn 
   // Another run adds a turn to the same session while the REPL is open.
   expect((await cli.run(['chat', '--session', 'shared', 'from another run'])).code).toBe(0);
   tmux('send-keys', '-t', 'ui', 'from the repl', 'Enter');
-  await waitFor((text) => /completion = \d+ tokens/.test(text));
+  await waitFor((text) => /\d+ tokens · \$/.test(text));
   tmux('send-keys', '-t', 'ui', '/save _last', 'Enter');
   await waitFor((text) => text.includes('reserved'));
   tmux('send-keys', '-t', 'ui', 'C-d');
@@ -69,7 +69,7 @@ it('a REPL without --session starts a new unnamed conversation: its turn replace
   tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -i ${env} ${quote(process.execPath)} ${quote(BIN)} chat; echo EXIT=$?; sleep 30`);
   await waitFor((text) => text.includes('/help for commands'));
   tmux('send-keys', '-t', 'ui', 'a new conversation', 'Enter');
-  await waitFor((text) => /completion = \d+ tokens/.test(text));
+  await waitFor((text) => /\d+ tokens · \$/.test(text));
   tmux('send-keys', '-t', 'ui', 'C-d');
   expect(await waitFor((text) => text.includes('EXIT='))).toContain('EXIT=0');
   const saved = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', '_last.json'), 'utf8'));

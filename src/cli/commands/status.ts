@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
 import { providersInUse } from '../../config/providers-in-use.js';
 import { type BreakerState, DevsynthError, type KeyInfo } from '../../core/index.js';
-import { formatCost } from '../../ui/format-usage.js';
+import { formatDollars } from '../../ui/format-usage.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 
 function age(ms: number | undefined): string {
@@ -60,14 +60,14 @@ export function statusCommand(runtime: () => Runtime): Command {
       out.push(`providers:  ${providers[0]}${providers.length > 1 ? ` (then ${providers.slice(1).join(', ')} when it is unavailable)` : ''}`);
       if (key && 'error' in key) out.push(`key:        ${key.error}`);
       else if (key) {
-        const limit = key.limit === null ? 'no limit' : `${formatCost(key.limit_remaining ?? undefined) ?? '?'} left of ${formatCost(key.limit) ?? '?'}${key.limit_reset ? ` (${key.limit_reset})` : ''}`;
-        out.push(`key:        ${key.label ?? '(unnamed)'}, ${limit}, used ${formatCost(key.usage) ?? '?'}${key.is_free_tier ? ', free tier' : ''}`);
+        const limit = key.limit === null ? 'no limit' : `${formatDollars(key.limit_remaining ?? undefined) ?? '?'} left of ${formatDollars(key.limit) ?? '?'}${key.limit_reset ? ` (${key.limit_reset})` : ''}`;
+        out.push(`key:        ${key.label ?? '(unnamed)'}, ${limit}, used ${formatDollars(key.usage) ?? '?'}${key.is_free_tier ? ', free tier' : ''}`);
       }
       const states = Object.entries(breakers);
       out.push(`breakers:   ${states.length ? states.map(([name, s]) => `${name} ${s.state}${s.state === 'open' ? ` until ${new Date(s.retryAt).toISOString()}` : ''} (${count(s.failures, 'failure')})`).join('; ') : 'none (the offline provider has no circuit breaker)'}`);
       out.push(`caches:     models ${age(report.caches.models ?? undefined)}, embeddings ${age(report.caches.embeddings ?? undefined)}`);
       const total = report.usage.total;
-      out.push(`usage:      ${count(total.requests, 'request')}, ${count(total.prompt_tokens + total.completion_tokens, 'token')}, ${formatCost(total.cost) ?? '$0'} in all`);
+      out.push(`usage:      ${count(total.requests, 'request')}, ${count(total.prompt_tokens + total.completion_tokens, 'token')}, ${formatDollars(total.cost) ?? '$0'} in all`);
       out.push(`state:      ${rt.paths.state}`);
       // The key's label and error come from the server, the breakers and paths from state files.
       rt.io.stdout.write(`${terminalSafe(out.join('\n'))}\n`);

@@ -3,7 +3,7 @@
 // thousand renders rather than a hundred thousand.
 import { useEffect, useState } from 'react';
 import type { DevsynthError, StreamEvent } from '../../core/index.js';
-import { type ChatViewState, finishView, initialViewState, reduceBatch, type ViewLine } from '../chat-view-state.js';
+import { type ChatViewState, finishView, initialViewState, type ReasoningShape, reduceBatch, type ViewLine } from '../chat-view-state.js';
 
 export const FRAME_MS = 50;
 
@@ -19,6 +19,8 @@ export interface ChatStreamOptions {
   onLines?: (lines: ViewLine[]) => void;
   /** When the request went out, if before this hook saw the stream (else: now). */
   startedAt?: number;
+  /** How reasoning is kept once the answer starts (see chat-view-state.ts). */
+  reasoning?: ReasoningShape;
 }
 
 /**
@@ -54,7 +56,7 @@ export function useChatStream(batches: AsyncIterable<StreamEvent[]> | undefined,
     void (async () => {
       try {
         for await (const batch of batches) {
-          current = reduceBatch(current, batch, now(), options.maxLive);
+          current = reduceBatch(current, batch, now(), options.maxLive, options.reasoning);
           dirty = true;
         }
         current = finishView(current, now());

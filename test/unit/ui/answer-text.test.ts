@@ -2,7 +2,7 @@
 // as Ink wraps its own text (wide characters take two cells, long words break, spaces kept).
 import { describe, expect, it } from '@jest/globals';
 import stringWidth from 'string-width';
-import { answerText, displayText, wrapRow } from '../../../src/ui/answer-text.js';
+import { answerText, displayText, fitsIn, wrapRow } from '../../../src/ui/answer-text.js';
 import type { ViewLine } from '../../../src/ui/chat-view-state.js';
 
 const line = (text: string, kind: ViewLine['kind'] = 'text', id = 0): ViewLine => ({ id, text, kind });
@@ -37,5 +37,18 @@ describe('answerText', () => {
     expect(text.split('\n').slice(0, -1).every((row) => stringWidth(row) <= 6)).toBe(true);
     expect(text.startsWith('Title\n')).toBe(true);
     expect(displayText(line('* star', 'list'))).toBe('• star');
+  });
+});
+
+describe('reasoning lines and fitsIn', () => {
+  it('writes reasoning dimmed and italic, as it looked while it streamed', () => {
+    expect(answerText([line('thinking it over', 'reasoning')], 80, true)).toBe('\u001b[2m\u001b[3mthinking it over\u001b[23m\u001b[22m\n');
+    expect(answerText([line('thinking it over', 'reasoning')], 80, false)).toBe('thinking it over\n');
+  });
+
+  it('fitsIn measures cells as string-width does', () => {
+    for (const text of ['plain ascii · with …', '模型名字', '🤖🤖🤖', 'a\u0301b', '']) {
+      for (const columns of [1, 2, 3, 4, 5, 6, 8, 20]) expect(fitsIn(text, columns)).toBe(stringWidth(text) <= columns);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { render } from 'ink-testing-library';
 import { OpenRouterRateLimitError, type StreamEvent } from '../../../src/core/index.js';
 import { ChatApp } from '../../../src/ui/ChatApp.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
+import { terminalScreen } from '../../helpers/terminal-screen.js';
 
 /** A stream the test feeds by hand. */
 function controlledStream() {
@@ -88,6 +89,50 @@ describe('ChatApp', () => {
     expect(last).toContain('rate limited (429): slow down');
     expect(last).toContain('hint: wait a moment');
     expect(last).toMatch(/╭|┌/);
+    app.unmount();
+  });
+
+  it('keeps the reasoning on screen once the answer starts, dimmed, folded to its last three rows', async () => {
+    const stream = controlledStream();
+    const app = render(<ChatApp batches={stream.batches} footer />);
+    stream.push([{ type: 'reasoning', text: 'Let me see.\nFirst, the pipe.\nThen the fork.\nThen exec.\nSo: ' }]);
+    await frame();
+    expect(app.lastFrame()).toContain('waiting for the first token');
+    expect(app.lastFrame()).toContain('… 1 more line of reasoning');
+    expect(app.lastFrame()).toContain('Then exec.');
+    stream.push([{ type: 'reasoning', text: 'done.' }, { type: 'meta', model: 'm/think' }, { type: 'token', text: 'A pipe joins two programs.\n' }]);
+    stream.push([{ type: 'token', text: 'That is all.' }, { type: 'usage', usage }, { type: 'done', finishReason: 'stop' }]);
+    stream.push(null);
+    await frame();
+    const screen = terminalScreen(app.frames);
+    expect(screen).toMatch(/… 2 more lines of reasoning\nThen the fork\.\nThen exec\.\nSo: done\.\nA pipe joins two programs\.\nThat is all\.\nm\/think · 12 \+ 30 tokens/);
+    expect(screen).not.toContain('Let me see.');
+    app.unmount();
+  });
+
+  it('shows no footer under an error panel (the time alone said nothing)', async () => {
+    const stream = controlledStream();
+    const app = render(<ChatApp batches={stream.batches} footer now={() => 1_000} startedAt={900} />);
+    stream.push(new OpenRouterRateLimitError('rate limited (429): slow down', { status: 429 }));
+    await frame();
+    const screen = terminalScreen(app.frames);
+    expect(screen).toContain('rate limited (429): slow down');
+    expect(screen).not.toMatch(/\d\.\d+ s/);
+    app.unmount();
+  });
+
+  it("the footer keeps to one row of the terminal's width, whatever the model's name", async () => {
+    const stream = controlledStream();
+    const app = render(<ChatApp batches={stream.batches} footer />);
+    stream.push([{ type: 'meta', model: `vendor/${'a-very-long-model-name-'.repeat(5)}`, provider: 'Some Provider (Region)' }, { type: 'token', text: 'Hi' }]);
+    stream.push([{ type: 'usage', usage: { ...usage, cost: 8.1e-7 } }, { type: 'done', finishReason: 'stop' }]);
+    stream.push(null);
+    await frame();
+    const last = terminalScreen([app.lastFrame() ?? '']).split('\n');
+    const footer = last.at(-1) ?? '';
+    expect(footer).toMatch(/^vendor\/a-very-long.*… · 42 tokens · \$0\.00000081 · [\d.]+ s$/);
+    // ink-testing-library's terminal is 100 columns wide.
+    expect(footer.length).toBeLessThanOrEqual(100);
     app.unmount();
   });
 });

@@ -178,7 +178,8 @@ describe('the Ink UI', () => {
   it('draws a hostile answer, model and provider with no escape sequence but its own styling', async () => {
     const stream = controlledStream();
     const app = render(<ChatApp batches={stream.batches} footer />);
-    stream.push([{ type: 'meta', model: `m/${OSC52}`, provider: `\u202E${HOSTILE}` }]);
+    // A provider short enough for the footer to keep at 100 columns (a longer one is left out).
+    stream.push([{ type: 'meta', model: `m/${OSC52}`, provider: `\u202E${OSC52}` }]);
     for (const batch of splitEverywhere(`# ${HOSTILE}\n${HOSTILE}\nlive ${HOSTILE}`)) stream.push(batch);
     stream.push([{ type: 'usage', usage }, { type: 'done', finishReason: 'stop' }]);
     stream.push(null);
@@ -186,7 +187,7 @@ describe('the Ink UI', () => {
     await frame();
     const everything = app.frames.join('').replace(OUR_SGR, '');
     expect(everything).toContain('m/^[]52;c;cm0gLXJmIH4K^G via');
-    expect(everything).toContain('<U+202E>^[]52;c;cm0gLXJmIH4K^G^[]0;title^G^[[2J^[[?1049h^[[?25l<U+009B>31m<U+202E>evil · 1 + 2');
+    expect(everything).toContain('via <U+202E>^[]52;c;cm0gLXJmIH4K^G · 3 tokens');
     expect(everything).toContain('live ^[]52');
     expect(everything).not.toMatch(FORBIDDEN);
     app.unmount();
