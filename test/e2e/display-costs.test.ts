@@ -24,7 +24,7 @@ describe('costs in fixed notation', () => {
     expect(chat.stderr).toContain('usage: 9 prompt + 1 completion = 10 tokens, $0.00000081, ');
     const status = await cli.run(['status']);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/usage: +1 requests, 10 tokens, \$0\.00000081 in all/);
+    expect(status.stdout).toMatch(/usage: +1 request, 10 tokens, \$0\.00000081 in all/);
     // The key's figures, in dollars and cents.
     expect(status.stdout).toContain('$7.50 left of $10.00');
     expect(`${chat.stderr}${status.stdout}`).not.toMatch(/\$[\d.]+e/);
