@@ -36,6 +36,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--debug', 'redacted request/response/retry/breaker log on stderr (env DEVSYNTH_DEBUG=1)')
     .option('--no-color', 'no colours (also NO_COLOR)')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -57,3 +58,16 @@ export function buildProgram(io: CliIO): Command {
   program.addCommand(modelIdsCommand(getRuntime), { hidden: true });
   return program;
 }
+
+// The first things a new user tries, each runnable as shown; every command's --help has more.
+const EXAMPLES = `
+Examples:
+  devsynth-or --provider offline chat "Say hello"    no key, no network
+  devsynth-or chat "Explain SSE in one paragraph"    needs OPENROUTER_API_KEY
+  git diff | devsynth-or chat "Review this change"
+  devsynth-or chat                                   the REPL, in a terminal
+  devsynth-or chat --json "Say hi" | jq -r .content
+  devsynth-or embed -f sentences.txt > vectors.ndjson
+  devsynth-or models --free
+  devsynth-or models show openai/gpt-4o-mini
+  devsynth-or <command> --help                       more examples for each command`;

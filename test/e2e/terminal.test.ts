@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { stopTmuxServer } from '../helpers/tmux.js';
 
 const SOCKET = `devsynth-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
@@ -37,20 +38,12 @@ beforeEach(async () => {
   cli = cliSandbox(fake.url);
 });
 afterEach(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
+  stopTmuxServer(SOCKET);
   await fake.close();
   cli.dispose();
 });
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
+  stopTmuxServer(SOCKET);
 });
 
 function start(args: string[], options: { pipe?: boolean; stdoutTo?: string; env?: Record<string, string> } = {}): void {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { stopTmuxServer } from '../helpers/tmux.js';
 
 const SOCKET = `devsynth-io-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
@@ -27,13 +28,7 @@ async function waitFor(predicate: (text: string) => boolean, ms = 15_000): Promi
   throw new Error(`the screen never matched; it shows:\n${text}`);
 }
 
-const killServer = () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
-};
+const killServer = () => stopTmuxServer(SOCKET);
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;

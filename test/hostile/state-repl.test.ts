@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { stopTmuxServer } from '../helpers/tmux.js';
 
 const SOCKET = `devsynth-state-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
@@ -34,11 +35,7 @@ beforeEach(async () => {
   cli = cliSandbox(fake.url);
 });
 afterEach(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
+  stopTmuxServer(SOCKET);
   await fake.close();
   cli.dispose();
 });

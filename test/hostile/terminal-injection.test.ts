@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultModels } from '../helpers/fake-catalogue.js';
 import { type FakeOpenRouter, type FakeOptions, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { stopTmuxServer } from '../helpers/tmux.js';
 
 const OSC52 = '\u001b]52;c;cm0gLXJmIH4K\u0007'; // the clipboard: "rm -rf ~"
 const OSC0 = '\u001b]0;pwned-title\u0007'; // the window title
@@ -58,11 +59,7 @@ beforeAll(() => {
   writeFileSync(CONF, 'set -g set-clipboard on\nset -g allow-rename on\n');
 });
 afterEach(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
+  stopTmuxServer(SOCKET);
   await fake?.close();
   cli?.dispose();
   fake = undefined;

@@ -5,15 +5,18 @@ import { describe, expect, it } from '@jest/globals';
 import { type CompatiblePreset, OpenAICompatibleProvider, type StreamEvent } from '../../src/index.js';
 
 const optedIn = process.env.DEVSYNTH_LIVE === '1';
-const targets: Array<[CompatiblePreset, boolean]> = [
-  ['openai', optedIn && Boolean(process.env.OPENAI_API_KEY)],
-  ['lmstudio', optedIn && Boolean(process.env.LMSTUDIO_BASE_URL)],
-  ['local', optedIn && Boolean(process.env.DEVSYNTH_LOCAL_BASE_URL)],
+// Each with the variable it needs, named in its title: the test run's summary explains a skip
+// with it.
+const targets: Array<[CompatiblePreset, string]> = [
+  ['openai', 'OPENAI_API_KEY'],
+  ['lmstudio', 'LMSTUDIO_BASE_URL'],
+  ['local', 'DEVSYNTH_LOCAL_BASE_URL'],
 ];
 
-for (const [preset, enabled] of targets) {
+for (const [preset, variable] of targets) {
+  const enabled = optedIn && Boolean(process.env[variable]);
   // Skipped, not passed, when the opt-in is missing: a green run must not pretend it went live.
-  (enabled ? describe : describe.skip)(`live ${preset} (opt-in: DEVSYNTH_LIVE=1 and its variables)`, () => {
+  (enabled ? describe : describe.skip)(`live ${preset} (opt-in: DEVSYNTH_LIVE=1 and ${variable})`, () => {
     const provider = () => new OpenAICompatibleProvider({ preset, maxTokens: 64 });
 
     it('answers, and streams tokens then usage and done', async () => {

@@ -27,8 +27,14 @@ function scriptedServer() {
             else if (ended) return;
             else {
               await new Promise<void>((resolve) => {
-                wake = resolve;
-                signal.addEventListener('abort', () => resolve(), { once: true });
+                // One listener per wait, removed when a write wakes it: they would pile up on
+                // the attempt's signal otherwise (Node's MaxListenersExceededWarning past 10).
+                const onAbort = () => resolve();
+                wake = () => {
+                  signal.removeEventListener('abort', onAbort);
+                  resolve();
+                };
+                signal.addEventListener('abort', onAbort, { once: true });
               });
             }
           }
