@@ -290,6 +290,16 @@ export function applyKey(state: LineEditorState, key: EditorKey): EditorOutcome 
   }
 }
 
+/**
+ * A line cut where the cursor is drawn: before it, the grapheme under it (a space at the end of
+ * the line), and after it. The cursor cell covers the whole grapheme: two cells for a wide
+ * character, the whole cluster of an emoji.
+ */
+export function splitAtCursor(line: string, at: number): [before: string, under: string, after: string] {
+  const under = graphemeAt(line, at);
+  return [line.slice(0, at), under || ' ', line.slice(at + under.length)];
+}
+
 /** Puts an entry in the history without touching the line (a prompt run from elsewhere). */
 export function rememberEntry(state: LineEditorState, text: string): LineEditorState {
   return { ...state, history: withHistoryEntry(state.history, text) };

@@ -2,7 +2,7 @@
 // text on one or more lines, the cursor as an inverse cell over the grapheme it is on (a wide
 // character's two cells, an emoji's whole cluster), and Ctrl+R's search as readline shows it.
 import { Box, Text } from 'ink';
-import { graphemeAt, type LineEditorState } from '../line-editor.js';
+import { type LineEditorState, splitAtCursor } from '../line-editor.js';
 import { terminalSafeCell } from '../terminal-safe.js';
 
 export interface InputBoxProps {
@@ -31,14 +31,13 @@ export function InputBox({ state }: InputBoxProps) {
             </Text>
           );
         }
-        const at = cursor - from;
-        const under = at < line.length ? graphemeAt(line, at) : ' ';
+        const [before, under, after] = splitAtCursor(line, cursor - from);
         return (
           <Text key={index}>
             {prefix}
-            {shown(line.slice(0, at))}
+            {shown(before)}
             <Text inverse>{shown(under)}</Text>
-            {shown(line.slice(at + (at < line.length ? under.length : 0)))}
+            {shown(after)}
           </Text>
         );
       })}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createKeyDecoder } from '../../../src/ui/line-editor-keys.js';
-import { applyKey, type EditorKey, initialEditorState, type KeyName, type LineEditorState } from '../../../src/ui/line-editor.js';
+import { applyKey, type EditorKey, initialEditorState, type KeyName, type LineEditorState, splitAtCursor } from '../../../src/ui/line-editor.js';
 
 const k = (name: KeyName): EditorKey => ({ name });
 const ins = (text: string): EditorKey => ({ name: 'insert', text });
@@ -48,6 +48,12 @@ describe('line editor: moving', () => {
     expect(press(s, k('backspace'), k('backspace')).text).toBe('a漢');
     expect(press(s, k('backspace'), k('backspace'), k('backspace')).text).toBe('a');
     expect(press(s, k('home'), k('right'), k('delete')).text).toBe(`a${family}é`);
+  });
+
+  it('the cursor cell covers the whole grapheme it is on (a space at the end of the line)', () => {
+    expect(splitAtCursor('漢字👍🏽!', 2)).toEqual(['漢字', '👍🏽', '!']);
+    expect(splitAtCursor('漢字', 1)).toEqual(['漢', '字', '']);
+    expect(splitAtCursor('ab', 2)).toEqual(['ab', ' ', '']);
   });
 
   it('Up/Down move between the lines of a multi-line text before they walk the history', () => {
