@@ -132,6 +132,26 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(prompts()).toEqual(['remember me', 'remember me']);
   }, 60_000);
 
+  it('/model checks the id against the catalogue, fetched once when none is cached', async () => {
+    startRepl();
+    await waitFor((text) => text.includes('/help for commands'));
+    tmux('send-keys', '-t', 'ui', '-l', '/model gpt-4o-mni');
+    tmux('send-keys', '-t', 'ui', 'Enter');
+    const unknown = await waitFor((text) => text.includes('unknown model'));
+    expect(unknown).toContain('did you mean openai/gpt-4o-mini');
+    tmux('send-keys', '-t', 'ui', '-l', '/model openai/gpt-4');
+    tmux('send-keys', '-t', 'ui', 'Enter');
+    await waitFor((text) => text.includes('model set to openai/gpt-4'));
+    tmux('send-keys', '-t', 'ui', '-l', 'hello');
+    tmux('send-keys', '-t', 'ui', 'Enter');
+    await eventually(() => prompts().length === 1, 8000);
+    const chat = fake.requests.find((r) => r.path === '/chat/completions');
+    expect((chat?.body as { model: string }).model).toBe('openai/gpt-4');
+    expect(fake.requests.filter((r) => r.path === '/models')).toHaveLength(1);
+    tmux('send-keys', '-t', 'ui', 'C-d');
+    await waitFor((text) => text.includes('EXIT='));
+  }, 60_000);
+
   it.each([
     ['Ctrl+D', 'EXIT=0'],
     ['SIGTERM', 'EXIT=143'],
