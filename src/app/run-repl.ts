@@ -1,7 +1,9 @@
 // The interactive chat: the conversation (from --session, -c or the first answer of -i) goes
 // to the REPL, whose every turn is sent like a one-shot chat and saved to the session.
-import type { ChatMessage } from '../core/index.js';
+import { type ChatMessage, suggestModels } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
+import type { ModelCheck } from '../ui/Repl.js';
+import { loadCatalogue } from './catalogue.js';
 import { chatFlags, fitToContext, openSession } from './run-chat.js';
 import type { Runtime } from './runtime.js';
 import { validateSessionName } from '../state/sessions.js';
@@ -31,6 +33,10 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
     options.model ?? (session.messages.length > 0 ? session.model : null) ?? (provider.model || (await provider.resolveModel().catch(() => '')));
   const system = options.system ?? session.messages.find((m) => m.role === 'system')?.content;
 
+  const history = runtime.replHistory();
+  // One add at a time, in the order the lines were entered.
+  let remembered: Promise<void> = Promise.resolve();
+
   const { disableColorUnless } = await import('../ui/render-chat.js');
   disableColorUnless(runtime.color);
   const { loadTerminalLibraries } = await import('../ui/terminal-libraries.js');
@@ -47,6 +53,11 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
       footer: !options.quiet,
       warnings: (show) => runtime.routeWarnings(show),
       stop: stop.signal,
+      history: history.read(),
+      remember: (line) => {
+        remembered = remembered.then(() => history.add(line)).catch((error: unknown) => runtime.warn(`could not keep the REPL history: ${(error as Error).message}`));
+      },
+      checkModel: modelChecker(runtime),
       ask: (messages, turnModel, signal) =>
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).
@@ -91,4 +102,27 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
       stderr: runtime.io.stderr as NodeJS.WriteStream,
     },
   ).finally(() => stopListening?.());
+  await remembered;
+}
+
+/**
+ * `/model <id>` against the catalogue: the cached one, or fetched once (no key needed) when
+ * none is cached. Without a catalogue (offline, a server that lists none) the id is taken as
+ * typed, and the REPL says it was not checked.
+ */
+function modelChecker(runtime: Runtime): (id: string) => Promise<ModelCheck> {
+  let ids: Promise<string[]> | undefined;
+  return async (id) => {
+    try {
+      ids ??= loadCatalogue(runtime, 'models').then((catalogue) => catalogue.models.map((model) => model.id));
+      const known = await ids;
+      if (known.length === 0) return { unchecked: 'the model list is empty' };
+      // A variant suffix (":free", ":nitro", ":online") of a listed model is a model too.
+      if (known.includes(id) || known.includes(id.replace(/:[^/:]*$/, ''))) return { known: true };
+      return { known: false, suggestions: suggestModels(id, known) };
+    } catch (error) {
+      ids = undefined; // the next /model tries again
+      return { unchecked: `could not load the model list: ${(error as Error).message}` };
+    }
+  };
 }

@@ -12,6 +12,7 @@ import { createModelsCache, type ModelsCache } from '../state/models-cache.js';
 import { warmUpStateWrites } from '../state/json-store.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { createKeyring } from '../state/keyring.js';
+import { createReplHistory, type ReplHistory } from '../state/repl-history.js';
 import { createSessionStore, type SessionStore } from '../state/sessions.js';
 import { createUsageStore, type UsageStore } from '../state/usage-store.js';
 import { terminalSafe } from '../ui/terminal-safe.js';
@@ -211,6 +212,11 @@ export class Runtime {
 
   sessions(): SessionStore {
     return createSessionStore(this.paths.state, { warn: this.warn, secrets: this.secrets });
+  }
+
+  /** The lines entered in the REPL, kept across runs. */
+  replHistory(): ReplHistory {
+    return createReplHistory(this.paths.state, { warn: this.warn, secrets: this.secrets });
   }
 
   /** The catalogue cache of the configured provider (each provider keeps its own). */

@@ -2,20 +2,28 @@
 // the model or system prompt, clear, save, show usage. Ctrl+C cancels a generation (the partial
 // answer is kept); at the prompt a second Ctrl+C, or Ctrl+D on an empty prompt, exits.
 //
+// Keys are taken as a shell takes them: the prompt stays open while an answer streams, and a
+// line entered meanwhile (or typed ahead during start-up) waits its turn, then runs, in order;
+// one turn runs at a time. Ctrl+C drops what waits, as a terminal's interrupt drops type-ahead.
+// Everything the keys act on is in refs: keys read in one go each see what the previous one did.
+//
 // The transcript is written once, as it grows, with Ink's own stdout write (which erases the
 // live part, writes, and draws it again below), as ChatApp writes finished lines: not through
 // <Static>, which lays out and restyles every character it prints and keeps every entry, and
 // made a long answer cost several times the CPU and memory of a one-shot chat.
-import { useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, type StreamEvent } from '../core/index.js';
+import { Text, useApp, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, DevsynthError, type StreamEvent } from '../core/index.js';
 import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { InputBox } from './components/InputBox.js';
 import { TurnView } from './components/TurnView.js';
 import { formatDollars, formatFooter } from './format-usage.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
+import { useTerminalKeys } from './hooks/use-terminal-keys.js';
+import { applyKey, initialEditorState, withHistoryEntry } from './line-editor.js';
 import { type Entry, helpEntries, infoEntry, transcriptText, turnEntries, warningEntry } from './repl-transcript.js';
+import { terminalSafeCell } from './terminal-safe.js';
 
 export interface Conversation {
   messages: ChatMessage[];
@@ -35,7 +43,18 @@ export interface ReplProps {
   readonly warnings?: (show: (message: string) => void) => () => void;
   /** Aborted by SIGTERM or SIGHUP: leave as on a second Ctrl+C (the partial answer is kept). */
   readonly stop?: AbortSignal;
+  /** Lines entered in earlier runs, oldest first (the history file). */
+  readonly history?: readonly string[];
+  /** Keeps a line entered now for later runs. */
+  readonly remember?: (line: string) => void;
+  /** Whether `/model <id>` names a model of the catalogue; never rejects. */
+  readonly checkModel?: (id: string) => Promise<ModelCheck>;
 }
+
+export type ModelCheck = { known: true } | { known: false; suggestions: string[] } | { unchecked: string };
+
+/** What was entered while a turn ran (or a model was checked), to act on after it. */
+type Queued = { kind: 'line'; text: string } | { kind: 'end' };
 
 interface Turn {
   id: number;
@@ -52,12 +71,23 @@ async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: Cha
   }
 }
 
-export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop }: ReplProps) {
+/** The history file's lines, then the prompts of the conversation resumed that it lacks. */
+function startingHistory(earlier: readonly string[], messages: readonly ChatMessage[]): readonly string[] {
+  const known = new Set(earlier);
+  let history = earlier;
+  for (const message of messages) if (message.role === 'user' && !known.has(message.content)) history = withHistoryEntry(history, message.content);
+  return history;
+}
+
+const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
+
+export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop, history: earlier = [], remember, checkModel }: ReplProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
-  const [conversation, setConversation] = useState<Conversation>(initial);
+  // The conversation as of the last key or turn: a key handled right after another must see it.
+  const conversation = useRef<Conversation>(initial);
   const [turn, setTurnState] = useState<Turn | undefined>();
-  // The turn as of now, for the stream's completion callback (state would be a stale copy).
+  // The turn as of now, for the keys and the stream's completion callback (state would be a stale copy).
   const turnRef = useRef<Turn | undefined>(undefined);
   const setTurn = (next: Turn | undefined) => {
     turnRef.current = next;
@@ -68,8 +98,13 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
   const armed = useRef(false);
   const totals = useRef({ requests: 0, prompt: 0, completion: 0, cost: 0 });
   const nextTurn = useRef(1);
-  // Everything typed, commands and failed prompts included, as a shell keeps it.
-  const [history, setHistory] = useState<string[]>(() => initial.messages.filter((m) => m.role === 'user').map((m) => m.content));
+  // The line being edited, with the history (everything entered, commands and failed prompts
+  // included, as a shell keeps it). Drawn from the ref; `redraw` asks for the drawing.
+  const editor = useRef(initialEditorState(startingHistory(earlier, initial.messages)));
+  const queue = useRef<Queued[]>([]);
+  const checking = useRef<AbortController | undefined>(undefined);
+  const left = useRef(false);
+  const [, redraw] = useReducer((count: number) => count + 1, 0);
 
   // Entries are written once the render they came with is committed: a note such as "cancelled"
   // then appears only when the prompt below it takes keys again (a Ctrl+D typed on seeing it
@@ -79,7 +114,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
   useEffect(() => {
     if (pending.length === 0) return;
     write(transcriptText(pending, stdout.columns || 80, terminalHasColors(stdout)));
-    setPending([]);
+    // Only those written: a key handled since this render may have added more.
+    setPending((queued) => queued.slice(pending.length));
   }, [pending, stdout, write]);
   const onLines = useCallback(
     (lines: ViewLine[]) => write(answerText(lines, stdout.columns || 80, terminalHasColors(stdout))),
@@ -92,117 +128,199 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const onFinish = useCallback(
-    (state: ChatViewState) => {
-      const current = turnRef.current;
-      if (!current) return;
-      const result = current.collector.result();
-      // A turn that produced no text at all is not kept: the prompt stays in the history only.
-      if (result.content) {
-        const messages: ChatMessage[] = [...conversation.messages, { role: 'user', content: current.prompt }, { role: 'assistant', content: result.content }];
-        const next = { ...conversation, messages };
-        setConversation(next);
-        save(next, result);
-      }
-      if (result.usage) {
-        totals.current.requests += 1;
-        totals.current.prompt += result.usage.prompt_tokens;
-        totals.current.completion += result.usage.completion_tokens;
-        totals.current.cost += typeof result.usage.cost === 'number' ? result.usage.cost : 0;
-      }
-      // The one-shot UI's footer, on one row of this terminal.
-      const footerText = footer ? formatFooter({ ...state, endedAt: state.endedAt ?? now() }, stdout.columns || 80) : undefined;
-      append(...turnEntries(current.id, state, footerText));
-      setTurn(undefined);
-    },
-    [append, conversation, footer, now, save, stdout],
-  );
+  const busy = () => Boolean(turnRef.current || checking.current);
+  const setConversation = (next: Conversation) => {
+    conversation.current = next;
+  };
+  const finish = () => {
+    left.current = true;
+    exit();
+  };
+
+  /** Runs what waits, in order, until something is running again. */
+  const drain = () => {
+    while (!busy() && !left.current) {
+      const next = queue.current.shift();
+      if (!next) break;
+      if (next.kind === 'end') finish();
+      else run(next.text);
+    }
+    redraw();
+  };
+
+  const onFinish = (state: ChatViewState) => {
+    const current = turnRef.current;
+    if (!current) return;
+    const result = current.collector.result();
+    // A turn that produced no text at all is not kept: the prompt stays in the history only.
+    if (result.content) {
+      const messages: ChatMessage[] = [...conversation.current.messages, { role: 'user', content: current.prompt }, { role: 'assistant', content: result.content }];
+      const next = { ...conversation.current, messages };
+      setConversation(next);
+      save(next, result);
+    }
+    if (result.usage) {
+      totals.current.requests += 1;
+      totals.current.prompt += result.usage.prompt_tokens;
+      totals.current.completion += result.usage.completion_tokens;
+      totals.current.cost += typeof result.usage.cost === 'number' ? result.usage.cost : 0;
+    }
+    // The one-shot UI's footer, on one row of this terminal.
+    const footerText = footer ? formatFooter({ ...state, endedAt: state.endedAt ?? now() }, stdout.columns || 80) : undefined;
+    append(...turnEntries(current.id, state, footerText));
+    // What to do about an error stays under it, as in the one-shot chat's panel.
+    const hint = state.error instanceof DevsynthError && !(state.error instanceof CancelledError) ? state.error.hint : undefined;
+    if (hint) append(infoEntry(`hint: ${hint}`));
+    setTurn(undefined);
+    drain();
+  };
   // The reasoning stays in the transcript whole, dimmed, each line written once as it ends.
   const reasoning = useMemo(() => ({ width: stdout.columns || 80 }), [stdout]);
   const live = useChatStream(turn?.batches, { now, onFinish, onLines, reasoning });
 
-  const run = useCallback(
-    (text: string) => {
-      armed.current = false;
-      setHistory((h) => [...h, text]);
-      const [command, ...rest] = text.trim().split(/\s+/);
-      const argument = text.trim().slice((command ?? '').length).trim();
-      if (command?.startsWith('/')) {
-        append({ id: `c${Date.now()}-${Math.random()}`, kind: 'prompt', text });
-        switch (command) {
-          case '/help':
-            return append(...helpEntries());
-          case '/exit':
-            return exit();
-          case '/model':
-            if (!argument) return append(infoEntry(`model: ${conversation.model}`));
-            setConversation((c) => ({ ...c, model: argument }));
-            return append(infoEntry(`model set to ${argument}`));
-          case '/system': {
-            const next = { ...conversation, ...(argument ? { system: argument } : {}) };
-            if (!argument) delete next.system;
-            setConversation(next);
-            save(next);
-            return append(infoEntry(argument ? 'system prompt set' : 'system prompt cleared'));
-          }
-          case '/clear': {
-            const next = { ...conversation, messages: [] };
-            setConversation(next);
-            save(next);
-            return append(infoEntry('conversation cleared'));
-          }
-          case '/save': {
-            if (!rest[0]) return append(infoEntry(`this conversation is saved as "${conversation.name}"`));
-            const next = { ...conversation, name: rest[0] };
-            setConversation(next);
-            save(next);
-            return append(infoEntry(`saved as "${rest[0]}"; later turns are saved there too`));
-          }
-          case '/usage': {
-            const t = totals.current;
-            return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatDollars(t.cost) ?? '$0'} in this session`));
-          }
-          default:
-            return append(infoEntry(`unknown command ${command}; /help lists them`));
+  const setModel = (model: string, note = '') => {
+    setConversation({ ...conversation.current, model });
+    append(infoEntry(`model set to ${model}${note}`));
+  };
+
+  /** `/model <id>`: checked against the catalogue first; an unknown id leaves the model as it was. */
+  const changeModel = (wanted: string) => {
+    if (!checkModel) return setModel(wanted);
+    const controller = new AbortController();
+    checking.current = controller;
+    void checkModel(wanted)
+      .catch((error: unknown): ModelCheck => ({ unchecked: (error as Error).message }))
+      .then((check) => {
+        if (controller.signal.aborted) return;
+        checking.current = undefined;
+        if ('unchecked' in check) setModel(wanted, ` (not checked: ${check.unchecked})`);
+        else if (check.known) setModel(wanted);
+        else {
+          const advice = check.suggestions.length > 0 ? `did you mean ${check.suggestions.join(', ')}?` : 'devsynth-or models lists them.';
+          append(infoEntry(`unknown model ${wanted}; ${advice} The model is still ${conversation.current.model || 'the provider default'}.`));
         }
+        drain();
+      });
+  };
+
+  const run = (text: string) => {
+    armed.current = false;
+    const [command, ...rest] = text.trim().split(/\s+/);
+    const argument = text.trim().slice((command ?? '').length).trim();
+    const current = conversation.current;
+    if (command?.startsWith('/')) {
+      append({ id: `c${Date.now()}-${Math.random()}`, kind: 'prompt', text });
+      switch (command) {
+        case '/help':
+          return append(...helpEntries());
+        case '/exit':
+          return finish();
+        case '/model':
+          if (!argument) return append(infoEntry(`model: ${current.model}`));
+          return changeModel(argument);
+        case '/system': {
+          const next = { ...current, ...(argument ? { system: argument } : {}) };
+          if (!argument) delete next.system;
+          setConversation(next);
+          save(next);
+          return append(infoEntry(argument ? 'system prompt set' : 'system prompt cleared'));
+        }
+        case '/clear': {
+          const next = { ...current, messages: [] };
+          setConversation(next);
+          save(next);
+          return append(infoEntry('conversation cleared'));
+        }
+        case '/save': {
+          if (!rest[0]) return append(infoEntry(`this conversation is saved as "${current.name}"`));
+          const next = { ...current, name: rest[0] };
+          setConversation(next);
+          save(next);
+          return append(infoEntry(`saved as "${rest[0]}"; later turns are saved there too`));
+        }
+        case '/usage': {
+          const t = totals.current;
+          return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatDollars(t.cost) ?? '$0'} in this session`));
+        }
+        default:
+          return append(infoEntry(`unknown command ${command}; /help lists them`));
       }
-      const controller = new AbortController();
-      const collector = new ChatCollector();
-      const system: ChatMessage[] = conversation.system ? [{ role: 'system', content: conversation.system }] : [];
-      const messages = [...system, ...conversation.messages.filter((m) => m.role !== 'system'), { role: 'user' as const, content: text }];
-      const id = nextTurn.current++;
-      append({ id: `p${id}`, kind: 'prompt', text });
-      setTurn({ id, controller, collector, prompt: text, batches: collecting(ask(messages, conversation.model, controller.signal), collector) });
-    },
-    [append, ask, conversation, exit, save],
-  );
+    }
+    const controller = new AbortController();
+    const collector = new ChatCollector();
+    const system: ChatMessage[] = current.system ? [{ role: 'system', content: current.system }] : [];
+    const messages = [...system, ...current.messages.filter((m) => m.role !== 'system'), { role: 'user' as const, content: text }];
+    const id = nextTurn.current++;
+    append({ id: `p${id}`, kind: 'prompt', text });
+    setTurn({ id, controller, collector, prompt: text, batches: collecting(ask(messages, current.model, controller.signal), collector) });
+  };
+
+  /** A line entered: run now, or after what runs and waits already. */
+  const submit = (text: string) => {
+    remember?.(text);
+    if (busy() || queue.current.length > 0) queue.current.push({ kind: 'line', text });
+    else run(text);
+  };
+
+  /** Lines and Ctrl+D waiting for the turn: dropped by Ctrl+C (they stay in the history). */
+  const dropQueue = () => {
+    const lines = queue.current.filter((item) => item.kind === 'line').length;
+    queue.current = [];
+    if (lines > 0) append(infoEntry(`${plural(lines, 'queued prompt')} dropped; ↑ recalls ${lines === 1 ? 'it' : 'them'}`));
+  };
+
+  /** Ctrl+C: cancels what runs; else clears the line; else warns; pressed again, leaves. */
+  const interrupt = () => {
+    const running = turnRef.current;
+    if (running && !running.controller.signal.aborted) {
+      // The first cancels the generation; the next one exits, however soon it comes.
+      running.controller.abort();
+      armed.current = true;
+      dropQueue();
+    } else if (checking.current) {
+      checking.current.abort();
+      checking.current = undefined;
+      armed.current = true;
+      dropQueue();
+      append(infoEntry(`model check cancelled; the model is still ${conversation.current.model || 'the provider default'}`));
+    } else if (armed.current) {
+      leave();
+    } else if (editor.current.text !== '' || editor.current.search) {
+      editor.current = applyKey(editor.current, { name: 'interrupt' }).state;
+    } else {
+      armed.current = true;
+      append(infoEntry('press Ctrl+C again, or Ctrl+D, to exit'));
+    }
+  };
 
   /** Leaves the REPL (130, or the stop signal's code); a turn still winding down is kept. */
   const leave = () => {
-    const live = turnRef.current;
-    if (live) {
-      live.controller.abort();
-      keepCutShort(live);
+    left.current = true;
+    const running = turnRef.current;
+    if (running) {
+      running.controller.abort();
+      keepCutShort(running);
     }
     exit(new CancelledError('interrupted'));
   };
-  useInput((input, key) => {
-    // Presses that arrive in one read ("\u0003\u0003") reach us as one input: each one counts.
-    const presses = key.ctrl && input === 'c' ? 1 : input.split('\u0003').length - 1;
-    for (let press = 0; press < presses; press++) {
-      const live = turnRef.current;
-      if (live && !live.controller.signal.aborted) {
-        // The first cancels the generation; the next one exits, however soon it comes.
-        live.controller.abort();
-        armed.current = true;
-      } else if (armed.current) {
-        leave();
-        return;
-      } else {
-        armed.current = true;
-        append(infoEntry('press Ctrl+C again, or Ctrl+D, to exit'));
+
+  useTerminalKeys((keys) => {
+    for (const key of keys) {
+      if (left.current) return;
+      if (key.name === 'interrupt') {
+        interrupt();
+        continue;
+      }
+      const outcome = applyKey(editor.current, key);
+      editor.current = outcome.state;
+      if (outcome.submitted !== undefined) submit(outcome.submitted);
+      if (outcome.endOfInput) {
+        // Ctrl+D while an answer streams: leave once it (and what waits before it) is done.
+        if (busy() || queue.current.length > 0) queue.current.push({ kind: 'end' });
+        else finish();
       }
     }
+    redraw();
   });
   // The latest leave(), for the stop signal's listener, which is added once.
   const leaveNow = useRef(leave);
@@ -214,17 +332,24 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     return () => stop?.removeEventListener('abort', onStop);
   }, [stop]);
   /** A turn cancelled and left before it wound down: its partial answer is kept all the same. */
-  const keepCutShort = (live: Turn) => {
+  const keepCutShort = (cut: Turn) => {
     turnRef.current = undefined; // and onFinish, should it still come, keeps nothing twice
-    const result = live.collector.result();
+    const result = cut.collector.result();
     if (!result.content) return;
-    save({ ...conversation, messages: [...conversation.messages, { role: 'user', content: live.prompt }, { role: 'assistant', content: result.content }] }, result);
+    const current = conversation.current;
+    save({ ...current, messages: [...current.messages, { role: 'user', content: cut.prompt }, { role: 'assistant', content: result.content }] }, result);
   };
 
   return (
     <>
       {turn ? <TurnView state={live} footer={footer} now={now} /> : null}
-      <InputBox history={history} active={!turn} onSubmit={run} onEndOfInput={() => exit()} />
+      {checking.current ? <Text dimColor>checking the model list…</Text> : null}
+      {queue.current.map((item, index) => (
+        <Text key={index} dimColor>
+          {item.kind === 'end' ? 'Ctrl+D: leaving after this answer' : `› ${terminalSafeCell(item.text)}  (waiting)`}
+        </Text>
+      ))}
+      <InputBox state={editor.current} />
     </>
   );
 }

@@ -7,7 +7,24 @@ import { CancelledError } from '../core/index.js';
 import { Repl, type ReplProps } from './Repl.js';
 import { markShown } from './shown-errors.js';
 
+/**
+ * Bracketed paste: the terminal marks a pasted block (ESC[200~ … ESC[201~), so that its line
+ * breaks are not taken for Enter. Turned off again however the run ends (a signal, a crash:
+ * the 'exit' event), or the shell after us would see the markers around every paste.
+ */
+function bracketedPaste(stdout: NodeJS.WriteStream): () => void {
+  if (!stdout.isTTY) return () => undefined;
+  const off = () => {
+    process.off('exit', off);
+    stdout.write('\u001b[?2004l');
+  };
+  stdout.write('\u001b[?2004h');
+  process.on('exit', off);
+  return off;
+}
+
 export async function renderRepl(props: ReplProps, io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+  const pasteOff = bracketedPaste(io.stdout);
   const instance = render(createElement(Repl, props), { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false });
   try {
     await instance.waitUntilExit();
@@ -15,5 +32,7 @@ export async function renderRepl(props: ReplProps, io: { stdin: NodeJS.ReadStrea
     // Ctrl+C twice: leave with 130, quietly (the screen said what happened).
     if (error instanceof CancelledError) markShown(error);
     throw error;
+  } finally {
+    pasteOff();
   }
 }

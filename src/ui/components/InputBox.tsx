@@ -1,78 +1,46 @@
-// The REPL's prompt: Enter sends; a line ending in "\" continues on the next line; pasted
-// text keeps its newlines; up and down walk the history; Ctrl+D on an empty prompt exits.
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
-import { terminalSafe } from '../terminal-safe.js';
+// The REPL's prompt, as the line editor's state draws it (line-editor.ts holds the keys): the
+// text on one or more lines, the cursor as an inverse cell over the grapheme it is on (a wide
+// character's two cells, an emoji's whole cluster), and Ctrl+R's search as readline shows it.
+import { Box, Text } from 'ink';
+import { type LineEditorState, splitAtCursor } from '../line-editor.js';
+import { terminalSafeCell } from '../terminal-safe.js';
 
 export interface InputBoxProps {
-  readonly history: readonly string[];
-  readonly active: boolean;
-  readonly onSubmit: (text: string) => void;
-  readonly onEndOfInput: () => void;
+  readonly state: LineEditorState;
 }
 
-export function InputBox({ history, active, onSubmit, onEndOfInput }: InputBoxProps) {
-  const [value, setValue] = useState('');
-  // Position in the history while browsing it; history.length means "the line being typed".
-  const [cursor, setCursor] = useState<number | null>(null);
+/** Recalled text comes from the history file or a session: made terminal-safe (a tab as a space). */
+const shown = (text: string) => terminalSafeCell(text);
 
-  const submit = (text: string) => {
-    if (text.endsWith('\\')) {
-      setValue(`${text.slice(0, -1)}\n`);
-      return;
-    }
-    if (text.trim() !== '') onSubmit(text);
-    setValue('');
-    setCursor(null);
-  };
-
-  useInput(
-    (input, key) => {
-      if (key.ctrl && input === 'c') return; // the REPL decides what Ctrl+C means
-      if (key.ctrl && input === 'd') {
-        if (value === '') onEndOfInput();
-        return;
-      }
-      if (key.return) {
-        submit(value);
-        return;
-      }
-      if (key.backspace || key.delete) {
-        setValue((v) => v.slice(0, -1));
-        return;
-      }
-      if (key.upArrow || key.downArrow) {
-        if (history.length === 0) return;
-        const from = cursor ?? history.length;
-        const to = Math.max(0, Math.min(history.length, from + (key.upArrow ? -1 : 1)));
-        setCursor(to);
-        setValue(history[to] ?? '');
-        return;
-      }
-      if (key.escape || key.tab || key.leftArrow || key.rightArrow || key.meta || key.ctrl) return;
-      // Typed characters, or several at once: a chunk that ends in CR is text then Enter
-      // (fast typing); CRs inside it are the line breaks of a paste.
-      const text = input.replace(/\r\n?/g, '\r');
-      if (text.length > 1 && text.endsWith('\r')) {
-        submit(value + text.slice(0, -1).replace(/\r/g, '\n'));
-        return;
-      }
-      setValue((v) => v + text.replace(/\r/g, '\n'));
-    },
-    { isActive: active },
-  );
-
-  const lines = value.split('\n');
+export function InputBox({ state }: InputBoxProps) {
+  const { text, cursor, search } = state;
+  const lines = text.split('\n');
+  let start = 0;
+  const prompt = search ? `(${search.match === null && search.query ? 'failed ' : ''}reverse-i-search)\`${shown(search.query)}': ` : '› ';
   return (
     <Box flexDirection="column">
-      {lines.map((line, index) => (
-        <Text key={index}>
-          <Text color="cyan">{index === 0 ? '› ' : '  '}</Text>
-          {/* Pasted text, or an earlier prompt recalled from the session file. */}
-          {terminalSafe(line)}
-          {index === lines.length - 1 ? <Text inverse> </Text> : null}
-        </Text>
-      ))}
+      {lines.map((line, index) => {
+        const from = start;
+        start += line.length + 1;
+        const prefix = <Text color="cyan">{index === 0 ? prompt : '  '}</Text>;
+        if (cursor < from || cursor > from + line.length) {
+          return (
+            <Text key={index}>
+              {prefix}
+              {shown(line)}
+            </Text>
+          );
+        }
+        const [before, under, after] = splitAtCursor(line, cursor - from);
+        return (
+          <Text key={index}>
+            {prefix}
+            {shown(before)}
+            <Text inverse>{shown(under)}</Text>
+            {shown(after)}
+          </Text>
+        );
+      })}
     </Box>
   );
 }
