@@ -62,7 +62,7 @@ describe('models from a fresh cache', () => {
 
   it('an insecure base URL in the environment is refused as the full CLI refuses it', async () => {
     await cli.run(['models']);
-    const result = await cli.run(['models'], { env: { OPENROUTER_BASE_URL: 'http://example.com/api/v1' } });
+    const result = await cli.run(['models'], { env: { OPENROUTER_BASE_URL: 'http://gateway.example.invalid/api/v1' } });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/must use https/);
   });

@@ -437,7 +437,7 @@ describe('validation before any request', () => {
   });
 
   it('refuses a plain-http base URL that is not loopback', () => {
-    expect(() => provider({ baseUrl: 'http://openrouter.example.com/api/v1' })).toThrow(/https/);
+    expect(() => provider({ baseUrl: 'http://openrouter.example.invalid/api/v1' })).toThrow(/https/);
   });
 });
 
