@@ -5,10 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { errorBodies, type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { renewingSocket } from '../helpers/tmux.js';
 
-const SOCKET = `devsynth-display-${process.pid}`;
+const socket = renewingSocket('devsynth-display');
 // stdio piped: tmux's own complaints ("no server running") must not reach the test run's output.
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', stdio: 'pipe' });
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8', stdio: 'pipe' });
 const screen = (...flags: string[]) => tmux('capture-pane', '-p', ...flags, '-t', 'ui');
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
 
@@ -41,20 +42,12 @@ beforeEach(async () => {
   cli = cliSandbox(fake.url);
 });
 afterEach(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
+  socket.stop();
   await fake.close();
   cli.dispose();
 });
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // Already gone.
-  }
+  socket.stop();
 });
 
 function start(args: string[]): void {

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { renewingSocket } from '../helpers/tmux.js';
 
-const SOCKET = `devsynth-repl-keys-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const socket = renewingSocket('devsynth-repl-keys');
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,14 +32,7 @@ async function eventually(predicate: () => boolean, ms: number): Promise<boolean
   return predicate();
 }
 
-const killServer = () => {
-  try {
-    // Quietly: "no server running" is no news after a test that ended it.
-    execFileSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
-  } catch {
-    // Already gone.
-  }
-};
+const killServer = () => socket.stop();
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { stopTmuxServer } from '../helpers/tmux.js';
+import { renewingSocket } from '../helpers/tmux.js';
 
-const SOCKET = `devsynth-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const socket = renewingSocket('devsynth-test');
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
 
@@ -38,12 +38,12 @@ beforeEach(async () => {
   cli = cliSandbox(fake.url);
 });
 afterEach(async () => {
-  stopTmuxServer(SOCKET);
+  socket.stop();
   await fake.close();
   cli.dispose();
 });
 afterAll(() => {
-  stopTmuxServer(SOCKET);
+  socket.stop();
 });
 
 function start(args: string[], options: { pipe?: boolean; stdoutTo?: string; env?: Record<string, string> } = {}): void {

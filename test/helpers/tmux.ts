@@ -12,3 +12,23 @@ export function stopTmuxServer(socket: string): void {
     // None was running.
   }
 }
+
+/**
+ * A tmux socket name that changes each time its server is stopped. A server that is still
+ * shutting down when `new-session` runs on its socket makes tmux fail with "server exited
+ * unexpectedly" (seen on a loaded machine): a test that starts tmux again after stopping it
+ * gets a fresh socket instead.
+ */
+export function renewingSocket(prefix: string): { readonly name: string; stop(): void } {
+  let round = 0;
+  const nameOf = () => `${prefix}-${process.pid}-${round}`;
+  return {
+    get name() {
+      return nameOf();
+    },
+    stop() {
+      stopTmuxServer(nameOf());
+      round += 1;
+    },
+  };
+}

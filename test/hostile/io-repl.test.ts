@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { stopTmuxServer } from '../helpers/tmux.js';
+import { renewingSocket } from '../helpers/tmux.js';
 
-const SOCKET = `devsynth-io-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const socket = renewingSocket('devsynth-io-test');
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
 const ROUNDS = 10;
@@ -28,7 +28,7 @@ async function waitFor(predicate: (text: string) => boolean, ms = 15_000): Promi
   throw new Error(`the screen never matched; it shows:\n${text}`);
 }
 
-const killServer = () => stopTmuxServer(SOCKET);
+const killServer = () => socket.stop();
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;

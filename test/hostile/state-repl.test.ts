@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { stopTmuxServer } from '../helpers/tmux.js';
+import { renewingSocket } from '../helpers/tmux.js';
 
-const SOCKET = `devsynth-state-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const socket = renewingSocket('devsynth-state');
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
 
 async function waitFor(predicate: (text: string) => boolean, ms = 10_000): Promise<string> {
@@ -35,7 +35,7 @@ beforeEach(async () => {
   cli = cliSandbox(fake.url);
 });
 afterEach(async () => {
-  stopTmuxServer(SOCKET);
+  socket.stop();
   await fake.close();
   cli.dispose();
 });

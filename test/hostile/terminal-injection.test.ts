@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultModels } from '../helpers/fake-catalogue.js';
 import { type FakeOpenRouter, type FakeOptions, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { stopTmuxServer } from '../helpers/tmux.js';
+import { renewingSocket } from '../helpers/tmux.js';
 
 const OSC52 = '\u001b]52;c;cm0gLXJmIH4K\u0007'; // the clipboard: "rm -rf ~"
 const OSC0 = '\u001b]0;pwned-title\u0007'; // the window title
@@ -26,9 +26,9 @@ const ATTACK = `${OSC52}${OSC0}${OSC2}${OSC8}${CLEAR}${ALT_SCREEN}${HIDE_CURSOR}
 /** The attack cut into pieces as a stream might send them: an ESC alone at the end of one. */
 const ATTACK_CHUNKS = ['Here you go \u001b', `]52;c;cm0gLXJmIH4K\u0007${OSC0}\u001b`, `]2;pwned-title2\u001b\\${OSC8}\u001b[`, `2J\u001b[H${ALT_SCREEN}\u001b`, `[?25l${C1_CSI}${RLO} done`];
 
-const SOCKET = `devsynth-hostile-${process.pid}`;
+const socket = renewingSocket('devsynth-hostile');
 const CONF = `/tmp/devsynth-hostile-${process.pid}.tmux.conf`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, '-f', CONF, ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, '-f', CONF, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui:0');
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
 
@@ -59,7 +59,7 @@ beforeAll(() => {
   writeFileSync(CONF, 'set -g set-clipboard on\nset -g allow-rename on\n');
 });
 afterEach(async () => {
-  stopTmuxServer(SOCKET);
+  socket.stop();
   await fake?.close();
   cli?.dispose();
   fake = undefined;
