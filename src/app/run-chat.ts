@@ -108,8 +108,6 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
   let recorded: Promise<void> | undefined;
-  // The turn is saved once answered: what that takes loads while the request is in flight.
-  runtime.warmUpStateWrites();
   try {
     const outcome = await renderChat(
       provider

@@ -9,7 +9,6 @@ import { providersInUse } from '../config/providers-in-use.js';
 import { toProviderOptions } from '../config/to-provider-options.js';
 import { createFileBreakerStore, type FileBreakerStore } from '../state/breaker-store.js';
 import { createModelsCache, type ModelsCache } from '../state/models-cache.js';
-import { warmUpStateWrites } from '../state/json-store.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { createKeyring } from '../state/keyring.js';
 import { createReplHistory, type ReplHistory } from '../state/repl-history.js';
@@ -203,11 +202,6 @@ export class Runtime {
 
   usage(): UsageStore {
     return createUsageStore(this.paths.state, { warn: this.warn, secrets: this.secrets });
-  }
-
-  /** See warmUpStateWrites: for a command that saves state after its request. */
-  warmUpStateWrites(): void {
-    warmUpStateWrites();
   }
 
   sessions(): SessionStore {

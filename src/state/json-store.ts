@@ -50,12 +50,6 @@ export interface JsonStoreOptions<T> {
   secrets?: () => readonly string[];
 }
 
-/**
- * Nothing to load before a write any more (state is written with node:fs alone); kept so that
- * a command that saves state after its request can still say so.
- */
-export function warmUpStateWrites(): void {}
-
 export class JsonStore<T extends Record<string, unknown>> {
   /** A value the filesystem refused: this run's later reads see it (the run goes on in memory). */
   private unsaved?: T;
