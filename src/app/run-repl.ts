@@ -6,7 +6,7 @@ import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
 import { chatFlags, fitToContext, openSession } from './run-chat.js';
 import type { Runtime } from './runtime.js';
-import { validateSessionName } from '../state/sessions.js';
+import { toStoredMessages, validateSessionName } from '../state/sessions.js';
 
 export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
   const flags = chatFlags(options);
@@ -85,12 +85,12 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         if (renamed) savedAs = renamed;
         const saved = result
           ? sessions.appendTurn(conversation.name, {
-              messages: conversation.messages.slice(-2),
+              messages: toStoredMessages(conversation.messages.slice(-2)),
               model: conversation.model,
               ...(conversation.system ? { system: conversation.system } : {}),
               fresh,
             })
-          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
+          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages: toStoredMessages(messages) });
         fresh = false;
         saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
         if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);

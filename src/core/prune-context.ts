@@ -2,13 +2,14 @@
 // turns go first; system prompts and the newest user message always stay. Token counts are
 // estimated (no tokenizer ships for hundreds of models), conservatively: about 3 characters
 // per token plus a per-message overhead, so that an estimate errs towards pruning.
+import { textOf } from './message-content.js';
 import type { ChatMessage } from './types.js';
 
 const CHARS_PER_TOKEN = 3;
 const MESSAGE_OVERHEAD_TOKENS = 4;
 
 export function estimateTokens(message: ChatMessage): number {
-  return Math.ceil(message.content.length / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS;
+  return Math.ceil(textOf(message.content).length / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS;
 }
 
 export interface PruneResult {

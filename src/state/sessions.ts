@@ -4,7 +4,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../config/zod.js';
-import { type ChatMessage, UsageError } from '../core/index.js';
+import { type ChatMessage, textOf, UsageError } from '../core/index.js';
 import { JsonStore, stateNotSaved, type Warn } from './json-store.js';
 import { rootOf } from './paths.js';
 import { stateDirIsSafe } from './safe-files.js';
@@ -21,6 +21,16 @@ const sessionSchema = z.object({
   messages: z.array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string() })),
 });
 export type Session = z.infer<typeof sessionSchema>;
+/** A message as a session file holds it. */
+export type StoredMessage = Session['messages'][number];
+
+/**
+ * The conversation as a session file keeps it: text only for now; attachments are kept by
+ * reference (under DEVSYNTH_HOME/attachments) once the REPL and -a can add them.
+ */
+export function toStoredMessages(messages: readonly ChatMessage[]): StoredMessage[] {
+  return messages.map((message) => ({ role: message.role, content: textOf(message.content) }));
+}
 
 /** A name that is a file name of ours and no other: no path, no hidden file. */
 function isSessionFileName(name: string): boolean {
@@ -54,7 +64,7 @@ export function validateSessionName(name: string): string {
 
 /** One turn to keep: its new messages (the prompt, the answer) and what changed with it. */
 export interface Turn {
-  messages: ChatMessage[];
+  messages: StoredMessage[];
   model: string | null;
   /** A system prompt given with this turn: it replaces the conversation's. */
   system?: string;

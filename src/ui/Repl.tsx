@@ -13,7 +13,7 @@
 // made a long answer cost several times the CPU and memory of a one-shot chat.
 import { Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, DevsynthError, type StreamEvent } from '../core/index.js';
+import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, DevsynthError, type StreamEvent, textOf } from '../core/index.js';
 import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { InputBox } from './components/InputBox.js';
@@ -75,7 +75,7 @@ async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: Cha
 function startingHistory(earlier: readonly string[], messages: readonly ChatMessage[]): readonly string[] {
   const known = new Set(earlier);
   let history = earlier;
-  for (const message of messages) if (message.role === 'user' && !known.has(message.content)) history = withHistoryEntry(history, message.content);
+  for (const message of messages) if (message.role === 'user' && !known.has(textOf(message.content))) history = withHistoryEntry(history, textOf(message.content));
   return history;
 }
 

@@ -3,6 +3,7 @@
 // for CI dry runs of scripts that call it. Requests are validated as OpenRouter's are.
 import { createRequire } from 'node:module';
 import { ChatStream } from '../chat-stream.js';
+import { textOf } from '../message-content.js';
 import { CancelledError } from '../errors.js';
 import { chatRequestBody } from '../internal/chat-body.js';
 import { type BreakerState, CLOSED } from '../internal/circuit-breaker.js';
@@ -75,7 +76,8 @@ export class OfflineProvider extends BaseProvider {
     return new ChatStream(async function* () {
       // The same checks as a real request: a script that passes here passes there.
       chatRequestBody({ ...request, model: request.model ?? CHAT_MODEL }, { model: CHAT_MODEL, temperature: 0.7, maxTokens: 4096, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES });
-      const prompt = request.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+      const last = request.messages.filter((m) => m.role === 'user').at(-1);
+      const prompt = last ? textOf(last.content) : '';
       const shown = prompt.length > 200 ? `${prompt.slice(0, 200)}…` : prompt;
       const words = prompt.split(/\s+/).filter(Boolean).length;
       const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -91,7 +93,7 @@ export class OfflineProvider extends BaseProvider {
         // Let a consumer render, and a Ctrl+C land, between chunks.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const promptTokens = request.messages.reduce((sum, m) => sum + estimate(m.content), 0);
+      const promptTokens = request.messages.reduce((sum, m) => sum + estimate(textOf(m.content)), 0);
       const completionTokens = estimate(answer);
       const done: StreamEvent[] = [
         { type: 'usage', usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, cost: 0 } },

@@ -3,7 +3,7 @@
 // commands that check against the catalogue.
 import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
-import { type ChatMessage, OpenRouterInvalidModelError, type StreamEvent } from '../../../src/core/index.js';
+import { type ChatMessage, OpenRouterInvalidModelError, type StreamEvent, textOf } from '../../../src/core/index.js';
 import { type ModelCheck, Repl, type ReplProps } from '../../../src/ui/Repl.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
 import { terminalScreen } from '../../helpers/terminal-screen.js';
@@ -22,7 +22,7 @@ interface Asked {
 function fakeAsk(log: Asked[], running = { now: 0, most: 0 }) {
   return (messages: ChatMessage[], model: string, signal: AbortSignal) =>
     (async function* (): AsyncGenerator<StreamEvent[]> {
-      const prompt = messages.at(-1)?.content ?? '';
+      const prompt = textOf(messages.at(-1)?.content ?? '');
       log.push({ prompt, model, signal, messages });
       running.now++;
       running.most = Math.max(running.most, running.now);
@@ -126,7 +126,7 @@ describe('Repl keys read in one go', () => {
     const asked: string[] = [];
     const ask: ReplProps['ask'] = (messages) =>
       (async function* () {
-        asked.push(messages.at(-1)?.content ?? '');
+        asked.push(textOf(messages.at(-1)?.content ?? ''));
         yield [{ type: 'token', text: 'part ' }];
         if (asked.length === 1) await new Promise<void>((resolve) => (gate.open = resolve));
         yield [{ type: 'token', text: 'end' }, { type: 'done', finishReason: 'stop' }];

@@ -1,7 +1,7 @@
 // The REPL with ink-testing-library: stdin.write types, frames show what a person sees.
 import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
-import { CancelledError, type ChatMessage, type StreamEvent } from '../../../src/core/index.js';
+import { CancelledError, type ChatMessage, type StreamEvent, textOf } from '../../../src/core/index.js';
 import { type Conversation, Repl } from '../../../src/ui/Repl.js';
 import { FRAME_MS } from '../../../src/ui/hooks/use-chat-stream.js';
 import { terminalScreen } from '../../helpers/terminal-screen.js';
@@ -14,7 +14,7 @@ function fakeAsk(log: Array<{ messages: ChatMessage[]; model: string }>) {
   return (messages: ChatMessage[], model: string, signal: AbortSignal) =>
     (async function* (): AsyncGenerator<StreamEvent[]> {
       log.push({ messages, model });
-      const prompt = messages.at(-1)?.content ?? '';
+      const prompt = textOf(messages.at(-1)?.content ?? '');
       yield [{ type: 'meta', model }, { type: 'token', text: 'echo: ' }];
       if (prompt === 'slow') {
         await new Promise((resolve) => signal.addEventListener('abort', resolve));
