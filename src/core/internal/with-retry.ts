@@ -16,7 +16,8 @@ export interface RetryLoopOptions {
 
 type RetryEvent = Extract<StreamEvent, { type: 'retry' }>;
 
-const isOutput = (event: StreamEvent) => event.type === 'token' || event.type === 'reasoning';
+// A tool call passed on may already be running in the caller: a retry would ask for it again.
+const isOutput = (event: StreamEvent) => event.type === 'token' || event.type === 'reasoning' || event.type === 'tool_call';
 
 function reasonOf(error: DevsynthError): string {
   const status = (error as { status?: number }).status;
