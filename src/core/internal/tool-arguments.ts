@@ -1,7 +1,9 @@
 // Tool-call arguments: parsed as JSON and checked against the tool's `parameters` (JSON Schema
-// draft 2020-12, with ajv). The schemas are compiled once per request, before it is sent, so a
-// schema ajv cannot compile is the caller's mistake (exit 2) and costs no round trip. ajv is
-// loaded only when a request carries tools: the plain chat path never pays for it.
+// draft 2020-12, with ajv). The schemas are compiled at most once per request, before it is
+// sent, so a schema ajv cannot compile is the caller's mistake (exit 2) and costs no round trip.
+// ajv is loaded only when a request carries tools: the plain chat path never pays for it. One
+// ajv instance serves the process: its first compile also compiles the draft's meta-schema
+// (a few hundred ms on a busy machine), which a tool loop must not pay at every step.
 import type { ValidateFunction } from 'ajv';
 import { AnswerContractError, OpenRouterValidationError } from '../errors.js';
 import type { ToolCall, ToolDefinition } from '../types.js';
@@ -17,12 +19,17 @@ export const PARSE_ONLY: ToolArgumentChecker = { check: (call) => checkCall(call
 /** At most this many schema issues are kept: a wrong object can fail every keyword at once. */
 const MAX_ISSUES = 10;
 
-type AjvInstance = { compile(schema: object): ValidateFunction };
+type AjvInstance = { compile(schema: object): ValidateFunction; removeSchema(schema: object): unknown };
 type AjvConstructor = new (options: Record<string, unknown>) => AjvInstance;
 type AddFormats = (ajv: AjvInstance) => unknown;
 
 /** CommonJS default exports seen through ESM interop: the export may sit on `.default`. */
 const unwrap = <T>(module: unknown): T => ((module as { default?: T }).default ?? module) as T;
+
+/** Compiled schemas by their JSON text, the oldest dropped past the cap (a long-lived process). */
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 100;
+let shared: Promise<AjvInstance> | undefined;
 
 async function newAjv(): Promise<AjvInstance> {
   const [ajvModule, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]);
@@ -40,21 +47,35 @@ export async function compileToolArguments(tools: readonly ToolDefinition[] | un
   const validators = new Map<string, ValidateFunction>();
   const withSchemas = (tools ?? []).filter((tool) => tool.function.parameters !== undefined);
   if (withSchemas.length > 0) {
-    const ajv = await newAjv();
-    for (const tool of withSchemas) {
-      // Every schema is read as draft 2020-12; a `$schema` naming another draft (draft-07 is
-      // what most generators write) would make ajv refuse to compile it at all.
-      const { $schema: _draft, ...schema } = tool.function.parameters as Record<string, unknown>;
-      try {
-        validators.set(tool.function.name, ajv.compile(schema));
-      } catch (error) {
-        throw new OpenRouterValidationError(
-          `the parameters of tool "${tool.function.name}" are not a valid JSON Schema: ${(error as Error).message}`,
-        );
-      }
-    }
+    shared ??= newAjv();
+    const ajv = await shared;
+    for (const tool of withSchemas) validators.set(tool.function.name, compileOnce(ajv, tool));
   }
   return { check: (call) => checkCall(call, validators.get(call.name)) };
+}
+
+function compileOnce(ajv: AjvInstance, tool: ToolDefinition): ValidateFunction {
+  // Every schema is read as draft 2020-12; a `$schema` naming another draft (draft-07 is what
+  // most generators write) would make ajv refuse to compile it at all.
+  const { $schema: _draft, ...schema } = tool.function.parameters as Record<string, unknown>;
+  const key = JSON.stringify(schema);
+  const known = compiled.get(key);
+  if (known) return known;
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    throw new OpenRouterValidationError(
+      `the parameters of tool "${tool.function.name}" are not a valid JSON Schema: ${(error as Error).message}`,
+    );
+  } finally {
+    // ajv keeps every schema it compiled (and refuses a second one with the same $id): our own
+    // cache holds what is worth keeping, so the instance does not grow.
+    ajv.removeSchema(schema);
+  }
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(key, validate);
+  return validate;
 }
 
 function checkCall(call: { id: string; name: string; rawArguments: string }, validate: ValidateFunction | undefined): ToolCall {
