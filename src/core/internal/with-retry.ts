@@ -16,8 +16,7 @@ export interface RetryLoopOptions {
 
 type RetryEvent = Extract<StreamEvent, { type: 'retry' }>;
 
-// A tool call passed on may already be running in the caller: a retry would ask for it again.
-const isOutput = (event: StreamEvent) => event.type === 'token' || event.type === 'reasoning' || event.type === 'tool_call';
+const isOutput = (event: StreamEvent) => event.type === 'token' || event.type === 'reasoning';
 
 function reasonOf(error: DevsynthError): string {
   const status = (error as { status?: number }).status;

@@ -46,7 +46,7 @@ export class FallbackProvider extends BaseProvider {
         let answered = false;
         try {
           for await (const batch of provider.chat(index === 0 ? request : portable(request), options).batched()) {
-            answered ||= batch.some((event) => event.type === 'token' || event.type === 'reasoning' || event.type === 'tool_call');
+            answered ||= batch.some((event) => event.type === 'token' || event.type === 'reasoning');
             yield batch;
           }
           return;

@@ -109,6 +109,18 @@ describe('compileToolArguments', () => {
     expect(() => checker.check({ id: 'c', name: 'mail', rawArguments: '{"to":"not mail"}' })).toThrow(AnswerContractError);
   });
 
+  it('compiles schemas that share an $id across requests (the shared ajv instance keeps none of them)', async () => {
+    const withId = (type: string): ToolDefinition => ({
+      type: 'function',
+      function: { name: 'f', parameters: { $id: 'https://tools.invalid/f', type: 'object', properties: { a: { type } } } },
+    });
+    const numbers = await compileToolArguments([withId('number')]);
+    const strings = await compileToolArguments([withId('string')]);
+    expect(numbers.check({ id: 'c', name: 'f', rawArguments: '{"a":1}' }).arguments).toEqual({ a: 1 });
+    expect(strings.check({ id: 'c', name: 'f', rawArguments: '{"a":"x"}' }).arguments).toEqual({ a: 'x' });
+    expect(() => strings.check({ id: 'c', name: 'f', rawArguments: '{"a":1}' })).toThrow(AnswerContractError);
+  });
+
   it('takes "" as no arguments, and only parses calls to a tool it does not know', async () => {
     const checker = await compileToolArguments([weather]);
     expect(() => checker.check({ id: 'c', name: 'get_weather', rawArguments: '' })).toThrow(/required property 'city'/);
