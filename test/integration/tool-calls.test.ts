@@ -112,6 +112,16 @@ describe('streamed tool calls', () => {
   });
 });
 
+describe('a tool-call stream cut off', () => {
+  it('before it finished: retried (no call was handed out yet), and each call comes once', async () => {
+    fake.script({ kind: 'tool-calls', calls: THREE_CALLS, finish: false, done: false }, { kind: 'tool-calls', calls: THREE_CALLS });
+    const seen = await events(request());
+    expect(seen.filter((event) => event.type === 'retry')).toHaveLength(1);
+    expect(toolCalls(seen).map((event) => event.type === 'tool_call' && event.id)).toEqual(['call_oslo', 'call_rome', 'call_time']);
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
 describe('tool calls without streaming', () => {
   it('message.tool_calls give the same events, and the body is a valid ChatResult', async () => {
     fake.script({ kind: 'tool-calls', calls: THREE_CALLS });
