@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   connection: 7,
   circuit_open: 8,
   credits: 9,
+  /** The answer failed its contract: not JSON, not matching --schema, no code block for --extract. */
+  contract: 10,
   /** SIGHUP (the terminal went away): 128 + 1, as a shell reports it. */
   hangup: 129,
   interrupted: 130,
@@ -69,6 +71,13 @@ export class UsageError extends DevsynthError {
 export class ConfigError extends DevsynthError {
   constructor(message: string, options?: DevsynthErrorOptions) {
     super('config', message, options);
+  }
+}
+
+/** The answer failed its contract: invalid JSON, a --schema mismatch, no block for --extract (exit 10). */
+export class AnswerContractError extends DevsynthError {
+  constructor(message: string, options?: DevsynthErrorOptions) {
+    super('contract', message, options);
   }
 }
 
