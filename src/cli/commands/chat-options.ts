@@ -21,6 +21,12 @@ export const chatOptionsSchema = z.object({
   interactive: z._default(z.boolean(), false),
   usage: z._default(z.boolean(), false),
   quiet: z._default(z.boolean(), false),
+  // The answer's contract and format (app/output/prepare-output.ts).
+  schema: z.optional(z.string()),
+  schemaMulti: z.optional(z.string()),
+  extract: z._default(z.boolean(), false),
+  extractLast: z._default(z.boolean(), false),
+  format: z.optional(z.enum(['text', 'json', 'stream-json'], 'format must be text, json or stream-json')),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

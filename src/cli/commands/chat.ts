@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
+import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
 import { chatOptionsSchema } from './chat-options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -22,6 +23,11 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-i, --interactive', 'enter the REPL after the first answer')
     .option('--usage', 'print tokens, cost and timing on stderr')
     .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('--schema <file|json|concise>', `the answer must be JSON matching this JSON Schema (a file, inline JSON, or concise: ${CONCISE_SCHEMA_HELP}); invalid: exit 10`)
+    .option('--schema-multi <file|json|concise>', 'like --schema, for a list of such objects: printed one per line (NDJSON)')
+    .option('-x, --extract', 'print only the first fenced code block of the answer (none: exit 10)')
+    .option('--extract-last', 'print only the last fenced code block of the answer (none: exit 10)')
+    .option('--format <text|json|stream-json>', 'text (default), json (as --json), or stream-json: one JSON event per line as they happen')
     .addHelpText(
       'after',
       `
@@ -30,7 +36,9 @@ Examples:
   git diff | devsynth-or chat "Review this change"
   devsynth-or chat -m openai/gpt-4o-mini --usage "Name three sorting algorithms"
   devsynth-or chat --session design "Let's plan the cache"; devsynth-or chat -c "And eviction?"
-  devsynth-or chat --json "Say hi" | jq -r .content`,
+  devsynth-or chat --json "Say hi" | jq -r .content
+  devsynth-or chat --schema 'name, age int, tags [str], bio: one sentence' "Invent a person"
+  devsynth-or chat -x "A bash one-liner that counts lines in *.ts" > count.sh`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
