@@ -33,4 +33,4 @@ export { redactSecrets, redactValue } from './internal/redact.js';
 export { assertSecureBaseUrl } from './base-url.js';
 export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
 export { suggestModels } from './suggest-models.js';
-export { mediaPartsOf, textOf } from './message-content.js';
+export { describeMedia, describeMediaPart, formatBytes, mediaPartsOf, textOf, type MediaDescription } from './message-content.js';

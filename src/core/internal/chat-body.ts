@@ -1,6 +1,7 @@
 // ChatRequest → the JSON body of POST /chat/completions, validated before anything is sent.
 import type { ChatRequest } from '../types.js';
 import {
+  DEFAULT_MAX_MEDIA_REQUEST_BYTES,
   validateMaxTokens,
   validateMessages,
   validateModelId,
@@ -13,6 +14,8 @@ export interface ChatBodyDefaults {
   temperature: number;
   maxTokens: number;
   maxRequestBytes: number;
+  /** The ceiling when messages carry images, files or audio (DEFAULT_MAX_MEDIA_REQUEST_BYTES). */
+  maxMediaRequestBytes?: number;
   /** How model ids are checked; OpenRouter's org/slug form by default. */
   checkModelId?: (model: string, what?: string) => void;
 }
@@ -41,6 +44,9 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   if (request.models && request.models.length > 0) body.models = [model, ...request.models.filter((m) => m !== model)];
   if (request.provider) body.provider = request.provider;
   if (request.reasoning) body.reasoning = request.reasoning;
-  validateRequestSize(body, defaults.maxRequestBytes);
+  validateRequestSize(body, {
+    maxRequestBytes: defaults.maxRequestBytes,
+    maxMediaRequestBytes: defaults.maxMediaRequestBytes ?? DEFAULT_MAX_MEDIA_REQUEST_BYTES,
+  });
   return body;
 }
