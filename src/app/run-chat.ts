@@ -15,6 +15,7 @@ import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
+import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
 import type { Runtime } from './runtime.js';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
@@ -72,6 +73,16 @@ export function chatFlags(options: ChatOptions) {
   };
 }
 
+/** The reasoning controls of this run (flags, else the provider's settings); only OpenRouter sends them. */
+export function reasoningFor(runtime: Runtime, options: ChatOptions, settings: ReasoningSettings | undefined, providerId: string): ReasoningChoice {
+  const choice = resolveReasoning(options, settings, providerId);
+  const flagged = options.reasoningEffort !== undefined || options.reasoningTokens !== undefined || options.hideReasoning;
+  if (flagged && providerId !== 'openrouter' && providerId !== 'offline') {
+    runtime.warn(`the reasoning flags are OpenRouter's; ${providerId} ignores them${choice.hide ? ' (reasoning is still hidden)' : ''}`);
+  }
+  return choice;
+}
+
 /** Both ends are a person at a terminal: the REPL and the live UI are for them. */
 export function atTerminal(runtime: Runtime): boolean {
   return Boolean(runtime.io.stdin.isTTY && runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined;
@@ -103,24 +114,27 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const conversation: ChatMessage[] = [...system, ...history, { role: 'user', content: prompt }];
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
+  const reasoning = reasoningFor(runtime, options, settings, provider.id);
 
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
   let recorded: Promise<void> | undefined;
   try {
+    const batches = provider
+      .chat(
+        {
+          messages,
+          ...(model ? { model } : {}),
+          stream: options.stream,
+          ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+          ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+        },
+        { signal: controller.signal },
+      )
+      .batched();
     const outcome = await renderChat(
-      provider
-        .chat(
-          {
-            messages,
-            ...(model ? { model } : {}),
-            stream: options.stream,
-            ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-          },
-          { signal: controller.signal },
-        )
-        .batched(),
+      reasoning.hide ? withoutReasoning(batches) : batches,
       {
         json: options.json,
         providerId: provider.id,

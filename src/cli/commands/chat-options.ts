@@ -21,6 +21,9 @@ export const chatOptionsSchema = z.object({
   interactive: z._default(z.boolean(), false),
   usage: z._default(z.boolean(), false),
   quiet: z._default(z.boolean(), false),
+  reasoningEffort: z.optional(z.enum(['low', 'medium', 'high'], 'reasoning effort must be low, medium or high')),
+  reasoningTokens: z.optional(z.pipe(integer('reasoning tokens'), z.int().check(z.positive('reasoning tokens must be greater than 0')))),
+  hideReasoning: z._default(z.boolean(), false),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

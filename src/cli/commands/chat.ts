@@ -22,6 +22,9 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-i, --interactive', 'enter the REPL after the first answer')
     .option('--usage', 'print tokens, cost and timing on stderr')
     .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('--reasoning-effort <level>', 'how hard a reasoning model thinks: low, medium or high (config reasoning_effort)')
+    .option('--reasoning-tokens <n>', 'a token budget for reasoning instead of an effort (config reasoning_tokens)')
+    .option('--hide-reasoning', 'ask the model not to return its reasoning, and show none (config hide_reasoning)')
     .addHelpText(
       'after',
       `

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_MEDIA_REQUEST_BYTES,
   validateMaxTokens,
   validateMessages,
+  validateReasoning,
   validateModelId,
   validateRequestSize,
   validateTemperature,
@@ -30,6 +31,7 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   const maxTokens = request.maxTokens ?? defaults.maxTokens;
   validateTemperature(temperature);
   validateMaxTokens(maxTokens);
+  validateReasoning(request.reasoning);
 
   const body: Record<string, unknown> = {
     ...request.extra,

@@ -2,7 +2,7 @@
 // (exit 2) instead of a round trip, a 400 and possibly a retry.
 import { OpenRouterValidationError } from '../errors.js';
 import { describeMediaPart, mediaPartsOf, textOf } from '../message-content.js';
-import type { ChatMessage } from '../types.js';
+import type { ChatMessage, ChatRequest } from '../types.js';
 import { validateContentPart } from './validate-parts.js';
 
 /** `org/slug[:variant]`, routers like `openrouter/free`, and `~org/name-latest` aliases. */
@@ -119,6 +119,24 @@ export function validateRequestSize(body: unknown, limits: RequestSizeLimits | n
     `the request is ${mib(bytes)} with its attachments encoded, over the ${mib(maxBytes)} limit for requests with images, files or audio${largest ? `; the largest is ${largest}` : ''}`,
     { hint: 'attach fewer or smaller files, give images and PDFs as https URLs, or raise the limit (maxMediaRequestBytes)' },
   );
+}
+
+/** The efforts OpenRouter's spec names (ReasoningEffort). */
+const REASONING_EFFORTS = ['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none'];
+
+/** OpenRouter takes an effort or a token budget for reasoning, not both (reasoning-tokens.mdx). */
+export function validateReasoning(reasoning: ChatRequest['reasoning']): void {
+  if (reasoning === undefined) return;
+  const { effort, max_tokens: maxTokens } = reasoning;
+  if (effort !== undefined && maxTokens !== undefined) {
+    throw new OpenRouterValidationError('reasoning takes an effort or a token budget (max_tokens), not both');
+  }
+  if (effort !== undefined && !REASONING_EFFORTS.includes(effort)) {
+    throw new OpenRouterValidationError(`unknown reasoning effort "${String(effort)}" (known: ${REASONING_EFFORTS.join(', ')})`);
+  }
+  if (maxTokens !== undefined && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens <= 0)) {
+    throw new OpenRouterValidationError(`reasoning tokens must be a whole number above 0, got ${String(maxTokens)}`);
+  }
 }
 
 export function validateEmbeddingInput(input: readonly string[]): void {
