@@ -16,6 +16,7 @@ import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
+import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
@@ -74,6 +75,16 @@ export function chatFlags(options: ChatOptions) {
   };
 }
 
+/** The reasoning controls of this run (flags, else the provider's settings); only OpenRouter sends them. */
+export function reasoningFor(runtime: Runtime, options: ChatOptions, settings: ReasoningSettings | undefined, providerId: string): ReasoningChoice {
+  const choice = resolveReasoning(options, settings, providerId);
+  const flagged = options.reasoningEffort !== undefined || options.reasoningTokens !== undefined || options.hideReasoning;
+  if (flagged && providerId !== 'openrouter' && providerId !== 'offline') {
+    runtime.warn(`the reasoning flags are OpenRouter's; ${providerId} ignores them${choice.hide ? ' (reasoning is still hidden)' : ''}`);
+  }
+  return choice;
+}
+
 /** Both ends are a person at a terminal: the REPL and the live UI are for them. */
 export function atTerminal(runtime: Runtime): boolean {
   return Boolean(runtime.io.stdin.isTTY && runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined;
@@ -106,6 +117,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
   const output = await prepareOutput(runtime, options, { providerId: provider.id, ...((model ?? provider.model) ? { model: model ?? provider.model } : {}) });
+  const reasoning = reasoningFor(runtime, options, settings, provider.id);
 
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
@@ -113,19 +125,21 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   let recorded: Promise<void> | undefined;
   try {
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
+    const batches = provider
+      .chat(
+        {
+          messages: [...output.instructions, ...messages],
+          ...(model ? { model } : {}),
+          stream: options.stream,
+          ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+          ...(output.extra ? { extra: output.extra } : {}),
+          ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+        },
+        { signal: controller.signal },
+      )
+      .batched();
     const outcome = await write(
-      provider
-        .chat(
-          {
-            messages: [...output.instructions, ...messages],
-            ...(model ? { model } : {}),
-            stream: options.stream,
-            ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-            ...(output.extra ? { extra: output.extra } : {}),
-          },
-          { signal: controller.signal },
-        )
-        .batched(),
+      reasoning.hide ? withoutReasoning(batches) : batches,
       {
         json: output.format === 'json',
         ...(output.shaper ? { shaper: output.shaper } : {}),
