@@ -21,6 +21,8 @@ export const chatOptionsSchema = z.object({
   interactive: z._default(z.boolean(), false),
   usage: z._default(z.boolean(), false),
   quiet: z._default(z.boolean(), false),
+  file: z._default(z.array(z.string().check(z.minLength(1, '-f needs a path'))), []),
+  editor: z._default(z.boolean(), false),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

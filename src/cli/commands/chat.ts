@@ -22,6 +22,8 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-i, --interactive', 'enter the REPL after the first answer')
     .option('--usage', 'print tokens, cost and timing on stderr')
     .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('-f, --file <path>', 'a file, directory (.gitignore obeyed) or glob whose text goes before the prompt (repeatable)', collect, [])
+    .option('-e, --editor', 'write the prompt in $VISUAL or $EDITOR, starting from the words given')
     .addHelpText(
       'after',
       `
@@ -30,7 +32,9 @@ Examples:
   git diff | devsynth-or chat "Review this change"
   devsynth-or chat -m openai/gpt-4o-mini --usage "Name three sorting algorithms"
   devsynth-or chat --session design "Let's plan the cache"; devsynth-or chat -c "And eviction?"
-  devsynth-or chat --json "Say hi" | jq -r .content`,
+  devsynth-or chat --json "Say hi" | jq -r .content
+  devsynth-or chat -f src/ -f 'test/**/*.ts' "Where is the retry policy tested?"
+  git diff | devsynth-or chat -e`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
