@@ -28,6 +28,7 @@ export const HELP = [
   '/system [text]   set (or, without text, clear) the system prompt',
   '/clear           start the conversation afresh',
   '/save [name]     keep the conversation under a name',
+  '/file <path>     add a file, directory or glob to the next prompt',
   '/usage           tokens and cost of this session',
   '/exit            leave (also Ctrl+D, or Ctrl+C twice)',
   'End a line with \\ to continue on the next; up and down recall earlier prompts.',

@@ -40,6 +40,8 @@ export interface FileInput {
 export interface FileInputContext {
   cwd: string;
   warn: (message: string) => void;
+  /** How the user named the files, for the messages: `-f` (the default) or `/file`. */
+  flag?: string;
 }
 
 interface Candidate {
@@ -74,7 +76,7 @@ async function filesOfDirectory(directory: string, limit: number): Promise<strin
   return walkFiles(directory, rules, limit);
 }
 
-async function filesOfGlob(pattern: string, cwd: string): Promise<string[]> {
+async function filesOfGlob(pattern: string, cwd: string, flag: string): Promise<string[]> {
   const matches = await glob(pattern, {
     cwd,
     absolute: true,
@@ -93,13 +95,15 @@ async function filesOfGlob(pattern: string, cwd: string): Promise<string[]> {
   }
   if (kept.length === 0) {
     const why = matches.length > 0 ? ` (${matches.length} did, but .gitignore excludes them)` : '';
-    throw new UsageError(`-f ${pattern}: no files match${why}`, { hint: 'quote a glob so that the shell leaves it to devsynth-or: -f "src/**/*.ts"' });
+    // A glob the shell expanded first reaches us as the files it matched: quoting keeps it whole.
+    const hint = matches.length > 0 ? undefined : 'quote a glob so that the shell leaves it to devsynth-or: -f "src/**/*.ts"';
+    throw new UsageError(`${flag} ${pattern}: no files match${why}`, hint ? { hint } : {});
   }
   return kept;
 }
 
 /** What one -f argument names. */
-async function expand(argument: string, cwd: string, limit: number): Promise<Candidate[]> {
+async function expand(argument: string, cwd: string, limit: number, flag: string): Promise<Candidate[]> {
   const path = resolve(cwd, argument);
   let info;
   try {
@@ -107,29 +111,29 @@ async function expand(argument: string, cwd: string, limit: number): Promise<Can
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if ((code === 'ENOENT' || code === 'ENOTDIR') && isDynamicPattern(argument)) {
-      return (await filesOfGlob(argument, cwd)).map((file) => ({ path: file, named: false }));
+      return (await filesOfGlob(argument, cwd, flag)).map((file) => ({ path: file, named: false }));
     }
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`-f ${argument}: no such file or directory`);
-    throw new UsageError(`-f ${argument}: cannot be read (${code ?? (error as Error).message})`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`${flag} ${argument}: no such file or directory`);
+    throw new UsageError(`${flag} ${argument}: cannot be read (${code ?? (error as Error).message})`);
   }
   if (info.isDirectory()) return (await filesOfDirectory(path, limit)).map((file) => ({ path: file, named: false }));
   if (info.isFile()) return [{ path, named: true }];
-  throw new UsageError(`-f ${argument}: not a file or a directory`);
+  throw new UsageError(`${flag} ${argument}: not a file or a directory`);
 }
 
 /** The files the arguments name, each once, in order; refused above MAX_FILES. */
-async function candidatesOf(argumentsGiven: readonly string[], cwd: string): Promise<Candidate[]> {
+async function candidatesOf(argumentsGiven: readonly string[], cwd: string, flag: string): Promise<Candidate[]> {
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   for (const argument of argumentsGiven) {
-    for (const candidate of await expand(argument, cwd, MAX_FILES - candidates.length)) {
+    for (const candidate of await expand(argument, cwd, MAX_FILES - candidates.length, flag)) {
       // The same file by another path (./a.ts, a directory holding it, a link to it) is sent once.
       const identity = await realpath(candidate.path).catch(() => candidate.path);
       if (seen.has(identity)) continue;
       seen.add(identity);
       candidates.push(candidate);
       if (candidates.length > MAX_FILES) {
-        throw new UsageError(`-f ${argument}: more than ${MAX_FILES} files to send (after .gitignore)`, {
+        throw new UsageError(`${flag} ${argument}: more than ${MAX_FILES} files to send (after .gitignore)`, {
           hint: 'name a smaller directory, or a glob such as -f "src/**/*.ts"',
         });
       }
@@ -139,7 +143,7 @@ async function candidatesOf(argumentsGiven: readonly string[], cwd: string): Pro
 }
 
 /** The text the caps apply to: refused, naming the largest files, when it is over MAX_TOTAL_BYTES. */
-async function refuseTotal(read: FileInput[], unread: Candidate[], cwd: string): Promise<never> {
+async function refuseTotal(read: FileInput[], unread: Candidate[], cwd: string, flag: string): Promise<never> {
   const sizes = [...read.map((file) => ({ path: file.path, bytes: file.bytes }))];
   for (const candidate of unread) {
     if (isBinaryByName(candidate.path)) continue;
@@ -152,7 +156,7 @@ async function refuseTotal(read: FileInput[], unread: Candidate[], cwd: string):
     .slice(0, 3)
     .map((file) => `${file.path} (${formatSize(file.bytes)})`);
   throw new UsageError(
-    `the files come to ${formatSize(total)}, over the ${formatSize(MAX_TOTAL_BYTES)} limit for -f; the largest: ${largest.join(', ')}`,
+    `the files come to ${formatSize(total)}, over the ${formatSize(MAX_TOTAL_BYTES)} limit for ${flag}; the largest: ${largest.join(', ')}`,
     { hint: 'name fewer files, or a narrower glob such as -f "src/**/*.ts"' },
   );
 }
@@ -163,7 +167,8 @@ async function refuseTotal(read: FileInput[], unread: Candidate[], cwd: string):
  * error); the total is refused above MAX_TOTAL_BYTES before anything is sent.
  */
 export async function readFileInputs(argumentsGiven: readonly string[], context: FileInputContext): Promise<FileInput[]> {
-  const candidates = await candidatesOf(argumentsGiven, context.cwd);
+  const flag = context.flag ?? '-f';
+  const candidates = await candidatesOf(argumentsGiven, context.cwd, flag);
   const files: FileInput[] = [];
   let total = 0;
   for (const [index, candidate] of candidates.entries()) {
@@ -172,13 +177,13 @@ export async function readFileInputs(argumentsGiven: readonly string[], context:
     if (read.kind === 'binary') {
       context.warn(`skipped ${shown}: not text (${read.reason})`);
     } else if (read.kind === 'too-big') {
-      const message = `${shown} is ${formatSize(read.bytes)}, over the ${formatSize(MAX_FILE_BYTES)} a file may be for -f`;
+      const message = `${shown} is ${formatSize(read.bytes)}, over the ${formatSize(MAX_FILE_BYTES)} a file may be for ${flag}`;
       if (candidate.named) throw new UsageError(message, { hint: 'send the part that matters, e.g. with sed -n or head' });
       context.warn(`skipped ${message}`);
     } else if (read.kind === 'text') {
       files.push({ path: shown, text: read.text, bytes: read.bytes });
       total += read.bytes;
-      if (total > MAX_TOTAL_BYTES) await refuseTotal(files, candidates.slice(index + 1), context.cwd);
+      if (total > MAX_TOTAL_BYTES) await refuseTotal(files, candidates.slice(index + 1), context.cwd, flag);
     }
   }
   return files;
@@ -197,4 +202,16 @@ export function filesPreamble(files: readonly FileInput[]): string {
 export async function filesText(runtime: { io: { cwd: string }; warn: (message: string) => void }, paths: readonly string[]): Promise<string> {
   if (paths.length === 0) return '';
   return filesPreamble(await readFileInputs(paths, { cwd: runtime.io.cwd, warn: runtime.warn }));
+}
+
+/** What the REPL's `/file` adds to the next prompt: the text, and a label per file to show. */
+export interface FilesForPrompt {
+  text: string;
+  labels: string[];
+}
+
+/** `/file <path>`: one path, directory or glob, read as -f reads it. */
+export async function filesForPrompt(path: string, context: FileInputContext): Promise<FilesForPrompt> {
+  const files = await readFileInputs([path], context);
+  return { text: filesPreamble(files), labels: files.map((file) => `${file.path} ${formatSize(file.bytes)}`) };
 }
