@@ -177,9 +177,11 @@ export async function readFileInputs(argumentsGiven: readonly string[], context:
     if (read.kind === 'binary') {
       context.warn(`skipped ${shown}: not text (${read.reason})`);
     } else if (read.kind === 'too-big') {
-      const message = `${shown} is ${formatSize(read.bytes)}, over the ${formatSize(MAX_FILE_BYTES)} a file may be for ${flag}`;
-      if (candidate.named) throw new UsageError(message, { hint: 'send the part that matters, e.g. with sed -n or head' });
-      context.warn(`skipped ${message}`);
+      // Just over the cap reads "1 MB" like the cap itself: then the bytes say by how much.
+      const size = formatSize(read.bytes) === formatSize(MAX_FILE_BYTES) ? `${read.bytes.toLocaleString('en-US')} bytes` : formatSize(read.bytes);
+      const over = `${size}, over the ${formatSize(MAX_FILE_BYTES)} a file may be`;
+      if (candidate.named) throw new UsageError(`${flag} ${shown}: ${over}`, { hint: 'send the part that matters, e.g. with sed -n or head' });
+      context.warn(`skipped ${shown}: ${over} for ${flag}`);
     } else if (read.kind === 'text') {
       files.push({ path: shown, text: read.text, bytes: read.bytes });
       total += read.bytes;
