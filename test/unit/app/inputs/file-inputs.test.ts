@@ -71,7 +71,7 @@ describe('readFileInputs', () => {
     const part = 900 * 1024;
     for (let i = 0; i < 5; i++) put(`data/part${i}.txt`, Buffer.alloc(part + i * 1024, 'a'));
     put('data/tiny.txt');
-    const error = await read(['data']).catch((caught: unknown) => caught as Error);
+    const error = (await read(['data']).catch((caught: unknown) => caught)) as Error;
     expect(error).toMatchObject({ kind: 'usage' });
     expect(error.message).toBe(
       `the files come to 4.4 MB, over the ${formatSize(MAX_TOTAL_BYTES)} limit for -f; the largest: data/part4.txt (904 KB), data/part3.txt (903 KB), data/part2.txt (902 KB)`,
