@@ -13,6 +13,8 @@ import {
 } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
+import { editPrompt } from './inputs/edit-prompt.js';
+import { filesText } from './inputs/file-inputs.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
@@ -20,11 +22,15 @@ import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, without
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
-/** The user message: the words, then piped stdin after a blank line (the contract's rule). */
-export async function readPrompt(runtime: Runtime, words: readonly string[]): Promise<string> {
-  const typed = words.join(' ').trim();
+/**
+ * The user message: the words (written in the editor with -e), then piped stdin after a blank
+ * line (the contract's rule); `before` (-f's files) goes ahead of them.
+ */
+export async function readPrompt(runtime: Runtime, words: readonly string[], inputs: { editor?: boolean; before?: string } = {}): Promise<string> {
   const piped = (await readStdin(runtime.io.stdin))?.replace(/\s+$/, '');
-  const prompt = typed && piped ? `${typed}\n\n${piped}` : typed || piped || '';
+  const typed = inputs.editor ? await editPrompt(runtime.io, words.join(' ').trim()) : words.join(' ').trim();
+  const asked = typed && piped ? `${typed}\n\n${piped}` : typed || piped || '';
+  const prompt = inputs.before ? `${inputs.before}${asked ? `\n${asked}` : ''}` : asked;
   if (prompt.trim() === '') {
     throw new UsageError('empty prompt: give it as arguments or on standard input', {
       hint: 'devsynth-or chat "your question"   or   git diff | devsynth-or chat "review this"',
@@ -96,11 +102,11 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     throw new UsageError('-i needs a terminal on stdin and stdout (and no --json)');
   }
   // No prompt, a person at a terminal: the REPL, as the contract says.
-  if (options.words.length === 0 && terminal) {
+  if (options.words.length === 0 && terminal && options.file.length === 0 && !options.editor) {
     const { runRepl } = await import('./run-repl.js');
     return runRepl(runtime, options);
   }
-  const prompt = await readPrompt(runtime, options.words);
+  const prompt = await readPrompt(runtime, options.words, { editor: options.editor, before: await filesText(runtime, options.file) });
   const session = openSession(runtime, options);
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });

@@ -6,6 +6,7 @@ import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
 import { withoutReasoning } from './reasoning-options.js';
 import { chatFlags, fitToContext, openSession, reasoningFor } from './run-chat.js';
+import { filesForPrompt } from './inputs/file-inputs.js';
 import type { Runtime } from './runtime.js';
 import { toStoredMessages, validateSessionName } from '../state/sessions.js';
 
@@ -60,6 +61,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         remembered = remembered.then(() => history.add(line)).catch((error: unknown) => runtime.warn(`could not keep the REPL history: ${(error as Error).message}`));
       },
       checkModel: modelChecker(runtime),
+      readFiles: (path) => filesForPrompt(path, { cwd: runtime.io.cwd, warn: runtime.warn, flag: '/file' }),
       ask: (messages, turnModel, signal) =>
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).

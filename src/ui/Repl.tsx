@@ -50,6 +50,8 @@ export interface ReplProps {
   readonly remember?: (line: string) => void;
   /** Whether `/model <id>` names a model of the catalogue; never rejects. */
   readonly checkModel?: (id: string) => Promise<ModelCheck>;
+  /** `/file <path>`: the text of a file, directory or glob, and a label per file (`src/a.ts 2 KB`). */
+  readonly readFiles?: (path: string) => Promise<{ text: string; labels: string[] }>;
 }
 
 export type ModelCheck = { known: true } | { known: false; suggestions: string[] } | { unchecked: string };
@@ -82,7 +84,7 @@ function startingHistory(earlier: readonly string[], messages: readonly ChatMess
 
 const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
 
-export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop, history: earlier = [], remember, checkModel }: ReplProps) {
+export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop, history: earlier = [], remember, checkModel, readFiles }: ReplProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   // The conversation as of the last key or turn: a key handled right after another must see it.
@@ -106,6 +108,9 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
   const editor = useRef(initialEditorState(startingHistory(earlier, initial.messages)));
   const queue = useRef<Queued[]>([]);
   const checking = useRef<AbortController | undefined>(undefined);
+  // /file: the files read for the next prompt, and the read under way (lines entered meanwhile wait for it).
+  const pendingFiles = useRef<Array<{ text: string; labels: string[] }>>([]);
+  const readingFile = useRef<AbortController | undefined>(undefined);
   const left = useRef(false);
   const [, redraw] = useReducer((count: number) => count + 1, 0);
 
@@ -131,7 +136,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const busy = () => Boolean(turnRef.current || checking.current);
+  const busy = () => Boolean(turnRef.current || checking.current || readingFile.current);
   const setConversation = (next: Conversation) => {
     conversation.current = next;
   };
@@ -208,6 +213,32 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
       });
   };
 
+  /** `/file <path>`: read now, sent with the next prompt (before its words, as -f does). */
+  const addFile = (path: string) => {
+    if (!readFiles) return append(infoEntry('/file is not available here'));
+    const controller = new AbortController();
+    readingFile.current = controller;
+    void readFiles(path)
+      .then(
+        (files) => {
+          if (controller.signal.aborted) return;
+          if (files.labels.length === 0) return append(infoEntry(`no text in ${path}: nothing added`));
+          pendingFiles.current.push(files);
+          append(...files.labels.map((label) => infoEntry(`[file: ${label}] added to the next prompt`)));
+        },
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          append({ id: `x${Date.now()}-${Math.random()}`, kind: 'error', text: `✗ ${(error as Error).message}` });
+          if (error instanceof DevsynthError && error.hint) append(infoEntry(`hint: ${error.hint}`));
+        },
+      )
+      .finally(() => {
+        if (controller.signal.aborted) return;
+        readingFile.current = undefined;
+        drain();
+      });
+  };
+
   const run = (text: string) => {
     armed.current = false;
     const [command, ...rest] = text.trim().split(/\s+/);
@@ -220,6 +251,9 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
           return append(...helpEntries());
         case '/exit':
           return finish();
+        case '/file':
+          if (!argument) return append(infoEntry('/file <path> adds a file, directory or glob to the next prompt'));
+          return addFile(argument);
         case '/model':
           if (!argument) return append(infoEntry(`model: ${current.model}`));
           return changeModel(argument);
@@ -256,10 +290,15 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     const controller = new AbortController();
     const collector = new ChatCollector();
     const system: ChatMessage[] = current.system ? [{ role: 'system', content: current.system }] : [];
-    const messages = [...system, ...current.messages.filter((m) => m.role !== 'system'), { role: 'user' as const, content: text }];
+    // Files added with /file go before the words, as -f's do; the transcript shows their labels.
+    const files = pendingFiles.current;
+    pendingFiles.current = [];
+    const prompt = files.length ? `${files.map((f) => f.text).join('\n')}\n${text}` : text;
+    const messages = [...system, ...current.messages.filter((m) => m.role !== 'system'), { role: 'user' as const, content: prompt }];
     const id = nextTurn.current++;
+    append(...files.flatMap((f) => f.labels).map((label) => infoEntry(`[file: ${label}]`)));
     append({ id: `p${id}`, kind: 'prompt', text });
-    setTurn({ id, controller, collector, prompt: text, batches: collecting(ask(messages, current.model, controller.signal), collector) });
+    setTurn({ id, controller, collector, prompt, batches: collecting(ask(messages, current.model, controller.signal), collector) });
   };
 
   /** A line entered: run now, or after what runs and waits already. */
@@ -290,6 +329,12 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
       armed.current = true;
       dropQueue();
       append(infoEntry(`model check cancelled; the model is still ${conversation.current.model || 'the provider default'}`));
+    } else if (readingFile.current) {
+      readingFile.current.abort();
+      readingFile.current = undefined;
+      armed.current = true;
+      dropQueue();
+      append(infoEntry('/file cancelled; nothing was added'));
     } else if (armed.current) {
       leave();
     } else if (editor.current.text !== '' || editor.current.search) {
@@ -351,6 +396,12 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     <>
       {turn ? <TurnView state={live} footer={footer} now={now} /> : null}
       {checking.current ? <Text dimColor>checking the model list…</Text> : null}
+      {readingFile.current ? <Text dimColor>reading the files…</Text> : null}
+      {pendingFiles.current.flatMap((files) => files.labels).map((label, index) => (
+        <Text key={`file${index}`} dimColor>
+          {`[file: ${terminalSafeCell(label)}] (pending)`}
+        </Text>
+      ))}
       {queue.current.map((item, index) => (
         <Text key={index} dimColor>
           {item.kind === 'end' ? 'Ctrl+D: leaving after this answer' : `› ${terminalSafeCell(item.text)}  (waiting)`}

@@ -28,6 +28,7 @@ export const HELP = [
   '/system [text]   set (or, without text, clear) the system prompt',
   '/clear           start the conversation afresh',
   '/save [name]     keep the conversation under a name',
+  '/file <path>     add a file, directory or glob to the next prompt',
   '/usage           tokens and cost of this session',
   "/reasoning       the last answer's reasoning, in full",
   '/exit            leave (also Ctrl+D, or Ctrl+C twice)',

@@ -30,6 +30,8 @@ export const chatOptionsSchema = z.object({
   reasoningEffort: z.optional(z.enum(['low', 'medium', 'high'], 'reasoning effort must be low, medium or high')),
   reasoningTokens: z.optional(z.pipe(integer('reasoning tokens'), z.int().check(z.positive('reasoning tokens must be greater than 0')))),
   hideReasoning: z._default(z.boolean(), false),
+  file: z._default(z.array(z.string().check(z.minLength(1, '-f needs a path'))), []),
+  editor: z._default(z.boolean(), false),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

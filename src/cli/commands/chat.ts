@@ -31,6 +31,8 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--reasoning-effort <level>', 'how hard a reasoning model thinks: low, medium or high (config reasoning_effort)')
     .option('--reasoning-tokens <n>', 'a token budget for reasoning instead of an effort (config reasoning_tokens)')
     .option('--hide-reasoning', 'ask the model not to return its reasoning, and show none (config hide_reasoning)')
+    .option('-f, --file <path>', 'a file, directory (.gitignore obeyed) or glob whose text goes before the prompt (repeatable)', collect, [])
+    .option('-e, --editor', 'write the prompt in $VISUAL or $EDITOR, starting from the words given')
     .addHelpText(
       'after',
       `
@@ -41,7 +43,9 @@ Examples:
   devsynth-or chat --session design "Let's plan the cache"; devsynth-or chat -c "And eviction?"
   devsynth-or chat --json "Say hi" | jq -r .content
   devsynth-or chat --schema 'name, age int, tags [str], bio: one sentence' "Invent a person"
-  devsynth-or chat -x "A bash one-liner that counts lines in *.ts" > count.sh`,
+  devsynth-or chat -x "A bash one-liner that counts lines in *.ts" > count.sh
+  devsynth-or chat -f src/ -f 'test/**/*.ts' "Where is the retry policy tested?"
+  git diff | devsynth-or chat -e`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });

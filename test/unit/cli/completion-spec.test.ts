@@ -30,6 +30,8 @@ describe('completionSpec', () => {
     expect(spec.get('val:embed|--model')).toBe('embeddings');
     expect(spec.get('arg:models show|0')).toBe('models');
     expect(spec.get('val:embed|-f')).toBe('files');
+    expect(spec.get('val:chat|-f')).toBe('files');
+    expect(spec.get('val:chat|--file')).toBe('files');
     expect(spec.get('val:|--config')).toBe('files');
     expect(spec.get('val:chat|--system')).toBe('any');
     expect(spec.get('sub:')?.split(' ')).not.toContain('__models');
