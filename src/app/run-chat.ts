@@ -15,14 +15,17 @@ import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
+import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
+import { readAttachments, userContent } from './inputs/attachments.js';
 import type { Runtime } from './runtime.js';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
-export async function readPrompt(runtime: Runtime, words: readonly string[]): Promise<string> {
+export async function readPrompt(runtime: Runtime, words: readonly string[], attached = false): Promise<string> {
   const typed = words.join(' ').trim();
   const piped = (await readStdin(runtime.io.stdin))?.replace(/\s+$/, '');
   const prompt = typed && piped ? `${typed}\n\n${piped}` : typed || piped || '';
-  if (prompt.trim() === '') {
+  // An attachment with no words is a prompt: the model is asked about it alone.
+  if (prompt.trim() === '' && !attached) {
     throw new UsageError('empty prompt: give it as arguments or on standard input', {
       hint: 'devsynth-or chat "your question"   or   git diff | devsynth-or chat "review this"',
     });
@@ -39,7 +42,7 @@ export function openSession(runtime: Runtime, options: ChatOptions): Session {
     if (!last) throw new UsageError('no conversation to continue yet', { hint: 'start one with devsynth-or chat "…"' });
     return sessions.load(last);
   }
-  return { ...sessions.load(UNNAMED_SESSION), messages: [], model: null };
+  return { ...sessions.load(UNNAMED_SESSION, { attachments: false }), model: null };
 }
 
 /** Drops the oldest turns when a continued conversation outgrows the model's context. */
@@ -87,7 +90,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const { runRepl } = await import('./run-repl.js');
     return runRepl(runtime, options);
   }
-  const prompt = await readPrompt(runtime, options.words);
+  const media = await readAttachments(runtime, options);
+  const prompt = await readPrompt(runtime, options.words, media.length > 0);
   const session = openSession(runtime, options);
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
@@ -98,9 +102,12 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     runtime.warn(`--fallback-model is OpenRouter's; ${provider.id} ignores it`);
   }
 
+  await refuseUnreadableAttachments(runtime, provider.id, model, media);
+  const user: ChatMessage = { role: 'user', content: userContent(prompt, media) };
+
   const history = session.messages.filter((m) => !(options.system !== undefined && m.role === 'system'));
   const system: ChatMessage[] = options.system !== undefined ? [{ role: 'system', content: options.system }] : [];
-  const conversation: ChatMessage[] = [...system, ...history, { role: 'user', content: prompt }];
+  const conversation: ChatMessage[] = [...system, ...history, user];
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
 
@@ -149,10 +156,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // appended, to the conversation as its file holds it now: another run may have added a
     // turn since this one read it. A chat without --session or -c starts the conversation anew.
     const turn: Turn = {
-      messages: [
-        { role: 'user', content: prompt },
-        { role: 'assistant', content: answer },
-      ],
+      messages: [user, { role: 'assistant', content: answer }],
       model: model ?? null,
       ...(options.system !== undefined ? { system: options.system } : {}),
       fresh: !options.session && !options.continue,

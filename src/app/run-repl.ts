@@ -1,12 +1,12 @@
 // The interactive chat: the conversation (from --session, -c or the first answer of -i) goes
 // to the REPL, whose every turn is sent like a one-shot chat and saved to the session.
-import { type ChatMessage, suggestModels } from '../core/index.js';
+import { type ChatMessage, suggestModels, textOf } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
 import { chatFlags, fitToContext, openSession } from './run-chat.js';
 import type { Runtime } from './runtime.js';
-import { toStoredMessages, validateSessionName } from '../state/sessions.js';
+import { validateSessionName } from '../state/sessions.js';
 
 export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
   const flags = chatFlags(options);
@@ -31,7 +31,8 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   // can name it; if it cannot be reached, the first turn will say so.
   const model =
     options.model ?? (session.messages.length > 0 ? session.model : null) ?? (provider.model || (await provider.resolveModel().catch(() => '')));
-  const system = options.system ?? session.messages.find((m) => m.role === 'system')?.content;
+  const systemContent = session.messages.find((m) => m.role === 'system')?.content;
+  const system = options.system ?? (systemContent === undefined ? undefined : textOf(systemContent));
 
   const history = runtime.replHistory();
   // One add at a time, in the order the lines were entered.
@@ -85,12 +86,12 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         if (renamed) savedAs = renamed;
         const saved = result
           ? sessions.appendTurn(conversation.name, {
-              messages: toStoredMessages(conversation.messages.slice(-2)),
+              messages: conversation.messages.slice(-2),
               model: conversation.model,
               ...(conversation.system ? { system: conversation.system } : {}),
               fresh,
             })
-          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages: toStoredMessages(messages) });
+          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
         fresh = false;
         saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
         if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);

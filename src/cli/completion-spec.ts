@@ -19,6 +19,7 @@ const SOURCES: Record<string, ValueKind> = {
   '--provider': { choices: AVAILABLE_PROVIDERS },
   'chat --model': 'models',
   'chat --fallback-model': 'models',
+  'chat --attach': 'files',
   'embed --model': 'embeddings',
   'embed --file': 'files',
   'models show <id>': 'models',

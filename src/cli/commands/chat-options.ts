@@ -21,6 +21,8 @@ export const chatOptionsSchema = z.object({
   interactive: z._default(z.boolean(), false),
   usage: z._default(z.boolean(), false),
   quiet: z._default(z.boolean(), false),
+  attach: z._default(z.array(z.string().check(z.minLength(1, 'an attachment needs a path, URL or -'))), []),
+  attachType: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

@@ -36,12 +36,12 @@ export function validateMessages(messages: readonly ChatMessage[]): void {
     throw new OpenRouterValidationError('a chat request needs at least one message');
   }
   for (const [index, message] of messages.entries()) {
-    if (typeof message?.content !== 'string') {
+    if (typeof message?.content !== 'string' && !Array.isArray(message?.content)) {
       throw new OpenRouterValidationError(`message ${index + 1} has no text content`);
     }
   }
   const last = messages[messages.length - 1];
-  if (last && last.role === 'user' && last.content.trim() === '') {
+  if (last && last.role === 'user' && (typeof last.content === 'string' ? last.content.trim() === '' : last.content.length === 0)) {
     throw new OpenRouterValidationError('the prompt is empty');
   }
 }
