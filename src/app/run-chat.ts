@@ -165,7 +165,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');
-    await runRepl(runtime, { ...options, words: [] }, options.session ?? session.name);
+    await runRepl(runtime, { ...options, words: [], attach: [] }, options.session ?? session.name);
   }
 }
 

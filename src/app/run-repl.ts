@@ -1,9 +1,12 @@
 // The interactive chat: the conversation (from --session, -c or the first answer of -i) goes
 // to the REPL, whose every turn is sent like a one-shot chat and saved to the session.
-import { type ChatMessage, suggestModels, textOf } from '../core/index.js';
+import { type ChatMessage, mediaPartsOf, suggestModels, textOf } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
+import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
+import { readAttachments } from './inputs/attachments.js';
+import { attachmentLabel } from '../state/attachment-parts.js';
 import { chatFlags, fitToContext, openSession } from './run-chat.js';
 import type { Runtime } from './runtime.js';
 import { validateSessionName } from '../state/sessions.js';
@@ -34,6 +37,8 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const systemContent = session.messages.find((m) => m.role === 'system')?.content;
   const system = options.system ?? (systemContent === undefined ? undefined : textOf(systemContent));
 
+  // -a at a terminal with no prompt: the attachments wait for the REPL's first prompt.
+  const attached = await readAttachments(runtime, options);
   const history = runtime.replHistory();
   // One add at a time, in the order the lines were entered.
   let remembered: Promise<void> = Promise.resolve();
@@ -59,9 +64,13 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         remembered = remembered.then(() => history.add(line)).catch((error: unknown) => runtime.warn(`could not keep the REPL history: ${(error as Error).message}`));
       },
       checkModel: modelChecker(runtime),
+      attach: async (path) => (await readAttachments(runtime, { attach: [path] }))[0]!,
+      attached,
+      describeAttachment: (part) => attachmentLabel(part) ?? '[attachment]',
       ask: (messages, turnModel, signal) =>
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).
+          await refuseUnreadableAttachments(runtime, provider.id, turnModel, mediaPartsOf(messages.at(-1)?.content ?? ''));
           const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
           yield* provider
             .chat(

@@ -29,6 +29,7 @@ export const HELP = [
   '/clear           start the conversation afresh',
   '/save [name]     keep the conversation under a name',
   '/usage           tokens and cost of this session',
+  '/attach <path>   send an image, PDF or audio file with the next prompt',
   '/exit            leave (also Ctrl+D, or Ctrl+C twice)',
   'End a line with \\ to continue on the next; up and down recall earlier prompts.',
 ];

@@ -193,13 +193,13 @@ describe('sessions keep attachments', () => {
     cli = cliSandbox(fake.url);
     const first = await cli.run(['chat', '-m', 'openai/gpt-4o-mini', '--session', 'pics', '-a', file('cat.png', png), 'what is this']);
     expect(first.code).toBe(0);
-    const sessionText = readFileSync(join(cli.env.DEVSYNTH_HOME, 'sessions', 'pics.json'), 'utf8');
+    const sessionText = readFileSync(join(cli.env.DEVSYNTH_HOME!, 'sessions', 'pics.json'), 'utf8');
     expect(sessionText).not.toContain(png.toString('base64'));
     expect(sessionText).not.toContain('base64');
     const stored = JSON.parse(sessionText) as { messages: Array<{ content: unknown }> };
     const reference = (stored.messages[0]!.content as Array<Record<string, unknown>>)[1]!;
     expect(reference).toMatchObject({ type: 'attachment', mime: 'image/png', name: 'cat.png', bytes: png.length });
-    const dir = join(cli.env.DEVSYNTH_HOME, 'attachments');
+    const dir = join(cli.env.DEVSYNTH_HOME!, 'attachments');
     expect(readdirSync(dir)).toEqual([`${String(reference.sha256)}.png`]);
     const attachment = join(dir, `${String(reference.sha256)}.png`);
     expect(statSync(attachment).mode & 0o777).toBe(0o600);
