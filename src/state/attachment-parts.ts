@@ -92,33 +92,31 @@ function cleanName(name: string, kind: MediaKind): string {
 
 const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)(?:;[^,]*)?;base64,/i;
 
-/** The part's attachment: as made by mediaPart, or read from the part itself; undefined for text. */
+/**
+ * The part's attachment: as mediaPart made it, else read from the part itself (a part built by
+ * a library user); with its base64 when it carries bytes. Undefined for text.
+ */
 export function attachmentInfoOf(part: ContentPart): (AttachmentInfo & { base64?: string }) | undefined {
-  const known = infos.get(part);
   if (part.type === 'text') return undefined;
-  const base64Of = (data: string) => (DATA_URL.test(data) ? data.slice(data.indexOf(',') + 1) : undefined);
-  let kind: MediaKind | undefined;
-  let data: string | undefined;
-  let name: string | undefined;
-  if (part.type === 'image_url') {
-    data = part.image_url.url;
-    kind = mediaKindOf(DATA_URL.exec(data)?.[1] ?? '') ?? mediaKindOfExtension(extensionOf(data)) ?? MEDIA_KINDS[0];
-  } else if (part.type === 'file') {
-    data = part.file.file_data ?? part.file.file_id ?? '';
-    name = part.file.filename;
-    kind = mediaKindOf(DATA_URL.exec(data)?.[1] ?? '') ?? mediaKindOf('application/pdf');
-  } else {
-    kind = MEDIA_KINDS.find((k) => k.audioFormat === part.input_audio.format.toLowerCase()) ?? mediaKindOf('audio/wav');
+  const known = infos.get(part);
+  if (part.type === 'input_audio') {
+    const kind = MEDIA_KINDS.find((k) => k.audioFormat === part.input_audio.format.toLowerCase()) ?? WAV;
     const base64 = part.input_audio.data;
-    return { ...(known ?? { kind: kind!, name: `audio.${kind!.ext}` }), base64, bytes: known?.bytes ?? base64Size(base64) };
+    return { ...(known ?? { kind, name: `audio.${kind.ext}`, bytes: base64Size(base64) }), base64 };
   }
-  const base64 = base64Of(data);
-  const resolved = kind!;
+  const data = part.type === 'image_url' ? part.image_url.url : (part.file.file_data ?? part.file.file_id ?? '');
+  const dataMime = DATA_URL.exec(data)?.[1];
+  const base64 = dataMime === undefined ? undefined : data.slice(data.indexOf(',') + 1);
   if (known) return { ...known, ...(base64 !== undefined ? { base64 } : {}) };
-  if (base64 === undefined) return { kind: resolved, name: name ?? (lastSegment(data) || `${resolved.label}.${resolved.ext}`), url: data };
-  return { kind: resolved, name: name ?? `${resolved.label}.${resolved.ext}`, base64, bytes: base64Size(base64) };
+  const kind = mediaKindOf(dataMime ?? '') ?? (part.type === 'file' ? PDF : (mediaKindOfExtension(extensionOf(data)) ?? PNG));
+  const name = (part.type === 'file' ? part.file.filename : undefined) ?? (base64 === undefined ? lastSegment(data) : '') ?? '';
+  const shown = name || `${kind.label}.${kind.ext}`;
+  return base64 === undefined ? { kind, name: shown, url: data } : { kind, name: shown, base64, bytes: base64Size(base64) };
 }
 
+const PNG = mediaKindOf('image/png')!;
+const PDF = mediaKindOf('application/pdf')!;
+const WAV = mediaKindOf('audio/wav')!;
 const base64Size = (base64: string) => Math.floor((base64.replace(/=+$/, '').length * 3) / 4);
 const lastSegment = (url: string) => {
   try {
@@ -173,7 +171,7 @@ export function fromStoredContent(content: StoredContent, store: AttachmentStore
   if (typeof content === 'string') return content;
   return content.map((part): ContentPart => {
     if (part.type === 'text') return part;
-    const kind = mediaKindOf(part.mime) ?? MEDIA_KINDS[0]!;
+    const kind = mediaKindOf(part.mime) ?? PNG;
     if (part.type === 'url') return mediaPart(kind, part.name, { url: part.url });
     try {
       return mediaPart(kind, part.name, { bytes: store.get(part.sha256, kind.ext), sha256: part.sha256 });
