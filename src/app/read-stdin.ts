@@ -1,6 +1,7 @@
 // Piped stdin, read whole up to a cap, once: the attachments (-a -, or a binary file piped in)
 // and the prompt both look at it. Text that is not valid UTF-8 is refused rather than silently
 // turned into U+FFFD: the user would otherwise pay for a prompt full of replacement characters.
+import { isUtf8 } from 'node:buffer';
 import { UsageError } from '../core/index.js';
 
 export interface StdinLike extends AsyncIterable<Buffer | string> {
@@ -48,6 +49,11 @@ async function readAll(stdin: StdinLike, maxBytes: number): Promise<Buffer | und
 /** Marks stdin as an attachment's bytes: readStdin then gives no text. */
 export function takeStdinAsAttachment(stdin: StdinLike): void {
   taken.add(stdin);
+}
+
+/** Bytes that are not text: invalid UTF-8, or a NUL byte (checked without decoding them). */
+export function isBinary(bytes: Uint8Array): boolean {
+  return bytes.includes(0) || !isUtf8(bytes);
 }
 
 /** Text of bytes as UTF-8, or undefined when they are not (a NUL byte counts as not: text has none). */

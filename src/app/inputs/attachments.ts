@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type ContentPart, type MessageContent, UsageError } from '../../core/index.js';
 import { MEDIA_KINDS, type MediaKind, mediaKindOf, mediaKindOfExtension, mediaPart } from '../../state/attachment-parts.js';
-import { readStdinBytes, takeStdinAsAttachment, utf8TextOf } from '../read-stdin.js';
+import { isBinary, readStdinBytes, takeStdinAsAttachment } from '../read-stdin.js';
 import type { Runtime } from '../runtime.js';
 import { sniffMediaKind } from './sniff-kind.js';
 
@@ -141,7 +141,7 @@ async function pipedAttachment(runtime: Runtime, override: MediaKind | undefined
   const stdin = runtime.io.stdin;
   if (stdin.isTTY) return undefined;
   const bytes = await readStdinBytes(stdin);
-  if (!bytes || bytes.length === 0 || utf8TextOf(bytes) !== undefined) return undefined;
+  if (!bytes || bytes.length === 0 || !isBinary(bytes)) return undefined;
   const kind = override ?? (await sniffMediaKind(bytes)).kind;
   if (!kind) return undefined;
   if (bytes.length > MAX_ATTACHMENT_BYTES) throw tooLarge('standard input', bytes.length);
