@@ -19,19 +19,26 @@ import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '.
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
 import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
+import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
+import { readAttachments, userContent } from './inputs/attachments.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
 /**
  * The user message: the words (written in the editor with -e), then piped stdin after a blank
- * line (the contract's rule); `before` (-f's files) goes ahead of them.
+ * line (the contract's rule); `before` (-f's files) goes ahead of them. With an attachment, no
+ * words at all is a prompt too: the model is asked about the attachment alone.
  */
-export async function readPrompt(runtime: Runtime, words: readonly string[], inputs: { editor?: boolean; before?: string } = {}): Promise<string> {
+export async function readPrompt(
+  runtime: Runtime,
+  words: readonly string[],
+  inputs: { editor?: boolean; before?: string; attached?: boolean } = {},
+): Promise<string> {
   const piped = (await readStdin(runtime.io.stdin))?.replace(/\s+$/, '');
   const typed = inputs.editor ? await editPrompt(runtime.io, words.join(' ').trim()) : words.join(' ').trim();
   const asked = typed && piped ? `${typed}\n\n${piped}` : typed || piped || '';
   const prompt = inputs.before ? `${inputs.before}${asked ? `\n${asked}` : ''}` : asked;
-  if (prompt.trim() === '') {
+  if (prompt.trim() === '' && !inputs.attached) {
     throw new UsageError('empty prompt: give it as arguments or on standard input', {
       hint: 'devsynth-or chat "your question"   or   git diff | devsynth-or chat "review this"',
     });
@@ -48,7 +55,7 @@ export function openSession(runtime: Runtime, options: ChatOptions): Session {
     if (!last) throw new UsageError('no conversation to continue yet', { hint: 'start one with devsynth-or chat "…"' });
     return sessions.load(last);
   }
-  return { ...sessions.load(UNNAMED_SESSION), messages: [], model: null };
+  return { ...sessions.load(UNNAMED_SESSION, { attachments: false }), model: null };
 }
 
 /** Drops the oldest turns when a continued conversation outgrows the model's context. */
@@ -106,7 +113,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const { runRepl } = await import('./run-repl.js');
     return runRepl(runtime, options);
   }
-  const prompt = await readPrompt(runtime, options.words, { editor: options.editor, before: await filesText(runtime, options.file) });
+  const media = await readAttachments(runtime, options);
+  const prompt = await readPrompt(runtime, options.words, { editor: options.editor, before: await filesText(runtime, options.file), attached: media.length > 0 });
   const session = openSession(runtime, options);
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
@@ -117,9 +125,12 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     runtime.warn(`--fallback-model is OpenRouter's; ${provider.id} ignores it`);
   }
 
+  await refuseUnreadableAttachments(runtime, provider.id, model, media);
+  const user: ChatMessage = { role: 'user', content: userContent(prompt, media) };
+
   const history = session.messages.filter((m) => !(options.system !== undefined && m.role === 'system'));
   const system: ChatMessage[] = options.system !== undefined ? [{ role: 'system', content: options.system }] : [];
-  const conversation: ChatMessage[] = [...system, ...history, { role: 'user', content: prompt }];
+  const conversation: ChatMessage[] = [...system, ...history, user];
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
   const output = await prepareOutput(runtime, options, { providerId: provider.id, ...((model ?? provider.model) ? { model: model ?? provider.model } : {}) });
@@ -175,10 +186,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // appended, to the conversation as its file holds it now: another run may have added a
     // turn since this one read it. A chat without --session or -c starts the conversation anew.
     const turn: Turn = {
-      messages: [
-        { role: 'user', content: prompt },
-        { role: 'assistant', content: answer },
-      ],
+      messages: [user, { role: 'assistant', content: answer }],
       model: model ?? null,
       ...(options.system !== undefined ? { system: options.system } : {}),
       fresh: !options.session && !options.continue,
@@ -187,7 +195,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');
-    await runRepl(runtime, { ...options, words: [] }, options.session ?? session.name);
+    await runRepl(runtime, { ...options, words: [], attach: [] }, options.session ?? session.name);
   }
 }
 

@@ -1,14 +1,17 @@
 // The interactive chat: the conversation (from --session, -c or the first answer of -i) goes
 // to the REPL, whose every turn is sent like a one-shot chat and saved to the session.
-import { type ChatMessage, suggestModels } from '../core/index.js';
+import { type ChatMessage, mediaPartsOf, suggestModels, textOf } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
 import { withoutReasoning } from './reasoning-options.js';
 import { chatFlags, fitToContext, openSession, reasoningFor } from './run-chat.js';
 import { filesForPrompt } from './inputs/file-inputs.js';
+import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
+import { readAttachments } from './inputs/attachments.js';
+import { attachmentLabel } from '../state/attachment-parts.js';
 import type { Runtime } from './runtime.js';
-import { toStoredMessages, validateSessionName } from '../state/sessions.js';
+import { validateSessionName } from '../state/sessions.js';
 
 export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
   const flags = chatFlags(options);
@@ -34,8 +37,11 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   // can name it; if it cannot be reached, the first turn will say so.
   const model =
     options.model ?? (session.messages.length > 0 ? session.model : null) ?? (provider.model || (await provider.resolveModel().catch(() => '')));
-  const system = options.system ?? session.messages.find((m) => m.role === 'system')?.content;
+  const systemContent = session.messages.find((m) => m.role === 'system')?.content;
+  const system = options.system ?? (systemContent === undefined ? undefined : textOf(systemContent));
 
+  // -a at a terminal with no prompt: the attachments wait for the REPL's first prompt.
+  const attached = await readAttachments(runtime, options);
   const history = runtime.replHistory();
   // One add at a time, in the order the lines were entered.
   let remembered: Promise<void> = Promise.resolve();
@@ -62,9 +68,13 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
       },
       checkModel: modelChecker(runtime),
       readFiles: (path) => filesForPrompt(path, { cwd: runtime.io.cwd, warn: runtime.warn, flag: '/file' }),
+      attach: async (path) => (await readAttachments(runtime, { attach: [path] }))[0]!,
+      attached,
+      describeAttachment: (part) => attachmentLabel(part) ?? '[attachment]',
       ask: (messages, turnModel, signal) =>
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).
+          await refuseUnreadableAttachments(runtime, provider.id, turnModel, mediaPartsOf(messages.at(-1)?.content ?? ''));
           const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
           const batches = provider
             .chat(
@@ -91,12 +101,12 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         if (renamed) savedAs = renamed;
         const saved = result
           ? sessions.appendTurn(conversation.name, {
-              messages: toStoredMessages(conversation.messages.slice(-2)),
+              messages: conversation.messages.slice(-2),
               model: conversation.model,
               ...(conversation.system ? { system: conversation.system } : {}),
               fresh,
             })
-          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages: toStoredMessages(messages) });
+          : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
         fresh = false;
         saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
         if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);

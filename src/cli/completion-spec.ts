@@ -20,6 +20,7 @@ const SOURCES: Record<string, ValueKind> = {
   'chat --model': 'models',
   'chat --fallback-model': 'models',
   'chat --file': 'files',
+  'chat --attach': 'files',
   'embed --model': 'embeddings',
   'embed --file': 'files',
   'models show <id>': 'models',

@@ -4,7 +4,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../config/zod.js';
-import { type ChatMessage, textOf, UsageError } from '../core/index.js';
+import { type ChatMessage, UsageError } from '../core/index.js';
+import { fromStoredContent, storedPartSchema, toStoredContent } from './attachment-parts.js';
+import { createAttachmentStore } from './attachments.js';
 import { JsonStore, stateNotSaved, type Warn } from './json-store.js';
 import { rootOf } from './paths.js';
 import { stateDirIsSafe } from './safe-files.js';
@@ -18,19 +20,18 @@ const sessionSchema = z.object({
   model: z.nullable(z.string()),
   created: z.string(),
   updated: z.string(),
-  messages: z.array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string() })),
+  messages: z.array(
+    z.object({
+      role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+      // Text, or parts whose attachments are references to the attachment store (never base64).
+      content: z.union([z.string(), z.array(storedPartSchema)]),
+    }),
+  ),
 });
-export type Session = z.infer<typeof sessionSchema>;
-/** A message as a session file holds it. */
-export type StoredMessage = Session['messages'][number];
-
-/**
- * The conversation as a session file keeps it: text only for now; attachments are kept by
- * reference (under DEVSYNTH_HOME/attachments) once the REPL and -a can add them.
- */
-export function toStoredMessages(messages: readonly ChatMessage[]): StoredMessage[] {
-  return messages.map((message) => ({ role: message.role, content: textOf(message.content) }));
-}
+/** A session as its file holds it. */
+type StoredSession = z.infer<typeof sessionSchema>;
+/** A conversation, its attachments read back from the store. */
+export type Session = Omit<StoredSession, 'messages'> & { messages: ChatMessage[] };
 
 /** A name that is a file name of ours and no other: no path, no hidden file. */
 function isSessionFileName(name: string): boolean {
@@ -64,7 +65,7 @@ export function validateSessionName(name: string): string {
 
 /** One turn to keep: its new messages (the prompt, the answer) and what changed with it. */
 export interface Turn {
-  messages: StoredMessage[];
+  messages: ChatMessage[];
   model: string | null;
   /** A system prompt given with this turn: it replaces the conversation's. */
   system?: string;
@@ -77,29 +78,41 @@ export function createSessionStore(stateDir: string, options: { warn?: Warn; now
   const shared = { ...(options.warn ? { warn: options.warn } : {}), ...(options.secrets ? { secrets: options.secrets } : {}) };
   const now = () => (options.now?.() ?? new Date()).toISOString();
   // Our own name is allowed here; the user's names are checked where they are given (open).
+  const attachments = createAttachmentStore(stateDir, options.warn ? { warn: options.warn } : {});
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`devsynth-or: warning: ${message}\n`));
+  // Attachments are written to their store before the session's lock is taken: megabytes are
+  // not written while other runs wait for the session file.
+  const toStored = (messages: readonly ChatMessage[]) => messages.map((m) => ({ role: m.role, content: toStoredContent(m.content, attachments) }));
+  const resolved = (session: StoredSession): Session => ({
+    ...session,
+    messages: session.messages.map((m) => ({ role: m.role, content: fromStoredContent(m.content, attachments, warn) })),
+  });
   const fileOf = (name: string) => {
     if (name !== UNNAMED_SESSION) validateSessionName(name);
-    return new JsonStore<Session>({ dir, name, schema: sessionSchema, empty: () => ({ name, model: null, created: now(), updated: now(), messages: [] }), ...shared });
+    return new JsonStore<StoredSession>({ dir, name, schema: sessionSchema, empty: () => ({ name, model: null, created: now(), updated: now(), messages: [] }), ...shared });
   };
   const pointer = new JsonStore<z.infer<typeof pointerSchema>>({ dir: stateDir, name: 'last-session', schema: pointerSchema, empty: () => ({ last: null }), ...shared });
   const pointAt = (name: string) => pointer.update((current) => (current.last === name ? current : { last: name }));
 
   return {
     dir,
-    /** The session, or an empty one of that name. */
-    load(name: string): Session {
-      return fileOf(name).read();
+    /** The session, or an empty one of that name; `attachments: false` leaves its messages out (not needed). */
+    load(name: string, { attachments: withAttachments = true } = {}): Session {
+      const stored = fileOf(name).read();
+      return withAttachments ? resolved(stored) : { ...stored, messages: [] };
     },
     exists(name: string): boolean {
       return this.list().includes(name);
     },
     /** Replaces the whole conversation (/clear, /system, /save under a new name), under its lock. */
     async save(session: Session): Promise<void> {
-      await fileOf(session.name).update(() => ({ ...session, updated: now() }));
+      const messages = toStored(session.messages);
+      await fileOf(session.name).update(() => ({ ...session, messages, updated: now() }));
       await pointAt(session.name);
     },
     /** Appends a turn to the conversation as the file holds it now, under its lock. */
     async appendTurn(name: string, turn: Turn): Promise<void> {
+      const added = toStored(turn.messages);
       await fileOf(name).update((current) => {
         const earlier = turn.fresh ? [] : current.messages;
         const kept = turn.system === undefined ? earlier : [{ role: 'system' as const, content: turn.system }, ...earlier.filter((m) => m.role !== 'system')];
@@ -109,7 +122,7 @@ export function createSessionStore(stateDir: string, options: { warn?: Warn; now
           name,
           model: turn.model,
           updated: now(),
-          messages: [...kept, ...turn.messages],
+          messages: [...kept, ...added],
         };
       });
       await pointAt(name);

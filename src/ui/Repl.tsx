@@ -13,7 +13,7 @@
 // made a long answer cost several times the CPU and memory of a one-shot chat.
 import { Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, DevsynthError, type StreamEvent, textOf } from '../core/index.js';
+import { CancelledError, ChatCollector, type ChatMessage, type ChatResult, type ContentPart, DevsynthError, type MessageContent, mediaPartsOf, type StreamEvent, textOf } from '../core/index.js';
 import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
 import { InputBox } from './components/InputBox.js';
@@ -52,6 +52,12 @@ export interface ReplProps {
   readonly checkModel?: (id: string) => Promise<ModelCheck>;
   /** `/file <path>`: the text of a file, directory or glob, and a label per file (`src/a.ts 2 KB`). */
   readonly readFiles?: (path: string) => Promise<{ text: string; labels: string[] }>;
+  /** `/attach <path>`: the file as a content part (rejects with a DevsynthError saying why not). */
+  readonly attach?: (path: string) => Promise<ContentPart>;
+  /** Attachments given with -a, for the first prompt. */
+  readonly attached?: readonly ContentPart[];
+  /** How an attachment is shown: `[image: photo.jpg 412 KB]`. */
+  readonly describeAttachment?: (part: ContentPart) => string;
 }
 
 export type ModelCheck = { known: true } | { known: false; suggestions: string[] } | { unchecked: string };
@@ -64,7 +70,7 @@ interface Turn {
   batches: AsyncIterable<StreamEvent[]>;
   controller: AbortController;
   collector: ChatCollector;
-  prompt: string;
+  prompt: MessageContent;
 }
 
 async function* collecting(batches: AsyncIterable<StreamEvent[]>, collector: ChatCollector) {
@@ -84,7 +90,22 @@ function startingHistory(earlier: readonly string[], messages: readonly ChatMess
 
 const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
 
-export function Repl({ initial, ask, save, footer, now = Date.now, warnings, stop, history: earlier = [], remember, checkModel, readFiles }: ReplProps) {
+export function Repl({
+  initial,
+  ask,
+  save,
+  footer,
+  now = Date.now,
+  warnings,
+  stop,
+  history: earlier = [],
+  remember,
+  checkModel,
+  readFiles,
+  attach,
+  attached = [],
+  describeAttachment = () => '[attachment]',
+}: ReplProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   // The conversation as of the last key or turn: a key handled right after another must see it.
@@ -111,6 +132,9 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
   // /file: the files read for the next prompt, and the read under way (lines entered meanwhile wait for it).
   const pendingFiles = useRef<Array<{ text: string; labels: string[] }>>([]);
   const readingFile = useRef<AbortController | undefined>(undefined);
+  // Attachments waiting for the next prompt (/attach, -a), and whether one is being read.
+  const pendingMedia = useRef<ContentPart[]>([...attached]);
+  const attaching = useRef(false);
   const left = useRef(false);
   const [, redraw] = useReducer((count: number) => count + 1, 0);
 
@@ -132,11 +156,14 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
   useEffect(() => warnings?.((message) => append(warningEntry(message))), [warnings, append]);
   useEffect(() => {
     append(infoEntry(`devsynth-or chat: ${initial.model}${initial.messages.length ? `, ${initial.messages.length} earlier messages` : ''}. /help for commands.`));
+    // The earlier turns' attachments are sent again with each prompt: the user sees which.
+    const earlierMedia = initial.messages.flatMap((message) => mediaPartsOf(message.content));
+    if (earlierMedia.length > 0) append(infoEntry(`in the conversation: ${earlierMedia.map(describeAttachment).join(' ')}`));
     // Once, as the REPL opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const busy = () => Boolean(turnRef.current || checking.current || readingFile.current);
+  const busy = () => Boolean(turnRef.current || checking.current || readingFile.current || attaching.current);
   const setConversation = (next: Conversation) => {
     conversation.current = next;
   };
@@ -239,6 +266,23 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
       });
   };
 
+  /** `/attach <path>`: read now, sent with the next prompt; lines entered meanwhile wait. */
+  const attachFile = (path: string) => {
+    if (!attach) return append(infoEntry('attachments are not available here'));
+    if (!path) return append(infoEntry('/attach <path> adds an image, PDF or audio file to the next prompt'));
+    attaching.current = true;
+    void attach(path)
+      .then((part) => {
+        pendingMedia.current = [...pendingMedia.current, part];
+        append(infoEntry(`${describeAttachment(part)} goes with the next prompt`));
+      })
+      .catch((error: unknown) => append({ id: `x${Date.now()}-${Math.random()}`, kind: 'error', text: `✗ ${(error as Error).message}` }))
+      .finally(() => {
+        attaching.current = false;
+        drain();
+      });
+  };
+
   const run = (text: string) => {
     armed.current = false;
     const [command, ...rest] = text.trim().split(/\s+/);
@@ -277,6 +321,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
           save(next);
           return append(infoEntry(`saved as "${rest[0]}"; later turns are saved there too`));
         }
+        case '/attach':
+          return attachFile(argument);
         case '/usage': {
           const t = totals.current;
           return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatDollars(t.cost) ?? '$0'} in this session`));
@@ -290,14 +336,18 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     const controller = new AbortController();
     const collector = new ChatCollector();
     const system: ChatMessage[] = current.system ? [{ role: 'system', content: current.system }] : [];
-    // Files added with /file go before the words, as -f's do; the transcript shows their labels.
+    // Files added with /file go before the words, as -f's do; attachments (/attach, -a) follow
+    // the text as parts. The transcript shows the files' and attachments' labels.
     const files = pendingFiles.current;
     pendingFiles.current = [];
-    const prompt = files.length ? `${files.map((f) => f.text).join('\n')}\n${text}` : text;
+    const media = pendingMedia.current;
+    pendingMedia.current = [];
+    const words = files.length ? `${files.map((f) => f.text).join('\n')}\n${text}` : text;
+    const prompt: MessageContent = media.length > 0 ? [...(words.trim() ? [{ type: 'text' as const, text: words }] : []), ...media] : words;
     const messages = [...system, ...current.messages.filter((m) => m.role !== 'system'), { role: 'user' as const, content: prompt }];
     const id = nextTurn.current++;
     append(...files.flatMap((f) => f.labels).map((label) => infoEntry(`[file: ${label}]`)));
-    append({ id: `p${id}`, kind: 'prompt', text });
+    append({ id: `p${id}`, kind: 'prompt', text }, ...media.map((part) => infoEntry(`  ${describeAttachment(part)}`)));
     setTurn({ id, controller, collector, prompt, batches: collecting(ask(messages, current.model, controller.signal), collector) });
   };
 
@@ -402,6 +452,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
           {`[file: ${terminalSafeCell(label)}] (pending)`}
         </Text>
       ))}
+      {attaching.current ? <Text dimColor>reading the attachment…</Text> : null}
+      {pendingMedia.current.length > 0 ? <Text dimColor>{terminalSafeCell(`with the next prompt: ${pendingMedia.current.map(describeAttachment).join(' ')}`)}</Text> : null}
       {queue.current.map((item, index) => (
         <Text key={index} dimColor>
           {item.kind === 'end' ? 'Ctrl+D: leaving after this answer' : `› ${terminalSafeCell(item.text)}  (waiting)`}

@@ -31,6 +31,7 @@ export const HELP = [
   '/file <path>     add a file, directory or glob to the next prompt',
   '/usage           tokens and cost of this session',
   "/reasoning       the last answer's reasoning, in full",
+  '/attach <path>   send an image, PDF or audio file with the next prompt',
   '/exit            leave (also Ctrl+D, or Ctrl+C twice)',
   'End a line with \\ to continue on the next; up and down recall earlier prompts.',
 ];

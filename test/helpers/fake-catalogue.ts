@@ -11,12 +11,14 @@ interface ModelSpec {
   completion: string;
   tokenizer?: string;
   output?: string[];
+  /** architecture.input_modalities (default text only). */
+  input?: string[];
   maxCompletion?: number | null;
   /** More supported_parameters than the common five (structured_outputs, response_format). */
   parameters?: string[];
 }
 
-function model(spec: ModelSpec): Json {
+export function catalogueEntry(spec: ModelSpec): Json {
   const [author, slug] = spec.id.split('/');
   const output = spec.output ?? ['text'];
   return {
@@ -28,8 +30,8 @@ function model(spec: ModelSpec): Json {
     description: `${spec.name} (fake catalogue entry)`,
     context_length: spec.context,
     architecture: {
-      modality: `text->${output[0]}`,
-      input_modalities: ['text'],
+      modality: `${(spec.input ?? ['text']).join('+')}->${output[0]}`,
+      input_modalities: spec.input ?? ['text'],
       output_modalities: output,
       tokenizer: spec.tokenizer ?? 'Other',
       instruct_type: null,
@@ -46,14 +48,14 @@ function model(spec: ModelSpec): Json {
 
 export function defaultModels(): Json[] {
   return [
-    model({ id: 'openrouter/free', name: 'Free Models Router', context: 200000, prompt: '0', completion: '0', tokenizer: 'Router' }),
-    model({ id: 'openrouter/auto', name: 'Auto Router', context: 2000000, prompt: '-1', completion: '-1', tokenizer: 'Router' }),
-    model({ id: 'openai/gpt-4o-mini', name: 'OpenAI: GPT-4o-mini', context: 128000, prompt: '0.00000015', completion: '0.0000006', tokenizer: 'GPT', maxCompletion: 16384 }),
-    model({ id: 'openai/gpt-4', name: 'OpenAI: GPT-4', context: 8191, prompt: '0.00003', completion: '0.00006', tokenizer: 'GPT', maxCompletion: 4096 }),
-    model({ id: 'meta-llama/llama-3.3-70b-instruct:free', name: 'Meta: Llama 3.3 70B Instruct (free)', context: 131072, prompt: '0', completion: '0', tokenizer: 'Llama3' }),
-    model({ id: 'anthropic/claude-haiku-4.5', name: 'Anthropic: Claude Haiku 4.5', context: 200000, prompt: '0.000001', completion: '0.000005', tokenizer: 'Claude', maxCompletion: 64000 }),
-    model({ id: 'tiny/context-model', name: 'Tiny: 4k context', context: 4096, prompt: '0.0000001', completion: '0.0000002' }),
-    model({ id: 'mystery/no-context', name: 'Mystery: unknown context', context: null, prompt: '0.000001', completion: '0.000002' }),
+    catalogueEntry({ id: 'openrouter/free', name: 'Free Models Router', context: 200000, prompt: '0', completion: '0', tokenizer: 'Router' }),
+    catalogueEntry({ id: 'openrouter/auto', name: 'Auto Router', context: 2000000, prompt: '-1', completion: '-1', tokenizer: 'Router' }),
+    catalogueEntry({ id: 'openai/gpt-4o-mini', name: 'OpenAI: GPT-4o-mini', context: 128000, prompt: '0.00000015', completion: '0.0000006', tokenizer: 'GPT', maxCompletion: 16384, input: ['text', 'image', 'file'] }),
+    catalogueEntry({ id: 'openai/gpt-4', name: 'OpenAI: GPT-4', context: 8191, prompt: '0.00003', completion: '0.00006', tokenizer: 'GPT', maxCompletion: 4096 }),
+    catalogueEntry({ id: 'meta-llama/llama-3.3-70b-instruct:free', name: 'Meta: Llama 3.3 70B Instruct (free)', context: 131072, prompt: '0', completion: '0', tokenizer: 'Llama3' }),
+    catalogueEntry({ id: 'anthropic/claude-haiku-4.5', name: 'Anthropic: Claude Haiku 4.5', context: 200000, prompt: '0.000001', completion: '0.000005', tokenizer: 'Claude', maxCompletion: 64000, input: ['text', 'image', 'file'] }),
+    catalogueEntry({ id: 'tiny/context-model', name: 'Tiny: 4k context', context: 4096, prompt: '0.0000001', completion: '0.0000002' }),
+    catalogueEntry({ id: 'mystery/no-context', name: 'Mystery: unknown context', context: null, prompt: '0.000001', completion: '0.000002' }),
   ];
 }
 
@@ -64,16 +66,16 @@ export function defaultModels(): Json[] {
  */
 export function structuredOutputModels(): Json[] {
   return [
-    model({ id: 'openai/gpt-4.1-nano', name: 'OpenAI: GPT-4.1 Nano', context: 1047576, prompt: '0.0000001', completion: '0.0000004', tokenizer: 'GPT', parameters: ['response_format', 'structured_outputs'] }),
-    model({ id: 'mistralai/json-mode-only', name: 'Mistral: JSON mode only', context: 32768, prompt: '0.0000002', completion: '0.0000006', parameters: ['response_format'] }),
+    catalogueEntry({ id: 'openai/gpt-4.1-nano', name: 'OpenAI: GPT-4.1 Nano', context: 1047576, prompt: '0.0000001', completion: '0.0000004', tokenizer: 'GPT', parameters: ['response_format', 'structured_outputs'] }),
+    catalogueEntry({ id: 'mistralai/json-mode-only', name: 'Mistral: JSON mode only', context: 32768, prompt: '0.0000002', completion: '0.0000006', parameters: ['response_format'] }),
   ];
 }
 
 export function defaultEmbeddingModels(): Json[] {
   return [
-    model({ id: 'openai/text-embedding-3-small', name: 'OpenAI: Text Embedding 3 Small', context: 8192, prompt: '0.00000002', completion: '0', tokenizer: 'GPT', output: ['embeddings'] }),
-    model({ id: 'openai/text-embedding-3-large', name: 'OpenAI: Text Embedding 3 Large', context: 8192, prompt: '0.00000013', completion: '0', tokenizer: 'GPT', output: ['embeddings'] }),
-    model({ id: 'qwen/qwen3-embedding-0.6b', name: 'Qwen: Qwen3 Embedding 0.6B', context: 32768, prompt: '0.00000001', completion: '0', tokenizer: 'Qwen3', output: ['embeddings'] }),
+    catalogueEntry({ id: 'openai/text-embedding-3-small', name: 'OpenAI: Text Embedding 3 Small', context: 8192, prompt: '0.00000002', completion: '0', tokenizer: 'GPT', output: ['embeddings'] }),
+    catalogueEntry({ id: 'openai/text-embedding-3-large', name: 'OpenAI: Text Embedding 3 Large', context: 8192, prompt: '0.00000013', completion: '0', tokenizer: 'GPT', output: ['embeddings'] }),
+    catalogueEntry({ id: 'qwen/qwen3-embedding-0.6b', name: 'Qwen: Qwen3 Embedding 0.6B', context: 32768, prompt: '0.00000001', completion: '0', tokenizer: 'Qwen3', output: ['embeddings'] }),
   ];
 }
 

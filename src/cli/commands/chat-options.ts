@@ -32,6 +32,8 @@ export const chatOptionsSchema = z.object({
   hideReasoning: z._default(z.boolean(), false),
   file: z._default(z.array(z.string().check(z.minLength(1, '-f needs a path'))), []),
   editor: z._default(z.boolean(), false),
+  attach: z._default(z.array(z.string().check(z.minLength(1, 'an attachment needs a path, URL or -'))), []),
+  attachType: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

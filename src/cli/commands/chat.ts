@@ -33,6 +33,8 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--hide-reasoning', 'ask the model not to return its reasoning, and show none (config hide_reasoning)')
     .option('-f, --file <path>', 'a file, directory (.gitignore obeyed) or glob whose text goes before the prompt (repeatable)', collect, [])
     .option('-e, --editor', 'write the prompt in $VISUAL or $EDITOR, starting from the words given')
+    .option('-a, --attach <path|url|->', 'attach an image, PDF or audio file, an https URL, or stdin (-) (repeatable)', collect, [])
+    .option('--attach-type <mime>', 'what the attachments are, e.g. image/png (default: read from their bytes)')
     .addHelpText(
       'after',
       `
@@ -45,7 +47,8 @@ Examples:
   devsynth-or chat --schema 'name, age int, tags [str], bio: one sentence' "Invent a person"
   devsynth-or chat -x "A bash one-liner that counts lines in *.ts" > count.sh
   devsynth-or chat -f src/ -f 'test/**/*.ts' "Where is the retry policy tested?"
-  git diff | devsynth-or chat -e`,
+  git diff | devsynth-or chat -e
+  devsynth-or chat -m openai/gpt-4o-mini -a photo.jpg "What is in this picture?"`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
