@@ -210,6 +210,18 @@ export class OpenRouterValidationError extends OpenRouterError {
   }
 }
 
+/**
+ * An MCP tool server could not start, stopped answering or exited (exit 7, a connection
+ * failure like any other peer's). `server` is the name it has in the config or from --mcp.
+ */
+export class ToolServerError extends DevsynthError {
+  readonly server: string;
+  constructor(server: string, message: string, options?: DevsynthErrorOptions) {
+    super('connection', message, options);
+    this.server = server;
+  }
+}
+
 /** The exit code for anything thrown: DevsynthError's own, 1 for the unexpected. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof DevsynthError ? error.exitCode : EXIT_CODES.internal;

@@ -1,0 +1,12 @@
+// The toolbox of a run from its config and flags, with the runtime's debug log.
+import type { Runtime } from '../runtime.js';
+import { serverSpecs } from './server-specs.js';
+import { McpToolbox } from './toolbox.js';
+
+/** Starts the configured servers and those given with --mcp; undefined when there are none. */
+export async function openToolbox(runtime: Runtime, commandLines: readonly string[], signal?: AbortSignal): Promise<McpToolbox | undefined> {
+  const { config } = await runtime.config();
+  const specs = serverSpecs(config.mcp_servers, commandLines);
+  if (specs.length === 0) return undefined;
+  return McpToolbox.open(specs, { ...(runtime.debug ? { debug: runtime.debug } : {}), ...(signal ? { signal } : {}) });
+}
