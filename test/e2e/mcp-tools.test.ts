@@ -53,6 +53,21 @@ describe('mcp tools', () => {
     expect(failed.stderr).toMatch(/^devsynth-or: MCP server "calc" could not start \(".*test-server\.mjs"\): .+\nhint: its last words on stderr: boom: cannot open the database at \/nowhere\n$/);
   });
 
+  it('keeps a server\'s token out of errors, the debug log and `config`', async () => {
+    const token = 'mcp-secret-token-0123456789';
+    const config = join(cli.home, 'token.yml');
+    writeFileSync(config, `mcp_servers:\n  calc:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(SERVER)}]\n    env: { MCP_TEST_MODE: start-fail, TOKEN: "\${MCP_TOKEN}" }\n`);
+    const env = { MCP_TOKEN: token };
+    const failed = await cli.run(['--config', config, '--debug', 'mcp', 'tools'], { env });
+    expect(failed.code).toBe(7);
+    expect(failed.stderr).toMatch(/mcp calc: connecting with token \S+/);
+    expect(failed.stderr).not.toContain(token);
+    const shown = await cli.run(['--config', config, 'config', '--json'], { env });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('mcp_servers.calc.env.TOKEN');
+    expect(shown.stdout).not.toContain(token);
+  });
+
   it('no servers at all is a usage error with an example', async () => {
     const result = await cli.run(['mcp', 'tools']);
     expect(result.code).toBe(2);

@@ -3,7 +3,7 @@
 // SIGTERM, then SIGKILL, as the SDK's stdio transport does) whatever happens: close() is called
 // in a finally by every user of a toolbox, and a failed start closes the ones already started.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CancelledError, DevsynthError, ToolServerError } from '../../core/index.js';
+import { CancelledError, DevsynthError, redactSecrets, ToolServerError } from '../../core/index.js';
 import type { McpServerSpec } from './server-specs.js';
 import { exposedNames } from './tool-names.js';
 import { type ToolResultText, toolResultText } from './tool-result.js';
@@ -23,6 +23,8 @@ export interface ToolboxOptions {
   debug?: (line: string) => void;
   /** Environment the stdio servers inherit before their own `env` (default: the SDK's safe subset). */
   baseEnv?: Record<string, string>;
+  /** Values redacted from what a server wrote on stderr before it is quoted in an error. */
+  secrets?: readonly string[];
   startTimeoutMs?: number;
   callTimeoutMs?: number;
   signal?: AbortSignal;
@@ -143,7 +145,7 @@ async function connect(spec: McpServerSpec, options: ToolboxOptions): Promise<Co
     });
     transport.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
+      stderr = redactSecrets(stderr + text, options.secrets ?? []).slice(-STDERR_TAIL_CHARS);
       for (const line of text.split('\n')) if (line.trim()) options.debug?.(`mcp ${spec.name}: ${line}`);
     });
   } else {
