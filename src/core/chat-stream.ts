@@ -1,6 +1,6 @@
 // The object a chat call returns: an async iterable of StreamEvents that can be consumed once.
 // Breaking out of the loop (or aborting the signal) cancels the request.
-import type { ChatResult, StreamEvent } from './types.js';
+import type { ChatResult, StreamEvent, ToolCall } from './types.js';
 
 export class ChatStream implements AsyncIterable<StreamEvent> {
   private consumed = false;
@@ -35,6 +35,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 export class ChatCollector {
   private readonly content: string[] = [];
   private readonly reasoning: string[] = [];
+  private readonly toolCalls: ToolCall[] = [];
   private readonly partial: ChatResult = { content: '', finishReason: null };
 
   add(event: StreamEvent): void {
@@ -47,6 +48,9 @@ export class ChatCollector {
         break;
       case 'usage':
         this.partial.usage = event.usage;
+        break;
+      case 'tool_call':
+        this.toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments, rawArguments: event.rawArguments });
         break;
       case 'meta':
       case 'done':
@@ -67,6 +71,7 @@ export class ChatCollector {
   result(): ChatResult {
     const result: ChatResult = { ...this.partial, content: this.content.join('') };
     if (this.reasoning.length > 0) result.reasoning = this.reasoning.join('');
+    if (this.toolCalls.length > 0) result.toolCalls = [...this.toolCalls];
     return result;
   }
 }

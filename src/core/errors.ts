@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   connection: 7,
   circuit_open: 8,
   credits: 9,
+  /** The answer failed its contract: not valid JSON, or not matching its schema. */
+  contract: 10,
   /** SIGHUP (the terminal went away): 128 + 1, as a shell reports it. */
   hangup: 129,
   interrupted: 130,
@@ -219,6 +221,25 @@ export class ToolServerError extends DevsynthError {
   constructor(server: string, message: string, options?: DevsynthErrorOptions) {
     super('connection', message, options);
     this.server = server;
+  }
+}
+
+/**
+ * The answer failed its contract (exit 10): tool-call arguments (or an answer meant to be JSON)
+ * that are not valid JSON or do not match their JSON Schema. `issues` lists what was wrong, one
+ * line each; `partialContent` keeps the raw text.
+ */
+export class AnswerContractError extends DevsynthError {
+  readonly issues: readonly string[];
+  constructor(message: string, options: DevsynthErrorOptions & { issues?: readonly string[] } = {}) {
+    super('contract', message, options);
+    this.issues = options.issues ?? [];
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const json = super.toJSON();
+    if (this.issues.length > 0) json.issues = [...this.issues];
+    return json;
   }
 }
 

@@ -34,3 +34,14 @@ export { assertSecureBaseUrl } from './base-url.js';
 export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
 export { suggestModels } from './suggest-models.js';
 export { mediaPartsOf, textOf } from './message-content.js';
+export {
+  DEFAULT_MAX_STEPS,
+  runTools,
+  type RunToolsOptions,
+  type ToolHandler,
+  type ToolHandlerContext,
+  type ToolHandlers,
+  type ToolResultEvent,
+  type ToolRunEvent,
+  type ToolRunResult,
+} from './run-tools.js';

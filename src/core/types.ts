@@ -18,9 +18,46 @@ export type MessageContent = string | ContentPart[];
 
 export interface ChatMessage {
   role: Role;
+  /** An assistant message that only asks for tools has '' here (sent as null). */
   content: MessageContent;
   name?: string;
+  /** On a `tool` message: the id of the call it answers. */
   tool_call_id?: string;
+  /** On an assistant message: the tools it asked for, as the API sends them back. */
+  tool_calls?: AssistantToolCall[];
+}
+
+/** A function the model may call, as OpenRouter (and OpenAI) define it. */
+export interface ToolDefinition {
+  type: 'function';
+  function: {
+    /** Letters, digits, `_` and `-`, at most 64. */
+    name: string;
+    description?: string;
+    /** A JSON Schema whose `type` is "object"; the call's arguments are validated against it. */
+    parameters?: Record<string, unknown>;
+    strict?: boolean | null;
+  };
+}
+
+/** Whether and which tool the model must call. */
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+/** A tool call inside an assistant message, in the wire format (arguments as a JSON string). */
+export interface AssistantToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** A complete tool call the model made, its arguments parsed and checked against the tool's schema. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The parsed JSON arguments ({} when the model sent none). */
+  arguments: unknown;
+  /** The arguments exactly as the model sent them. */
+  rawArguments: string;
 }
 
 /**
@@ -67,6 +104,12 @@ export interface ChatRequest {
   stream?: boolean;
   reasoning?: { effort?: string; max_tokens?: number; exclude?: boolean; enabled?: boolean };
   provider?: ProviderPreferences;
+  /** Functions the model may call (`tools`). */
+  tools?: ToolDefinition[];
+  /** Sent as `tool_choice`. */
+  toolChoice?: ToolChoice;
+  /** Sent as `parallel_tool_calls`: whether the model may ask for several tools at once. */
+  parallelToolCalls?: boolean;
   /** Further OpenRouter request fields (top_p, seed, stop, …), sent as they are. */
   extra?: Record<string, unknown>;
 }
@@ -85,13 +128,19 @@ export interface ListModelsOptions extends CallOptions {
   onSkipped?: (count: number) => void;
 }
 
-/** Events of a chat call, in order: (retry|fallback)*, meta?, (reasoning|token|usage|retry)*, done. */
+/** Events of a chat call, in order: (retry|fallback)*, meta?, (reasoning|token|usage|retry|tool_call)*, done. */
 export type StreamEvent =
   /** The response started: who is answering. Emitted once, before the first token. */
   | { type: 'meta'; id?: string; model?: string; provider?: string }
   | { type: 'token'; text: string }
   | { type: 'reasoning'; text: string }
   | { type: 'usage'; usage: Usage }
+  /**
+   * A complete tool call, emitted once the choice has finished (all of its deltas arrived), in
+   * `index` order. Its arguments passed their JSON Schema; a call that does not pass ends the
+   * stream with AnswerContractError instead.
+   */
+  | ({ type: 'tool_call'; index: number } & ToolCall)
   /** A failed attempt will be retried after delayMs. */
   | {
       type: 'retry';
@@ -125,6 +174,8 @@ export interface ChatResult {
   reasoning?: string;
   finishReason: string | null;
   usage?: Usage;
+  /** The tools the model asked for, in order; absent when it asked for none. */
+  toolCalls?: ToolCall[];
   /** The provider that answered, when another one was tried first (llm.fallback). */
   answeredBy?: string;
   /** The providers tried before it, and why each was passed over. */

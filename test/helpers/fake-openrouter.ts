@@ -82,6 +82,27 @@ export interface MalformedStep {
   content: string[];
   line?: string;
 }
+/**
+ * The model asks for tools: optional text, then the calls. Streamed as real providers do it: the
+ * first fragment of a call carries its index, id and name, the arguments follow in pieces of
+ * `piece` characters (several calls one after another, or `interleave`d by index); then
+ * finish_reason "tool_calls" and usage. Without streaming: `message.tool_calls` whole.
+ */
+export interface ToolCallsStep {
+  kind: 'tool-calls';
+  /** `arguments` as the exact text to send, or an object sent as its JSON. */
+  calls: Array<{ id?: string; name: string; arguments: string | Json }>;
+  content?: string[];
+  /** Characters per arguments fragment (default 3). */
+  piece?: number;
+  interleave?: boolean;
+  finishReason?: string;
+  usage?: Json;
+  /** Send `data: [DONE]` (default true). */
+  done?: boolean;
+  /** false: no chunk carries a finish_reason (the stream ends with [DONE] alone). Default true. */
+  finish?: boolean;
+}
 export interface DelayStep {
   kind: 'delay';
   ms: number;
@@ -102,7 +123,8 @@ export type Step =
   | TruncateStep
   | MalformedStep
   | DelayStep
-  | RawStep;
+  | RawStep
+  | ToolCallsStep;
 
 export interface RecordedRequest {
   method: string;
@@ -361,6 +383,8 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       }
       case 'reply':
         return serveReply(step, res, body, path, answer, stream, headers);
+      case 'tool-calls':
+        return serveToolCalls(step, res, body, path, answer, stream, headers);
     }
   }
 
@@ -411,6 +435,54 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       if (placement === 'separate-empty-choices') usageChunk.choices = [];
       out.data(path, usageChunk);
     }
+    if (step.done !== false) out.done();
+    res.end();
+  }
+
+  function serveToolCalls(step: ToolCallsStep, res: ServerResponse, body: Json | undefined, path: string, answer: Answer, stream: boolean, headers: Record<string, string>) {
+    const calls = step.calls.map((call, index) => ({
+      id: call.id ?? `call_${answer.id.slice(-6)}_${index}`,
+      name: call.name,
+      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+    }));
+    const content = step.content ?? [];
+    const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
+    const promptTokens = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
+    const usage = step.usage ?? defaultUsage(promptTokens, calls.reduce((sum, call) => sum + Math.ceil(call.arguments.length / 4), 1));
+    const finishReason = step.finishReason ?? 'tool_calls';
+    if (!stream) {
+      const message = {
+        role: 'assistant',
+        content: content.length > 0 ? content.join('') : null,
+        refusal: null,
+        reasoning: null,
+        tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+      };
+      return sendJson(res, path, 200, answer.completion({ finish_reason: finishReason, native_finish_reason: finishReason, message }, { usage }), headers);
+    }
+    const out = sse(res);
+    out.open(headers);
+    contentChunks(out, answer, path, content);
+    const piece = Math.max(1, step.piece ?? 3);
+    // Each call's fragments: the opening one (index, id, name), then the arguments in pieces.
+    const fragments = calls.map((call, index) => {
+      const list: Json[] = [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }];
+      for (let at = 0; at < call.arguments.length; at += piece) list.push({ index, function: { arguments: call.arguments.slice(at, at + piece) } });
+      return list;
+    });
+    const order: Json[] = [];
+    if (step.interleave) {
+      for (let round = 0; fragments.some((list) => round < list.length); round++) {
+        for (const list of fragments) if (round < list.length) order.push(list[round]!);
+      }
+    } else {
+      for (const list of fragments) order.push(...list);
+    }
+    for (const fragment of order) out.data(path, answer.chunk({ role: 'assistant', content: null, tool_calls: [fragment] }));
+    if (step.finish !== false) out.data(path, answer.chunk({ role: 'assistant', content: '' }, finishReason));
+    const usageChunk = answer.chunk({ role: 'assistant', content: '' }, null, { usage });
+    usageChunk.choices = [];
+    out.data(path, usageChunk);
     if (step.done !== false) out.done();
     res.end();
   }

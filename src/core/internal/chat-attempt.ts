@@ -9,6 +9,7 @@ import { DevsynthError, OpenRouterConnectionError } from '../errors.js';
 import type { StreamEvent } from '../types.js';
 import { AttemptDeadline } from './attempt-deadline.js';
 import { ChunkReader } from './chunk-reader.js';
+import type { ToolArgumentChecker } from './tool-arguments.js';
 import type { HttpResponse } from './capped-response.js';
 import type { HttpClient } from './http-client.js';
 import { decodeSse } from './sse-decoder.js';
@@ -26,6 +27,8 @@ export interface ChatAttemptOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   ctx: ErrorContext;
+  /** Checks tool-call arguments against the request's tools (compiled once per request). */
+  tools?: ToolArgumentChecker;
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -35,7 +38,7 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
   const { http, stream, ctx } = options;
   const label = ctx.providerLabel;
   const deadline = new AttemptDeadline(options.signal);
-  const reader = new ChunkReader(ctx);
+  const reader = new ChunkReader(ctx, options.tools);
   try {
     if (stream) {
       deadline.arm('headers', options.callTimeoutMs, () =>
@@ -147,7 +150,11 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
     // Meta and usage alone, never a choice: nothing was answered (usage chunks with
     // `choices: []` are normal, but only next to chunks that carry the answer).
     if (!reader.sawChoice) throw reader.noAnswer();
-    yield [reader.done()];
+    const last: StreamEvent[] = [];
+    // [DONE] without a finish_reason: the calls gathered so far are all there will be.
+    reader.emitToolCalls(last);
+    last.push(reader.done());
+    yield last;
   } catch (error) {
     throw explain(error, deadline, reader, http.host, ctx);
   } finally {

@@ -7,6 +7,7 @@ import {
   validateRequestSize,
   validateTemperature,
 } from './validate-request.js';
+import { toolFields, wireMessages } from './tool-body.js';
 
 export interface ChatBodyDefaults {
   model: string;
@@ -31,7 +32,7 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   const body: Record<string, unknown> = {
     ...request.extra,
     model,
-    messages: request.messages,
+    messages: wireMessages(request.messages),
     temperature,
     // Documented as deprecated in favour of max_completion_tokens, but every provider honours it.
     max_tokens: maxTokens,
@@ -41,6 +42,7 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   if (request.models && request.models.length > 0) body.models = [model, ...request.models.filter((m) => m !== model)];
   if (request.provider) body.provider = request.provider;
   if (request.reasoning) body.reasoning = request.reasoning;
+  Object.assign(body, toolFields(request));
   validateRequestSize(body, defaults.maxRequestBytes);
   return body;
 }

@@ -1,9 +1,12 @@
 // Parsed chat chunks (streaming) or a whole completion (non-streaming) → StreamEvents.
 // Handles what real OpenRouter responses do (../shared/docs/openrouter-api.md §2, §3): usage on
 // whichever chunk carries it, chunks with empty choices, reasoning deltas, and errors inside
-// HTTP 200 (a top-level `error`, or `finish_reason: "error"` alone).
+// HTTP 200 (a top-level `error`, or `finish_reason: "error"` alone). Tool calls are gathered
+// until the choice finishes and then emitted whole (tool-call-assembler.ts).
 import { OpenRouterConnectionError, OpenRouterModelError } from '../errors.js';
 import type { StreamEvent, Usage } from '../types.js';
+import { PARSE_ONLY, type ToolArgumentChecker } from './tool-arguments.js';
+import { ToolCallAssembler } from './tool-call-assembler.js';
 import { type ErrorContext, errorFromInBand } from './to-provider-error.js';
 
 type Json = Record<string, unknown>;
@@ -64,7 +67,7 @@ export class ChunkReader {
   nativeFinishReason?: string | null;
   /** True once a finish_reason arrived: the answer is complete. */
   finished = false;
-  /** True once a token or reasoning text arrived: from here on nothing may be retried. */
+  /** True once a token, reasoning text or a tool-call fragment arrived: the first-token wait is over. */
   hasOutput = false;
   /** True once any chunk carried a choice: a stream of meta or usage alone has no answer. */
   sawChoice = false;
@@ -79,8 +82,13 @@ export class ChunkReader {
   private readonly parts: string[] = [];
   /** The current read's tokens. */
   private pending: string[] = [];
+  private readonly toolCalls = new ToolCallAssembler();
 
-  constructor(private readonly ctx: ErrorContext) {}
+  constructor(
+    private readonly ctx: ErrorContext,
+    /** Checks tool-call arguments against the request's tools; without it they are only parsed. */
+    private readonly tools: ToolArgumentChecker = PARSE_ONLY,
+  ) {}
 
   /** The text produced so far. */
   partial(): string {
@@ -106,7 +114,12 @@ export class ChunkReader {
       this.sawChoice = true;
       const delta = asObject(choice.delta) ?? {};
       this.emitText(delta, out);
+      if (this.toolCalls.add(delta.tool_calls)) {
+        this.progress++;
+        this.hasOutput = true;
+      }
       this.noteFinish(choice, chunk);
+      if (this.finished) this.emitToolCalls(out);
     }
     this.emitUsage(chunk, out);
   }
@@ -121,13 +134,25 @@ export class ChunkReader {
     if (!choice) throw this.protocolError('the response has no choices');
     const message = asObject(choice.message) ?? {};
     this.emitText(message, out);
+    this.toolCalls.add(message.tool_calls, true);
     this.noteFinish(choice, body);
+    this.emitToolCalls(out);
     // An answer is text (possibly empty: a length stop after reasoning only), reasoning, or
     // tool calls; a message with none of them is not an empty success.
     if (typeof message.content !== 'string' && !Array.isArray(message.tool_calls) && reasoningOf(message) === undefined) {
       throw this.noAnswer();
     }
     this.emitUsage(body, out);
+  }
+
+  /**
+   * Emits the gathered tool calls, complete, in index order. Called when the choice finishes,
+   * and at the end of a stream that sent [DONE] without a finish_reason. Throws
+   * AnswerContractError for arguments that are not JSON or do not match their schema.
+   */
+  emitToolCalls(out: StreamEvent[]): void {
+    if (!this.toolCalls.pending) return;
+    for (const call of this.toolCalls.finish(this.tools)) out.push({ type: 'tool_call', ...call });
   }
 
   /** A response that ended without any choice (or a message without content). */

@@ -24,6 +24,8 @@ import { redactSecrets } from '../internal/redact.js';
 import { RequestPacer } from '../internal/request-pacer.js';
 import { breakerOutcomeOf } from '../internal/breaker-outcome.js';
 import type { ErrorContext } from '../internal/to-provider-error.js';
+import { compileToolArguments } from '../internal/tool-arguments.js';
+import { validateTools } from '../internal/validate-tools.js';
 import {
   DEFAULT_MAX_REQUEST_BYTES,
   validateEmbeddingInput,
@@ -243,6 +245,9 @@ export abstract class HttpProvider extends BaseProvider {
       validateMessages(request.messages);
       validateTemperature(request.temperature);
       validateMaxTokens(request.maxTokens);
+      validateTools(request);
+      // Once per request, not per attempt: the tools' schemas are the same on every retry.
+      const tools = await compileToolArguments(request.tools);
       const model = request.model ?? (await provider.resolveModel(options));
       const body = provider.adjustBody(
         chatRequestBody(
@@ -270,6 +275,7 @@ export abstract class HttpProvider extends BaseProvider {
               streamTimeoutMs: provider.settings.streamTimeoutMs,
               timeoutMs: provider.settings.timeoutMs,
               ctx: provider.ctx,
+              tools,
               ...(options.signal ? { signal: options.signal } : {}),
             })),
           provider.retryOptions(options.signal),
