@@ -15,6 +15,10 @@ import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
+import { createApprovalChannel } from './mcp/approval-channel.js';
+import { openToolbox } from './mcp/open-toolbox.js';
+import { toolChatBatches } from './mcp/tool-chat.js';
+import { ToolGate } from './mcp/tool-gate.js';
 import type { Runtime } from './runtime.js';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
@@ -108,20 +112,26 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
   let recorded: Promise<void> | undefined;
+  const tools = await chatTools(runtime, options, terminal, controller.signal);
   try {
+    const request = {
+      messages,
+      ...(model ? { model } : {}),
+      stream: options.stream,
+      ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+    };
     const outcome = await renderChat(
-      provider
-        .chat(
-          {
-            messages,
-            ...(model ? { model } : {}),
-            stream: options.stream,
-            ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-          },
-          { signal: controller.signal },
-        )
-        .batched(),
+      tools
+        ? toolChatBatches(provider, request, {
+            toolbox: tools.toolbox,
+            gate: tools.gate,
+            maxSteps: options.maxSteps,
+            signal: controller.signal,
+            onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
+          })
+        : provider.chat(request, { signal: controller.signal }).batched(),
       {
+        ...(tools?.approvals ? { approvals: tools.approvals } : {}),
         json: options.json,
         providerId: provider.id,
         ...(model ? { model } : {}),
@@ -144,6 +154,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     throw error;
   } finally {
     stopListening?.();
+    await tools?.toolbox.close();
     // The turn is kept even when cut short (the partial answer is part of the conversation),
     // but a turn that produced nothing leaves the session as it was. Only this turn is
     // appended, to the conversation as its file holds it now: another run may have added a
@@ -163,6 +174,21 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const { runRepl } = await import('./run-repl.js');
     await runRepl(runtime, { ...options, words: [] }, options.session ?? session.name);
   }
+}
+
+/**
+ * The MCP servers' tools for this chat, if any are configured or given with --mcp, and who
+ * decides whether each call runs: the allowed list, and a person when there is one to ask.
+ */
+async function chatTools(runtime: Runtime, options: ChatOptions, terminal: boolean, signal: AbortSignal) {
+  const toolbox = await openToolbox(runtime, options.mcp, signal);
+  if (!toolbox) return undefined;
+  const { config } = await runtime.config();
+  const approvals = terminal ? createApprovalChannel() : undefined;
+  const gate = new ToolGate([...(config.allow_tools ?? []), ...options.allowTool], approvals?.ask);
+  const unknown = options.allowTool.filter((name) => !toolbox.find(name));
+  if (unknown.length > 0) runtime.warn(`--allow-tool names no tool of the MCP servers: ${unknown.join(', ')} (see devsynth-or mcp tools)`);
+  return { toolbox, gate, ...(approvals ? { approvals } : {}) };
 }
 
 async function withSuggestions(runtime: Runtime, error: OpenRouterInvalidModelError, model: string): Promise<OpenRouterInvalidModelError> {

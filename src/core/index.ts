@@ -37,6 +37,7 @@ export { mediaPartsOf, textOf } from './message-content.js';
 export {
   DEFAULT_MAX_STEPS,
   runTools,
+  ToolFailure,
   type RunToolsOptions,
   type ToolHandler,
   type ToolHandlerContext,

@@ -22,6 +22,9 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-i, --interactive', 'enter the REPL after the first answer')
     .option('--usage', 'print tokens, cost and timing on stderr')
     .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('--mcp <command line>', 'offer the model the tools of this MCP stdio server (repeatable; also mcp_servers: in the config)', collect, [])
+    .option('--allow-tool <name>', 'run this tool without asking (repeatable); in a pipe or CI only these run', collect, [])
+    .option('--max-steps <n>', 'most model calls in one answer when it uses tools (default 10)')
     .addHelpText(
       'after',
       `
@@ -30,7 +33,8 @@ Examples:
   git diff | devsynth-or chat "Review this change"
   devsynth-or chat -m openai/gpt-4o-mini --usage "Name three sorting algorithms"
   devsynth-or chat --session design "Let's plan the cache"; devsynth-or chat -c "And eviction?"
-  devsynth-or chat --json "Say hi" | jq -r .content`,
+  devsynth-or chat --json "Say hi" | jq -r .content
+  devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
