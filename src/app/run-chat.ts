@@ -2,6 +2,7 @@
 // prompt from arguments and stdin), fit it to the model's context, stream the answer to the
 // renderer, and keep the turn (session, usage) even when it was interrupted.
 import {
+  AnswerContractError,
   CancelledError,
   type ChatMessage,
   DevsynthError,
@@ -20,6 +21,7 @@ import { openToolbox } from './mcp/open-toolbox.js';
 import { toolChatBatches } from './mcp/tool-chat.js';
 import { ToolGate } from './mcp/tool-gate.js';
 import type { Runtime } from './runtime.js';
+import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
 export async function readPrompt(runtime: Runtime, words: readonly string[]): Promise<string> {
@@ -82,7 +84,7 @@ export function atTerminal(runtime: Runtime): boolean {
 }
 
 export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
-  const terminal = atTerminal(runtime) && !options.json;
+  const terminal = atTerminal(runtime) && outputFormatOf(options) === 'text' && !shapesAnswer(options);
   if (options.interactive && !terminal) {
     throw new UsageError('-i needs a terminal on stdin and stdout (and no --json)');
   }
@@ -107,6 +109,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const conversation: ChatMessage[] = [...system, ...history, { role: 'user', content: prompt }];
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
+  const output = await prepareOutput(runtime, options, { providerId: provider.id, ...((model ?? provider.model) ? { model: model ?? provider.model } : {}) });
 
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
@@ -115,12 +118,14 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const tools = await chatTools(runtime, options, terminal, controller.signal);
   try {
     const request = {
-      messages,
+      messages: [...output.instructions, ...messages],
       ...(model ? { model } : {}),
       stream: options.stream,
       ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+      ...(output.extra ? { extra: output.extra } : {}),
     };
-    const outcome = await renderChat(
+    const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
+    const outcome = await write(
       tools
         ? toolChatBatches(provider, request, {
             toolbox: tools.toolbox,
@@ -132,7 +137,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         : provider.chat(request, { signal: controller.signal }).batched(),
       {
         ...(tools?.approvals ? { approvals: tools.approvals } : {}),
-        json: options.json,
+        json: output.format === 'json',
+        ...(output.shaper ? { shaper: output.shaper } : {}),
         providerId: provider.id,
         ...(model ? { model } : {}),
         usage: options.usage,
@@ -149,7 +155,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
-    if (error instanceof CancelledError) recorded = runtime.usage().record(model ?? provider.id, undefined);
+    if (error instanceof CancelledError || error instanceof AnswerContractError) recorded = runtime.usage().record(model ?? provider.id, undefined);
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {

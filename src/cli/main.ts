@@ -105,6 +105,14 @@ function asStopped(error: unknown): unknown {
   return stopped;
 }
 
+/** chat's --format value, read from argv: errors before or during parsing are written in it too. */
+function formatFlag(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((arg) => arg === '--format' || arg.startsWith('--format='));
+  if (at === -1) return undefined;
+  const arg = argv[at] as string;
+  return arg === '--format' ? argv[at + 1] : arg.slice('--format='.length);
+}
+
 function wantsColor(argv: readonly string[], io: CliIO): boolean {
   if (argv.includes('--no-color') || io.env.NO_COLOR) return false;
   if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0') return true;
@@ -127,7 +135,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       code = renderError(asStopped(error), {
         debug: argv.includes('--debug') || io.env.DEVSYNTH_DEBUG === '1',
         color: wantsColor(argv, io),
-        json: argv.includes('--json'),
+        json: argv.includes('--json') || formatFlag(argv) === 'json',
+        streamJson: formatFlag(argv) === 'stream-json',
         stderr: (text) => io.stderr.write(text),
         stdout: (text) => io.stdout.write(text),
       });

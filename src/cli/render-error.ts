@@ -8,6 +8,8 @@ export interface RenderErrorOptions {
   color: boolean;
   /** --json: also print the contract's failure object on stdout. */
   json: boolean;
+  /** --format stream-json: the failure object, as the stream's final `{"type":"error",...}` event, on stdout. */
+  streamJson?: boolean;
   stderr: (text: string) => void;
   stdout: (text: string) => void;
 }
@@ -43,6 +45,7 @@ export function renderError(error: unknown, options: RenderErrorOptions): number
   if (known && error.hint) text += `${dim('hint:', options.color)} ${terminalSafe(error.hint)}\n`;
   if (options.debug && error instanceof Error && error.stack) text += `${dim(terminalSafe(error.stack), options.color)}\n`;
   options.stderr(redactSecrets(text));
-  if (options.json) options.stdout(`${redactSecrets(terminalSafeJson(jsonFailure(error)))}\n`);
+  if (options.streamJson) options.stdout(`${redactSecrets(terminalSafeJson({ type: 'error', ...jsonFailure(error) }))}\n`);
+  else if (options.json) options.stdout(`${redactSecrets(terminalSafeJson(jsonFailure(error)))}\n`);
   return known ? error.exitCode : EXIT_CODES.internal;
 }

@@ -25,6 +25,19 @@ export interface PlainWriterOptions {
   /** The model asked for, named in the still-waiting notice until the stream names one. */
   model?: string;
   now?: () => number;
+  /** --schema, --extract: what is printed instead of the answer. */
+  shaper?: AnswerShaper;
+}
+
+/** Turns the answer into what is printed instead of it (app/output: --schema, --extract). */
+export interface AnswerShaper {
+  /** A piece of the answer as it streams; returns the text to print now ("" for none). */
+  push(text: string): string;
+  /**
+   * The whole answer: the rest to print, and the fields the --json object gains. Throws (an
+   * AnswerContractError) when the answer fails its contract.
+   */
+  finish(content: string): { text: string; fields: Record<string, unknown> };
 }
 
 /** What the writer saw, for the session store and for `--json` failures. */
@@ -94,13 +107,17 @@ export async function writePlain(
           firstTokenAt = now();
           clearTimeout(waitNotice);
         }
-        if (!options.json) options.stdout.write(toTerminal ? terminalSafe(text) : text);
+        const shown = options.shaper ? options.shaper.push(text) : text;
+        if (!options.json && shown) {
+          options.stdout.write(toTerminal ? terminalSafe(shown) : shown);
+          lastChar = shown[shown.length - 1] ?? lastChar;
+        }
         written += text.length;
-        lastChar = text[text.length - 1] ?? lastChar;
       }
     }
   } catch (error) {
-    if (!options.json) {
+    // With a shaper, the raw answer is not what stdout is for (the error carries it).
+    if (!options.json && !options.shaper) {
       // A reply that ends in an error may carry text never sent as tokens (a non-streamed
       // completion whose choice failed): it is printed as the streamed part would have been.
       const unwritten = error instanceof DevsynthError ? error.partialContent : undefined;
@@ -116,8 +133,11 @@ export async function writePlain(
     clearTimeout(waitNotice);
   }
   const result = outcome();
+  const shaped = options.shaper?.finish(result.content);
   if (options.json) {
-    options.stdout.write(`${terminalSafeJson(jsonResult(result, options.providerId))}\n`);
+    options.stdout.write(`${terminalSafeJson({ ...jsonResult(result, options.providerId), ...shaped?.fields })}\n`);
+  } else if (shaped) {
+    if (shaped.text) options.stdout.write(toTerminal ? terminalSafe(shaped.text) : shaped.text);
   } else if (lastChar !== '\n') {
     options.stdout.write('\n');
   }

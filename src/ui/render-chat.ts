@@ -10,7 +10,8 @@ export async function renderChat(
   batches: AsyncIterable<StreamEvent[]>,
   options: PlainWriterOptions & { terminal: boolean; color: boolean },
 ): Promise<PlainWriterOutcome> {
-  if (!options.terminal || options.json) return writePlain(batches, options);
+  // A shaped answer (--schema, --extract) is printed once it is checked, never drawn live.
+  if (!options.terminal || options.json || options.shaper) return writePlain(batches, options);
   disableColorUnless(options.color);
   // The request goes out now, and the answer waits while Ink and React load.
   const startedAt = Date.now();

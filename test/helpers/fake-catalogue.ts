@@ -12,6 +12,8 @@ interface ModelSpec {
   tokenizer?: string;
   output?: string[];
   maxCompletion?: number | null;
+  /** More supported_parameters than the common five (structured_outputs, response_format). */
+  parameters?: string[];
 }
 
 function model(spec: ModelSpec): Json {
@@ -35,7 +37,7 @@ function model(spec: ModelSpec): Json {
     pricing: { prompt: spec.prompt, completion: spec.completion },
     top_provider: { context_length: spec.context, max_completion_tokens: spec.maxCompletion ?? null, is_moderated: false },
     per_request_limits: null,
-    supported_parameters: ['temperature', 'max_tokens', 'top_p', 'stop', 'seed'],
+    supported_parameters: ['temperature', 'max_tokens', 'top_p', 'stop', 'seed', ...(spec.parameters ?? [])],
     default_parameters: null,
     supported_voices: null,
     links: { details: `/api/v1/models/${author}/${slug}/endpoints` },
@@ -52,6 +54,18 @@ export function defaultModels(): Json[] {
     model({ id: 'anthropic/claude-haiku-4.5', name: 'Anthropic: Claude Haiku 4.5', context: 200000, prompt: '0.000001', completion: '0.000005', tokenizer: 'Claude', maxCompletion: 64000 }),
     model({ id: 'tiny/context-model', name: 'Tiny: 4k context', context: 4096, prompt: '0.0000001', completion: '0.0000002' }),
     model({ id: 'mystery/no-context', name: 'Mystery: unknown context', context: null, prompt: '0.000001', completion: '0.000002' }),
+  ];
+}
+
+/**
+ * Two models for --schema (not in the default list, whose counts other tests rely on): one with
+ * structured outputs (json_schema), one with JSON mode only (json_object + the schema in the
+ * system prompt).
+ */
+export function structuredOutputModels(): Json[] {
+  return [
+    model({ id: 'openai/gpt-4.1-nano', name: 'OpenAI: GPT-4.1 Nano', context: 1047576, prompt: '0.0000001', completion: '0.0000004', tokenizer: 'GPT', parameters: ['response_format', 'structured_outputs'] }),
+    model({ id: 'mistralai/json-mode-only', name: 'Mistral: JSON mode only', context: 32768, prompt: '0.0000002', completion: '0.0000006', parameters: ['response_format'] }),
   ];
 }
 

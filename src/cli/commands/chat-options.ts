@@ -24,6 +24,12 @@ export const chatOptionsSchema = z.object({
   mcp: z._default(z.array(z.string().check(z.minLength(1))), []),
   allowTool: z._default(z.array(z.string().check(z.minLength(1))), []),
   maxSteps: z._default(z.pipe(integer('max steps'), z.int().check(z.positive('max steps must be greater than 0'))), 10),
+  // The answer's contract and format (app/output/prepare-output.ts).
+  schema: z.optional(z.string()),
+  schemaMulti: z.optional(z.string()),
+  extract: z._default(z.boolean(), false),
+  extractLast: z._default(z.boolean(), false),
+  format: z.optional(z.enum(['text', 'json', 'stream-json'], 'format must be text, json or stream-json')),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

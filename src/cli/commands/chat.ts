@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
+import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
 import { chatOptionsSchema } from './chat-options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -25,6 +26,11 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--mcp <command line>', 'offer the model the tools of this MCP stdio server (repeatable; also mcp_servers: in the config)', collect, [])
     .option('--allow-tool <name>', 'run this tool without asking (repeatable); in a pipe or CI only these run', collect, [])
     .option('--max-steps <n>', 'most model calls in one answer when it uses tools (default 10)')
+    .option('--schema <file|json|concise>', `the answer must be JSON matching this JSON Schema (a file, inline JSON, or concise: ${CONCISE_SCHEMA_HELP}); invalid: exit 10`)
+    .option('--schema-multi <file|json|concise>', 'like --schema, for a list of such objects: printed one per line (NDJSON)')
+    .option('-x, --extract', 'print only the first fenced code block of the answer (none: exit 10)')
+    .option('--extract-last', 'print only the last fenced code block of the answer (none: exit 10)')
+    .option('--format <text|json|stream-json>', 'text (default), json (as --json), or stream-json: one JSON event per line as they happen')
     .addHelpText(
       'after',
       `
@@ -34,6 +40,8 @@ Examples:
   devsynth-or chat -m openai/gpt-4o-mini --usage "Name three sorting algorithms"
   devsynth-or chat --session design "Let's plan the cache"; devsynth-or chat -c "And eviction?"
   devsynth-or chat --json "Say hi" | jq -r .content
+  devsynth-or chat --schema 'name, age int, tags [str], bio: one sentence' "Invent a person"
+  devsynth-or chat -x "A bash one-liner that counts lines in *.ts" > count.sh
   devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {

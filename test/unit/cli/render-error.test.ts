@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderError } from '../../../src/cli/render-error.js';
-import { OpenRouterRateLimitError } from '../../../src/core/index.js';
+import { AnswerContractError, OpenRouterRateLimitError } from '../../../src/core/index.js';
 
-function render(error: unknown, options: { debug?: boolean; json?: boolean; color?: boolean } = {}) {
+function render(error: unknown, options: { debug?: boolean; json?: boolean; color?: boolean; streamJson?: boolean } = {}) {
   const out = { stderr: '', stdout: '' };
   const code = renderError(error, {
     debug: options.debug ?? false,
     json: options.json ?? false,
+    streamJson: options.streamJson ?? false,
     color: options.color ?? false,
     stderr: (text) => (out.stderr += text),
     stdout: (text) => (out.stdout += text),
@@ -28,6 +29,14 @@ describe('renderError', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toBe('devsynth-or: rate limited (429): slow down\nhint: wait\n');
     expect(JSON.parse(result.stdout)).toEqual({ error: { kind: 'rate_limit', message: 'rate limited (429): slow down', status: 429, exit_code: 5 }, partial_content: 'half' });
+  });
+
+  it('--format stream-json: the same object as the final {"type":"error"} event; a contract failure is exit 10', () => {
+    const error = new AnswerContractError('the answer is not valid JSON', { partialContent: 'nope' });
+    const result = render(error, { streamJson: true, json: false });
+    expect(result.code).toBe(10);
+    expect(result.stdout).toBe('{"type":"error","error":{"kind":"contract","message":"the answer is not valid JSON","exit_code":10},"partial_content":"nope"}\n');
+    expect(result.stderr).toBe('devsynth-or: the answer is not valid JSON\n');
   });
 
   it('colours only when asked, and never prints a key', () => {
