@@ -20,6 +20,7 @@ import { createApprovalChannel } from './mcp/approval-channel.js';
 import { openToolbox } from './mcp/open-toolbox.js';
 import { toolChatBatches } from './mcp/tool-chat.js';
 import { ToolGate } from './mcp/tool-gate.js';
+import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
@@ -78,6 +79,16 @@ export function chatFlags(options: ChatOptions) {
   };
 }
 
+/** The reasoning controls of this run (flags, else the provider's settings); only OpenRouter sends them. */
+export function reasoningFor(runtime: Runtime, options: ChatOptions, settings: ReasoningSettings | undefined, providerId: string): ReasoningChoice {
+  const choice = resolveReasoning(options, settings, providerId);
+  const flagged = options.reasoningEffort !== undefined || options.reasoningTokens !== undefined || options.hideReasoning;
+  if (flagged && providerId !== 'openrouter' && providerId !== 'offline') {
+    runtime.warn(`the reasoning flags are OpenRouter's; ${providerId} ignores them${choice.hide ? ' (reasoning is still hidden)' : ''}`);
+  }
+  return choice;
+}
+
 /** Both ends are a person at a terminal: the REPL and the live UI are for them. */
 export function atTerminal(runtime: Runtime): boolean {
   return Boolean(runtime.io.stdin.isTTY && runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined;
@@ -110,6 +121,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
   const output = await prepareOutput(runtime, options, { providerId: provider.id, ...((model ?? provider.model) ? { model: model ?? provider.model } : {}) });
+  const reasoning = reasoningFor(runtime, options, settings, provider.id);
 
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
@@ -123,18 +135,20 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       stream: options.stream,
       ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
       ...(output.extra ? { extra: output.extra } : {}),
+      ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
     };
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
+    const batches = tools
+      ? toolChatBatches(provider, request, {
+          toolbox: tools.toolbox,
+          gate: tools.gate,
+          maxSteps: options.maxSteps,
+          signal: controller.signal,
+          onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
+        })
+      : provider.chat(request, { signal: controller.signal }).batched();
     const outcome = await write(
-      tools
-        ? toolChatBatches(provider, request, {
-            toolbox: tools.toolbox,
-            gate: tools.gate,
-            maxSteps: options.maxSteps,
-            signal: controller.signal,
-            onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
-          })
-        : provider.chat(request, { signal: controller.signal }).batched(),
+      reasoning.hide ? withoutReasoning(batches) : batches,
       {
         ...(tools?.approvals ? { approvals: tools.approvals } : {}),
         json: output.format === 'json',

@@ -4,7 +4,8 @@ import { type ChatMessage, suggestModels } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
-import { chatFlags, fitToContext, openSession } from './run-chat.js';
+import { withoutReasoning } from './reasoning-options.js';
+import { chatFlags, fitToContext, openSession, reasoningFor } from './run-chat.js';
 import type { Runtime } from './runtime.js';
 import { toStoredMessages, validateSessionName } from '../state/sessions.js';
 
@@ -13,6 +14,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const provider = await runtime.provider({ needsKey: true, flags });
   const providers = (await runtime.config(flags)).config.llm.providers;
   const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
+  const reasoning = reasoningFor(runtime, options, providers[provider.id as keyof typeof providers], provider.id);
   const sessions = runtime.sessions();
   const session = resume ? sessions.load(resume) : openSession(runtime, options);
   let savedAs = options.session ?? session.name;
@@ -62,17 +64,19 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
         (async function* () {
           // An empty model: the provider's own choice (a local server's first model).
           const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
-          yield* provider
+          const batches = provider
             .chat(
               {
                 messages: fitted,
                 ...(turnModel ? { model: turnModel } : {}),
                 stream: options.stream,
                 ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+                ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
               },
               { signal },
             )
             .batched();
+          yield* reasoning.hide ? withoutReasoning(batches) : batches;
         })(),
       save: (conversation, result) => {
         // A turn (the last prompt and answer) is appended to the conversation as its file holds

@@ -9,6 +9,11 @@ const between0And2 = () => z.number().check(z.minimum(0), z.maximum(2));
 const wholeAtLeast = (min: number) => z.int().check(z.minimum(min));
 const positiveWhole = () => z.int().check(z.positive());
 
+/** Reasoning controls, sent as OpenRouter's `reasoning` object: an effort or a token budget. */
+const reasoningEffort = () => z.optional(z.nullable(z.enum(['low', 'medium', 'high'])));
+const reasoningTokens = () => z.optional(z.nullable(positiveWhole()));
+const hideReasoning = () => z.optional(z.boolean());
+
 const routingSchema = z.strictObject({
   order: z.optional(z.array(z.string())),
   allow_fallbacks: z.optional(z.boolean()),
@@ -41,6 +46,9 @@ export const openRouterSettingsSchema = z.strictObject({
   routing: z.optional(routingSchema),
   /** Requests per minute per model in one process; null: 20 for free models, else no limit; 0: off. */
   requests_per_minute: z.optional(z.nullable(wholeAtLeast(0))),
+  reasoning_effort: reasoningEffort(),
+  reasoning_tokens: reasoningTokens(),
+  hide_reasoning: hideReasoning(),
 });
 
 /**
@@ -65,6 +73,9 @@ const compatibleSettingsSchema = z.strictObject({
   recovery_timeout: z.optional(seconds),
   ca_file: z.optional(z.nullable(z.string())),
   requests_per_minute: z.optional(z.nullable(wholeAtLeast(0))),
+  reasoning_effort: reasoningEffort(),
+  reasoning_tokens: reasoningTokens(),
+  hide_reasoning: hideReasoning(),
 });
 
 /** An MCP server: `command` (+ args, env, cwd) for stdio, or `url` (+ headers) for streamable HTTP. */

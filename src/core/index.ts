@@ -33,7 +33,6 @@ export { redactSecrets, redactValue } from './internal/redact.js';
 export { assertSecureBaseUrl } from './base-url.js';
 export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
 export { suggestModels } from './suggest-models.js';
-export { mediaPartsOf, textOf } from './message-content.js';
 export {
   DEFAULT_MAX_STEPS,
   runTools,
@@ -46,3 +45,4 @@ export {
   type ToolRunEvent,
   type ToolRunResult,
 } from './run-tools.js';
+export { describeMedia, describeMediaPart, formatBytes, mediaPartsOf, textOf, type MediaDescription } from './message-content.js';

@@ -22,7 +22,8 @@ import { formatDollars, formatFooter } from './format-usage.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
 import { useTerminalKeys } from './hooks/use-terminal-keys.js';
 import { applyKey, initialEditorState, withHistoryEntry } from './line-editor.js';
-import { type Entry, helpEntries, infoEntry, transcriptText, turnEntries, warningEntry } from './repl-transcript.js';
+import { REASONING_ROWS } from './ChatApp.js';
+import { type Entry, helpEntries, infoEntry, reasoningEntries, transcriptText, turnEntries, warningEntry } from './repl-transcript.js';
 import { terminalSafeCell } from './terminal-safe.js';
 
 export interface Conversation {
@@ -97,6 +98,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
   // first one's render (a quick double press) must see it.
   const armed = useRef(false);
   const totals = useRef({ requests: 0, prompt: 0, completion: 0, cost: 0 });
+  // The last answer's reasoning, whole, for /reasoning (the transcript keeps its last lines).
+  const lastReasoning = useRef<string | undefined>(undefined);
   const nextTurn = useRef(1);
   // The line being edited, with the history (everything entered, commands and failed prompts
   // included, as a shell keeps it). Drawn from the ref; `redraw` asks for the drawing.
@@ -152,6 +155,7 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     const current = turnRef.current;
     if (!current) return;
     const result = current.collector.result();
+    lastReasoning.current = result.reasoning;
     // A turn that produced no text at all is not kept: the prompt stays in the history only.
     if (result.content) {
       const messages: ChatMessage[] = [...conversation.current.messages, { role: 'user', content: current.prompt }, { role: 'assistant', content: result.content }];
@@ -174,8 +178,9 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
     setTurn(undefined);
     drain();
   };
-  // The reasoning stays in the transcript whole, dimmed, each line written once as it ends.
-  const reasoning = useMemo(() => ({ width: stdout.columns || 80 }), [stdout]);
+  // The reasoning stays in the transcript dimmed, folded to its last few lines once the answer
+  // starts, as in the one-shot UI; /reasoning shows the last one whole.
+  const reasoning = useMemo(() => ({ fold: REASONING_ROWS, width: stdout.columns || 80 }), [stdout]);
   const live = useChatStream(turn?.batches, { now, onFinish, onLines, reasoning });
 
   const setModel = (model: string, note = '') => {
@@ -242,6 +247,8 @@ export function Repl({ initial, ask, save, footer, now = Date.now, warnings, sto
           const t = totals.current;
           return append(infoEntry(`${t.requests} answers, ${t.prompt} prompt + ${t.completion} completion tokens, ${formatDollars(t.cost) ?? '$0'} in this session`));
         }
+        case '/reasoning':
+          return append(...reasoningEntries(lastReasoning.current));
         default:
           return append(infoEntry(`unknown command ${command}; /help lists them`));
       }

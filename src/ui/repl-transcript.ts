@@ -29,12 +29,24 @@ export const HELP = [
   '/clear           start the conversation afresh',
   '/save [name]     keep the conversation under a name',
   '/usage           tokens and cost of this session',
+  "/reasoning       the last answer's reasoning, in full",
   '/exit            leave (also Ctrl+D, or Ctrl+C twice)',
   'End a line with \\ to continue on the next; up and down recall earlier prompts.',
 ];
 
 export function helpEntries(): Entry[] {
   return HELP.map(infoEntry);
+}
+
+/**
+ * The last answer's reasoning, whole, dimmed as it was while it streamed (the transcript kept
+ * only its last few lines). It came from the network: made terminal-safe here.
+ */
+export function reasoningEntries(reasoning: string | undefined): Entry[] {
+  if (!reasoning?.trim()) return [infoEntry('the last answer came with no reasoning')];
+  return terminalSafe(reasoning.replace(/\s+$/, ''))
+    .split('\n')
+    .map((text, index): Entry => ({ id: `r${++counter}`, kind: 'answer', text, line: { id: index, text, kind: 'reasoning' } }));
 }
 
 /** A finished turn's lines, as they stay in the transcript, with its footer or error. */

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { defaultEmbeddingModels, defaultKeyInfo, defaultModels } from './fake-catalogue.js';
-import { validateChatRequest, validateEmbeddingsRequest } from './openapi.js';
+import { validateSpec } from './openapi.js';
 
 export const TEST_API_KEY = 'sk-or-v1-test-0000000000000000';
 
@@ -133,6 +133,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Json | undefined;
   receivedAt: number;
+  /** Why the body was refused (400) by the spec check; absent when it passed or was not checked. */
+  invalid?: string[];
 }
 
 export interface FakeOptions {
@@ -148,7 +150,10 @@ export interface FakeOptions {
   models?: Json[];
   embeddingModels?: Json[];
   keyInfo?: Json;
-  /** Validate request bodies against the spec (default true); violations get a 400. */
+  /**
+   * Validate request bodies against the spec (default true): a violation gets a 400 in
+   * OpenRouter's error shape, and is kept in `violations` and in the request's `invalid`.
+   */
   validateRequests?: boolean;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
@@ -241,6 +246,27 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** OpenRouter's request fields, which OpenAI-style servers refuse as unknown parameters. */
 const OPENROUTER_ONLY_FIELDS = ['models', 'provider', 'reasoning', 'usage', 'transforms', 'route'];
 
+/** The request body schemas of the endpoints, as the spec's paths declare them. */
+const REQUEST_SCHEMAS: Record<string, string> = {
+  '/chat/completions': '#/paths/~1chat~1completions/post/requestBody/content/application~1json/schema',
+  '/embeddings': '#/paths/~1embeddings/post/requestBody/content/application~1json/schema',
+};
+
+/**
+ * What is wrong with a request body, [] when nothing. Every body, of either flavour, is
+ * checked against the spec's request schema (messages, content parts, reasoning…): what an
+ * OpenAI-compatible server is sent is a subset of what OpenRouter takes. A compatible server
+ * also refuses OpenRouter's own fields.
+ */
+function requestProblems(path: string, body: Json | undefined, openai: boolean): string[] {
+  const pointer = REQUEST_SCHEMAS[path];
+  const problems = pointer ? validateSpec(pointer, body) : [];
+  if (openai) {
+    problems.push(...OPENROUTER_ONLY_FIELDS.filter((field) => body?.[field] !== undefined).map((field) => `unrecognized request argument supplied: ${field}`));
+  }
+  return problems;
+}
+
 /** The default catalogue of an OpenAI-compatible server: a chat model and an embedding model. */
 export const COMPATIBLE_MODELS: Json[] = [
   { id: 'qwen2.5-7b-instruct', object: 'model', owned_by: 'organization_owner' },
@@ -251,11 +277,11 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
   const openai = options.flavour === 'openai';
   const apiKey = options.apiKey === undefined ? TEST_API_KEY : options.apiKey;
   const validate = options.validateRequests ?? true;
-  if (validate && !openai) {
+  if (validate) {
     // Compile the validators now: compiling on the first request would delay that answer by
     // the better part of a second, and tests with short timeouts would time out on it.
-    validateChatRequest({});
-    validateEmbeddingsRequest({});
+    requestProblems('/chat/completions', {}, false);
+    requestProblems('/embeddings', {}, false);
   }
   const queue: Step[] = [];
   const requests: RecordedRequest[] = [];
@@ -535,14 +561,11 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       }
       if (req.method === 'POST' && (path === '/chat/completions' || path === '/embeddings')) {
         if (validate) {
-          const problems = openai
-            ? OPENROUTER_ONLY_FIELDS.filter((field) => body?.[field] !== undefined).map((field) => `unrecognized request argument supplied: ${field}`)
-            : path === '/chat/completions'
-              ? validateChatRequest(body)
-              : validateEmbeddingsRequest(body);
+          const problems = requestProblems(path, body, openai);
           if (problems.length > 0) {
             violations.push(...problems.map((problem) => `${path}: ${problem}`));
-            return sendJson(res, path, 400, { error: { code: 400, message: `Invalid request: ${problems[0]}` } });
+            requests[requests.length - 1]!.invalid = problems;
+            return sendJson(res, path, 400, { error: { code: 400, message: `Invalid request: ${problems[0]}`, metadata: { problems } } });
           }
         }
         const step = queue.shift();

@@ -30,6 +30,9 @@ export const chatOptionsSchema = z.object({
   extract: z._default(z.boolean(), false),
   extractLast: z._default(z.boolean(), false),
   format: z.optional(z.enum(['text', 'json', 'stream-json'], 'format must be text, json or stream-json')),
+  reasoningEffort: z.optional(z.enum(['low', 'medium', 'high'], 'reasoning effort must be low, medium or high')),
+  reasoningTokens: z.optional(z.pipe(integer('reasoning tokens'), z.int().check(z.positive('reasoning tokens must be greater than 0')))),
+  hideReasoning: z._default(z.boolean(), false),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

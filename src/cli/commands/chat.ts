@@ -31,6 +31,9 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-x, --extract', 'print only the first fenced code block of the answer (none: exit 10)')
     .option('--extract-last', 'print only the last fenced code block of the answer (none: exit 10)')
     .option('--format <text|json|stream-json>', 'text (default), json (as --json), or stream-json: one JSON event per line as they happen')
+    .option('--reasoning-effort <level>', 'how hard a reasoning model thinks: low, medium or high (config reasoning_effort)')
+    .option('--reasoning-tokens <n>', 'a token budget for reasoning instead of an effort (config reasoning_tokens)')
+    .option('--hide-reasoning', 'ask the model not to return its reasoning, and show none (config hide_reasoning)')
     .addHelpText(
       'after',
       `

@@ -1,8 +1,10 @@
 // ChatRequest → the JSON body of POST /chat/completions, validated before anything is sent.
 import type { ChatRequest } from '../types.js';
 import {
+  DEFAULT_MAX_MEDIA_REQUEST_BYTES,
   validateMaxTokens,
   validateMessages,
+  validateReasoning,
   validateModelId,
   validateRequestSize,
   validateTemperature,
@@ -14,6 +16,8 @@ export interface ChatBodyDefaults {
   temperature: number;
   maxTokens: number;
   maxRequestBytes: number;
+  /** The ceiling when messages carry images, files or audio (DEFAULT_MAX_MEDIA_REQUEST_BYTES). */
+  maxMediaRequestBytes?: number;
   /** How model ids are checked; OpenRouter's org/slug form by default. */
   checkModelId?: (model: string, what?: string) => void;
 }
@@ -28,6 +32,7 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   const maxTokens = request.maxTokens ?? defaults.maxTokens;
   validateTemperature(temperature);
   validateMaxTokens(maxTokens);
+  validateReasoning(request.reasoning);
 
   const body: Record<string, unknown> = {
     ...request.extra,
@@ -43,6 +48,9 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   if (request.provider) body.provider = request.provider;
   if (request.reasoning) body.reasoning = request.reasoning;
   Object.assign(body, toolFields(request));
-  validateRequestSize(body, defaults.maxRequestBytes);
+  validateRequestSize(body, {
+    maxRequestBytes: defaults.maxRequestBytes,
+    maxMediaRequestBytes: defaults.maxMediaRequestBytes ?? DEFAULT_MAX_MEDIA_REQUEST_BYTES,
+  });
   return body;
 }

@@ -6,6 +6,7 @@
 // ofetch loads with the first request, so that commands answered from a cache never pay for it.
 import type { $Fetch } from 'ofetch';
 import type { DebugLogger } from '../types.js';
+import { abbreviateBody } from './abbreviate-body.js';
 import { capResponse, type HttpResponse } from './capped-response.js';
 import { LightHeaders, nodeFetch } from './node-fetch.js';
 import { redactHeaders, redactSecrets } from './redact.js';
@@ -39,6 +40,16 @@ export interface HttpClient {
   readonly host: string;
 }
 
+/** The body as the debug log shows it: media and long texts abbreviated (the logger redacts). */
+function loggedBody(body: unknown): string {
+  if (typeof body !== 'string') return JSON.stringify(abbreviateBody(body));
+  try {
+    return JSON.stringify(abbreviateBody(JSON.parse(body)));
+  } catch {
+    return JSON.stringify(abbreviateBody(body));
+  }
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   let client: Promise<$Fetch> | undefined;
   const $fetchOnce = () =>
@@ -56,7 +67,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     host,
     async send({ method, path, body, query, signal }) {
       options.debug?.(
-        `→ ${method} ${options.baseUrl}${path} headers=${JSON.stringify(redactHeaders(options.headers))}`,
+        `→ ${method} ${options.baseUrl}${path} headers=${JSON.stringify(redactHeaders(options.headers))}` +
+          (body === undefined ? '' : ` body=${loggedBody(body)}`),
       );
       const started = Date.now();
       try {

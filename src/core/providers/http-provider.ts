@@ -27,6 +27,7 @@ import type { ErrorContext } from '../internal/to-provider-error.js';
 import { compileToolArguments } from '../internal/tool-arguments.js';
 import { validateTools } from '../internal/validate-tools.js';
 import {
+  DEFAULT_MAX_MEDIA_REQUEST_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
   validateEmbeddingInput,
   validateMaxTokens,
@@ -59,8 +60,10 @@ export interface HttpProviderOptions {
   failureThreshold?: number;
   /** s the breaker stays open. */
   recoveryTimeout?: number;
-  /** Largest request body accepted before sending. */
+  /** Largest request body accepted before sending (text alone). */
   maxRequestBytes?: number;
+  /** Largest request body when messages carry images, files or audio (default 32 MiB). */
+  maxMediaRequestBytes?: number;
   /** A PEM file of CAs to trust besides the system's (certificates are always verified). */
   caFile?: string | null;
   /** Requests per minute per model within this process; 0 or null: the provider's default. */
@@ -144,6 +147,7 @@ export abstract class HttpProvider extends BaseProvider {
     maxRetries: number;
     retryInitialDelayMs: number;
     maxRequestBytes: number;
+    maxMediaRequestBytes: number;
   };
   protected readonly apiKey: string | undefined;
   protected readonly http: HttpClient;
@@ -179,6 +183,7 @@ export abstract class HttpProvider extends BaseProvider {
       maxRetries: pick(options.maxRetries, HTTP_DEFAULTS.maxRetries),
       retryInitialDelayMs: ms(options.retryInitialDelay, HTTP_DEFAULTS.retryInitialDelay),
       maxRequestBytes: pick(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES),
+      maxMediaRequestBytes: pick(options.maxMediaRequestBytes, DEFAULT_MAX_MEDIA_REQUEST_BYTES),
     };
     validateTemperature(this.settings.temperature);
     validateMaxTokens(this.settings.maxTokens);
@@ -257,6 +262,7 @@ export abstract class HttpProvider extends BaseProvider {
             temperature: provider.settings.temperature,
             maxTokens: provider.settings.maxTokens,
             maxRequestBytes: provider.settings.maxRequestBytes,
+            maxMediaRequestBytes: provider.settings.maxMediaRequestBytes,
             checkModelId: provider.profile.checkModelId,
           },
         ),

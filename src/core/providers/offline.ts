@@ -3,7 +3,7 @@
 // for CI dry runs of scripts that call it. Requests are validated as OpenRouter's are.
 import { createRequire } from 'node:module';
 import { ChatStream } from '../chat-stream.js';
-import { textOf } from '../message-content.js';
+import { describeMedia, textOf } from '../message-content.js';
 import { CancelledError } from '../errors.js';
 import { chatRequestBody } from '../internal/chat-body.js';
 import { type BreakerState, CLOSED } from '../internal/circuit-breaker.js';
@@ -81,7 +81,9 @@ export class OfflineProvider extends BaseProvider {
       const shown = prompt.length > 200 ? `${prompt.slice(0, 200)}…` : prompt;
       const words = prompt.split(/\s+/).filter(Boolean).length;
       const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-      const answer = `[offline] You said: "${shown}" (${count(words, 'word')}, ${count(request.messages.length, 'message')} in the conversation). This answer comes from the offline provider${provider.reachedBy ? `, reached through ${provider.reachedBy}` : ''}, not from a model.`;
+      // What came with the words, so that a script (and a test) sees its attachments arrive.
+      const media = last ? describeMedia(last.content) : '';
+      const answer = `[offline] You said: "${shown}" (${count(words, 'word')}, ${count(request.messages.length, 'message')} in the conversation)${media ? `, with ${media}` : ''}. This answer comes from the offline provider${provider.reachedBy ? `, reached through ${provider.reachedBy}` : ''}, not from a model.`;
       const id = `offline-${sha256(prompt).toString('hex').slice(0, 16)}`;
       const meta = { id, model: CHAT_MODEL, provider: 'offline' };
       const pieces = answer.split(/(?<=\s)/);

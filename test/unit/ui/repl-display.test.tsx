@@ -1,5 +1,6 @@
-// What the REPL's transcript shows of a turn: the reasoning whole (dimmed), the answer, and
-// the one-shot UI's footer; costs in fixed notation in the footer and in /usage.
+// What the REPL's transcript shows of a turn: the reasoning (dimmed, folded to its last lines
+// once the answer starts; /reasoning shows it whole), the answer, and the one-shot UI's
+// footer; costs in fixed notation in the footer and in /usage.
 import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
 import type { ChatMessage, StreamEvent } from '../../../src/core/index.js';
@@ -31,7 +32,7 @@ function thinkingAsk() {
 }
 
 describe('the REPL transcript', () => {
-  it('keeps the whole reasoning above the answer, then the footer in the one-shot format; /usage in fixed notation', async () => {
+  it('keeps the last lines of the reasoning above the answer, then the footer in the one-shot format; /usage in fixed notation', async () => {
     const app = render(<Repl initial={{ messages: [], model: 'm/one', name: 'test' }} ask={thinkingAsk()} save={() => undefined} footer />);
     app.stdin.write('why?');
     await until(app, 'why?');
@@ -45,14 +46,39 @@ describe('the REPL transcript', () => {
     app.stdin.write(ENTER);
     await until(app, 'in this session');
     const screen = app.frames.join('');
-    // Each line written once, in order, and still there when the answer has come.
-    const written = REASONING.split('\n').map((line) => screen.indexOf(`${line}\n`));
-    expect(written.every((at, i) => at >= 0 && (i === 0 || at > (written[i - 1] as number)))).toBe(true);
-    expect(screen.split('thought 1\n').length - 1).toBe(1);
-    expect(screen.indexOf('the answer')).toBeGreaterThan(written.at(-1) as number);
+    // Folded as in the one-shot UI: a count of the others, then the last three, in order.
+    expect(screen).toContain('… 9 more lines of reasoning\nthought 10\nthought 11\nthought 12\n');
+    expect(screen).not.toContain('thought 1\n');
+    expect(screen.indexOf('the answer')).toBeGreaterThan(screen.indexOf('thought 12\n'));
     expect(screen).toMatch(/the answer\n›?m\/one · 3 \+ 2 tokens · \$0\.00000081 · first token [\d.]+ s( · \d+ tok\/s)? · [\d.]+ s/);
     expect(screen).toContain('1 answers, 3 prompt + 2 completion tokens, $0.00000081 in this session');
     expect(screen).not.toMatch(/\de-\d/);
+    app.unmount();
+  });
+
+  it('/reasoning shows the last answer\'s reasoning whole, made terminal-safe; before any, says there is none', async () => {
+    const app = render(<Repl initial={{ messages: [], model: 'm/one', name: 'test' }} ask={thinkingAsk()} save={() => undefined} footer={false} />);
+    app.stdin.write('/reasoning');
+    await until(app, '/reasoning');
+    await pause(50);
+    app.stdin.write(ENTER);
+    await until(app, 'no reasoning');
+    expect(app.frames.join('')).toContain('the last answer came with no reasoning');
+    app.stdin.write('why?');
+    await until(app, 'why?');
+    await pause(50);
+    app.stdin.write(ENTER);
+    await until(app, 'the answer');
+    await pause();
+    app.stdin.write('/reasoning');
+    await until(app, /\/reasoning[\s\S]*\/reasoning/);
+    await pause(50);
+    app.stdin.write(ENTER);
+    await until(app, 'thought 1\n');
+    const screen = app.frames.join('');
+    const shown = screen.slice(screen.lastIndexOf('/reasoning'));
+    const at = REASONING.split('\n').map((line) => shown.indexOf(`${line}\n`));
+    expect(at.every((index, i) => index >= 0 && (i === 0 || index > (at[i - 1] as number)))).toBe(true);
     app.unmount();
   });
 });
