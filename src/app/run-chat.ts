@@ -14,9 +14,9 @@ import {
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
+import { createApprovalChannel } from '../ui/approval-channel.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
-import { createApprovalChannel } from './mcp/approval-channel.js';
 import { openToolbox } from './mcp/open-toolbox.js';
 import { toolChatBatches } from './mcp/tool-chat.js';
 import { ToolGate } from './mcp/tool-gate.js';
@@ -127,8 +127,10 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
   let recorded: Promise<void> | undefined;
-  const tools = await chatTools(runtime, options, terminal, controller.signal);
+  let tools: Awaited<ReturnType<typeof chatTools>>;
   try {
+    // A person can be asked only where the live UI runs (a shaped or JSON answer is printed plainly).
+    tools = await chatTools(runtime, options, terminal && output.format === 'text' && !output.shaper, controller.signal);
     const request = {
       messages: [...output.instructions, ...messages],
       ...(model ? { model } : {}),
@@ -200,11 +202,11 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
  * The MCP servers' tools for this chat, if any are configured or given with --mcp, and who
  * decides whether each call runs: the allowed list, and a person when there is one to ask.
  */
-async function chatTools(runtime: Runtime, options: ChatOptions, terminal: boolean, signal: AbortSignal) {
+async function chatTools(runtime: Runtime, options: ChatOptions, canAsk: boolean, signal: AbortSignal) {
   const toolbox = await openToolbox(runtime, options.mcp, signal);
   if (!toolbox) return undefined;
   const { config } = await runtime.config();
-  const approvals = terminal ? createApprovalChannel() : undefined;
+  const approvals = canAsk ? createApprovalChannel() : undefined;
   const gate = new ToolGate([...(config.allow_tools ?? []), ...options.allowTool], approvals?.ask);
   const unknown = options.allowTool.filter((name) => !toolbox.find(name));
   if (unknown.length > 0) runtime.warn(`--allow-tool names no tool of the MCP servers: ${unknown.join(', ')} (see devsynth-or mcp tools)`);

@@ -2,17 +2,7 @@
 // terminal, the user is asked (yes / no / always for this tool, remembered for the run); in a
 // pipe, CI or --json nobody can answer, so the call is refused and the model is told why: a
 // script never runs a tool nobody approved.
-
-export type ApprovalAnswer = 'yes' | 'no' | 'always';
-
-export interface ApprovalRequest {
-  /** The name the model called. */
-  tool: string;
-  server: string;
-  arguments: unknown;
-}
-
-export type AskApproval = (request: ApprovalRequest) => Promise<ApprovalAnswer>;
+import type { ApprovalAnswer, ApprovalRequest, AskApproval } from '../../ui/approval-channel.js';
 
 export type GateDecision = { run: true } | { run: false; reason: string };
 

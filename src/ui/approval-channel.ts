@@ -1,6 +1,17 @@
 // Between the tool gate (which waits for an answer) and the terminal UI (which shows the
 // question and reads a key): one pending question at a time, and whoever renders it answers.
-import type { ApprovalAnswer, ApprovalRequest, AskApproval } from './tool-gate.js';
+
+export type ApprovalAnswer = 'yes' | 'no' | 'always';
+
+/** A tool call waiting for the user's word. */
+export interface ApprovalRequest {
+  /** The name the model called. */
+  tool: string;
+  server: string;
+  arguments: unknown;
+}
+
+export type AskApproval = (request: ApprovalRequest) => Promise<ApprovalAnswer>;
 
 export interface PendingApproval extends ApprovalRequest {
   answer(said: ApprovalAnswer): void;
