@@ -14,7 +14,9 @@
 //     the code-cache loader, without loading the CLI.
 // The library (dist/index.js) stays tsc's output. Not bundled: the native keyring, undici (loaded
 // only for ca_file), TypeScript (cosmiconfig's optional loader for .ts configs, which we never
-// use) and react-devtools-core (Ink's, only with DEV=true).
+// use), react-devtools-core (Ink's, only with DEV=true), the MCP SDK and ajv (required from
+// node_modules only by a run with MCP servers, tools or a schema: bundled, the SDK made cli.cjs
+// 1.15 MB instead of 0.70, and ajv 0.91 MB, which every run's start-up reads).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -49,7 +51,7 @@ await build({
   // ../../config/default.yml and ../../package.json still point at the package's files.
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  external: ['@napi-rs/keyring', 'undici', 'typescript'],
+  external: ['@napi-rs/keyring', 'undici', 'typescript', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', 'ajv', 'ajv/*', 'ajv-formats'],
   plugins: [terminalLibraries(), ofetchWithoutGlobals(), lazyBuiltins()],
 });
 // An import() left in cli.cjs would fail at run time (above): better now.

@@ -16,8 +16,12 @@ import { readStdin } from './read-stdin.js';
 import { editPrompt } from './inputs/edit-prompt.js';
 import { filesText } from './inputs/file-inputs.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
+import { createApprovalChannel } from '../ui/approval-channel.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
+import { openToolbox } from './mcp/open-toolbox.js';
+import { toolChatBatches } from './mcp/tool-chat.js';
+import { ToolGate } from './mcp/tool-gate.js';
 import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments, userContent } from './inputs/attachments.js';
@@ -140,24 +144,32 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
   let recorded: Promise<void> | undefined;
+  let tools: Awaited<ReturnType<typeof chatTools>>;
   try {
+    // A person can be asked only where the live UI runs (a shaped or JSON answer is printed plainly).
+    tools = await chatTools(runtime, options, terminal && output.format === 'text' && !output.shaper, controller.signal);
+    const request = {
+      messages: [...output.instructions, ...messages],
+      ...(model ? { model } : {}),
+      stream: options.stream,
+      ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+      ...(output.extra ? { extra: output.extra } : {}),
+      ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+    };
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
-    const batches = provider
-      .chat(
-        {
-          messages: [...output.instructions, ...messages],
-          ...(model ? { model } : {}),
-          stream: options.stream,
-          ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-          ...(output.extra ? { extra: output.extra } : {}),
-          ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
-        },
-        { signal: controller.signal },
-      )
-      .batched();
+    const batches = tools
+      ? toolChatBatches(provider, request, {
+          toolbox: tools.toolbox,
+          gate: tools.gate,
+          maxSteps: options.maxSteps,
+          signal: controller.signal,
+          onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
+        })
+      : provider.chat(request, { signal: controller.signal }).batched();
     const outcome = await write(
       reasoning.hide ? withoutReasoning(batches) : batches,
       {
+        ...(tools?.approvals ? { approvals: tools.approvals } : {}),
         json: output.format === 'json',
         ...(output.shaper ? { shaper: output.shaper } : {}),
         providerId: provider.id,
@@ -181,6 +193,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     throw error;
   } finally {
     stopListening?.();
+    await tools?.toolbox.close();
     // The turn is kept even when cut short (the partial answer is part of the conversation),
     // but a turn that produced nothing leaves the session as it was. Only this turn is
     // appended, to the conversation as its file holds it now: another run may have added a
@@ -197,6 +210,21 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const { runRepl } = await import('./run-repl.js');
     await runRepl(runtime, { ...options, words: [], attach: [] }, options.session ?? session.name);
   }
+}
+
+/**
+ * The MCP servers' tools for this chat, if any are configured or given with --mcp, and who
+ * decides whether each call runs: the allowed list, and a person when there is one to ask.
+ */
+async function chatTools(runtime: Runtime, options: ChatOptions, canAsk: boolean, signal: AbortSignal) {
+  const toolbox = await openToolbox(runtime, options.mcp, signal);
+  if (!toolbox) return undefined;
+  const { config } = await runtime.config();
+  const approvals = canAsk ? createApprovalChannel() : undefined;
+  const gate = new ToolGate([...(config.allow_tools ?? []), ...options.allowTool], approvals?.ask);
+  const unknown = options.allowTool.filter((name) => !toolbox.find(name));
+  if (unknown.length > 0) runtime.warn(`--allow-tool names no tool of the MCP servers: ${unknown.join(', ')} (see devsynth-or mcp tools)`);
+  return { toolbox, gate, ...(approvals ? { approvals } : {}) };
 }
 
 async function withSuggestions(runtime: Runtime, error: OpenRouterInvalidModelError, model: string): Promise<OpenRouterInvalidModelError> {

@@ -150,6 +150,11 @@ export class Runtime {
    * missing OpenRouter key fails here (exit 4) naming where it was looked for; without, the
    * catalogue still works.
    */
+  /** Values never to be shown (MCP servers' tokens, say): redacted from the debug log and from errors. */
+  rememberSecrets(values: Iterable<string>): void {
+    for (const value of values) if (value) this.keysInUse.add(value);
+  }
+
   async provider(options: { needsKey: boolean; flags?: ConfigFlags; apiKey?: string }): Promise<BaseProvider> {
     const loaded = await this.config(options.flags);
     const { provider: name, providers } = loaded.config.llm;

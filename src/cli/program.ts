@@ -7,6 +7,7 @@ import { authCommand } from './commands/auth.js';
 import { chatCommand } from './commands/chat.js';
 import { configCommand } from './commands/config.js';
 import { embedCommand } from './commands/embed.js';
+import { mcpCommand } from './commands/mcp.js';
 import { modelsCommand } from './commands/models.js';
 import { statusCommand } from './commands/status.js';
 import { completionCommand, modelIdsCommand } from './commands/completion.js';
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIO): Command {
     statusCommand(getRuntime),
     configCommand(getRuntime),
     authCommand(getRuntime),
+    mcpCommand(getRuntime),
     completionCommand(getRuntime),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }));

@@ -25,7 +25,7 @@ function leaves(node: unknown, path: string[], out: Array<[string, unknown]>): v
 
 const HIDDEN = '(set, hidden)';
 
-/** Every API key this configuration can use: each provider's variable and each provider's api_key. */
+/** Every secret this configuration holds: each provider's key variable and api_key, MCP servers' headers and env. */
 export function configSecrets(loaded: LoadedConfig, env: Record<string, string | undefined>): string[] {
   const secrets = new Set<string>();
   for (const variable of Object.values(KEY_VARIABLES)) {
@@ -34,6 +34,10 @@ export function configSecrets(loaded: LoadedConfig, env: Record<string, string |
   }
   for (const settings of Object.values(loaded.config.llm.providers)) {
     if (settings?.api_key) secrets.add(settings.api_key);
+  }
+  // An MCP server's headers and environment are where its tokens go (Authorization, GITHUB_TOKEN).
+  for (const server of Object.values(loaded.config.mcp_servers ?? {})) {
+    for (const value of [...Object.values(server.headers ?? {}), ...Object.values(server.env ?? {})]) if (value) secrets.add(value);
   }
   return [...secrets];
 }

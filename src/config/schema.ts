@@ -78,6 +78,17 @@ const compatibleSettingsSchema = z.strictObject({
   hide_reasoning: hideReasoning(),
 });
 
+/** An MCP server: `command` (+ args, env, cwd) for stdio, or `url` (+ headers) for streamable HTTP. */
+const mcpServerSchema = z.strictObject({
+  command: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  args: z.optional(z.nullable(z.array(z.string()))),
+  env: z.optional(z.nullable(z.record(z.string(), z.string()))),
+  cwd: z.optional(z.nullable(z.string())),
+  url: z.optional(z.nullable(z.string())),
+  headers: z.optional(z.nullable(z.record(z.string(), z.string()))),
+  enabled: z.optional(z.boolean()),
+});
+
 export const configSchema = z.strictObject({
   llm: z.strictObject({
     provider: z.enum(PROVIDER_NAMES),
@@ -91,6 +102,10 @@ export const configSchema = z.strictObject({
       anthropic: z.optional(compatibleSettingsSchema),
     }),
   }),
+  /** Tool servers offered to the model (`devsynth-or mcp tools` lists their tools). */
+  mcp_servers: z.optional(z.record(z.string().check(z.regex(/^[\w.-]{1,64}$/, 'server names use letters, digits, ".", "_" and "-"')), mcpServerSchema)),
+  /** Tools that run without asking (by the name the model sees), in a terminal and in CI alike. */
+  allow_tools: z.optional(z.array(z.string())),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -213,6 +213,18 @@ export class OpenRouterValidationError extends OpenRouterError {
 }
 
 /**
+ * An MCP tool server could not start, stopped answering or exited (exit 7, a connection
+ * failure like any other peer's). `server` is the name it has in the config or from --mcp.
+ */
+export class ToolServerError extends DevsynthError {
+  readonly server: string;
+  constructor(server: string, message: string, options?: DevsynthErrorOptions) {
+    super('connection', message, options);
+    this.server = server;
+  }
+}
+
+/**
  * The answer failed its contract (exit 10): tool-call arguments (or an answer meant to be JSON)
  * that are not valid JSON or do not match their JSON Schema. `issues` lists what was wrong, one
  * line each; `partialContent` keeps the raw text.

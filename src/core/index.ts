@@ -36,6 +36,7 @@ export { suggestModels } from './suggest-models.js';
 export {
   DEFAULT_MAX_STEPS,
   runTools,
+  ToolFailure,
   type RunToolsOptions,
   type ToolHandler,
   type ToolHandlerContext,

@@ -41,15 +41,7 @@ export type ToolHandler = (args: any, context: ToolHandlerContext) => unknown;
 export type ToolHandlers = Readonly<Record<string, ToolHandler>>;
 
 /** A tool's result, as it was fed back to the model. */
-export interface ToolResultEvent {
-  type: 'tool_result';
-  id: string;
-  name: string;
-  /** The tool message's content. */
-  content: string;
-  /** True when the call could not be run (an unknown tool); the content says why. */
-  isError: boolean;
-}
+export type ToolResultEvent = Extract<StreamEvent, { type: 'tool_result' }>;
 
 /** Everything a run shows: each step's stream events and each tool result. */
 export type ToolRunEvent = StreamEvent | ToolResultEvent;
@@ -75,6 +67,14 @@ export interface ToolRunResult extends ChatResult {
 }
 
 export const DEFAULT_MAX_STEPS = 10;
+
+/**
+ * A handler's result that says the tool failed (or was not allowed to run) without stopping the
+ * run: the model is told `content`, and the tool_result event has isError set.
+ */
+export class ToolFailure {
+  constructor(readonly content: string) {}
+}
 
 type Chatty = { chat(request: ChatRequest, options?: CallOptions): ChatStream };
 
@@ -152,6 +152,7 @@ async function runStep(
           return { type: 'tool_result', id: call.id, name: call.name, content, isError: true };
         }
         const value = await handler(call.arguments, { call, step, signal: stepController.signal });
+        if (value instanceof ToolFailure) return { type: 'tool_result', id: call.id, name: call.name, content: value.content, isError: true };
         return { type: 'tool_result', id: call.id, name: call.name, content: asToolContent(value), isError: false };
       }),
     );

@@ -141,6 +141,11 @@ export type StreamEvent =
    * stream with AnswerContractError instead.
    */
   | ({ type: 'tool_call'; index: number } & ToolCall)
+  /**
+   * A tool's result, as it was fed back to the model (runTools only; a single chat call has
+   * none). `isError`: the call could not be run or was refused; the content says why.
+   */
+  | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean }
   /** A failed attempt will be retried after delayMs. */
   | {
       type: 'retry';

@@ -7,10 +7,12 @@
 // several times the CPU of the plain writer. They are written with Ink's own stdout write,
 // which erases the live part, writes the text and draws the live part again below it.
 import { useApp, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { StreamEvent } from '../core/index.js';
 import { answerText, terminalHasColors } from './answer-text.js';
 import type { ChatViewState, ViewLine } from './chat-view-state.js';
+import type { ApprovalChannel, PendingApproval } from './approval-channel.js';
+import { ApprovalPrompt } from './components/ApprovalPrompt.js';
 import { TurnView } from './components/TurnView.js';
 import { useChatStream } from './hooks/use-chat-stream.js';
 
@@ -27,9 +29,11 @@ export interface ChatAppProps {
   readonly onFinish?: (state: ChatViewState) => void;
   /** When the request went out, if before the app started: the footer's times count from it. */
   readonly startedAt?: number;
+  /** Tool calls waiting for a yes or no (MCP tools in a terminal). */
+  readonly approvals?: ApprovalChannel;
 }
 
-export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, startedAt }: ChatAppProps) {
+export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, startedAt, approvals }: ChatAppProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   // Written as each frame is about to be shown: Ink erases the live part (which still holds the
@@ -48,9 +52,16 @@ export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, st
     ...(onFinish ? { onFinish } : {}),
     ...(startedAt !== undefined ? { startedAt } : {}),
   });
+  const [pending, setPending] = useState<PendingApproval | undefined>();
+  useEffect(() => approvals?.subscribe(setPending), [approvals]);
   useEffect(() => {
     if (state.phase === 'done') exit();
     else if (state.phase === 'error') exit(state.error);
   }, [state.phase, state.error, exit]);
-  return <TurnView state={state} footer={footer} now={now} />;
+  return (
+    <>
+      <TurnView state={state} footer={footer} now={now} />
+      {pending && state.phase !== 'done' && state.phase !== 'error' ? <ApprovalPrompt pending={pending} /> : null}
+    </>
+  );
 }

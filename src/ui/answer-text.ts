@@ -29,6 +29,8 @@ const STYLES: Record<ViewLine['kind'], [open: string, close: string] | undefined
   text: undefined,
   // Dimmed and italic, as while it streamed: the model's thinking, not its answer.
   reasoning: ['\u001b[2m\u001b[3m', '\u001b[23m\u001b[22m'],
+  // Tool calls and results: cyan and dim, notes beside the answer.
+  tool: ['\u001b[2m\u001b[36m', '\u001b[39m\u001b[22m'],
 };
 
 /**

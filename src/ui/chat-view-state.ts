@@ -7,8 +7,9 @@
 // from it can carry an escape sequence, and no component has to remember to check.
 import type { DevsynthError, StreamEvent, Usage } from '../core/index.js';
 import { terminalSafe } from './terminal-safe.js';
+import { toolCallLine, toolResultLine } from './tool-lines.js';
 
-export type LineKind = 'text' | 'heading' | 'list' | 'quote' | 'fence' | 'code' | 'reasoning';
+export type LineKind = 'text' | 'heading' | 'list' | 'quote' | 'fence' | 'code' | 'reasoning' | 'tool';
 
 export interface ViewLine {
   id: number;
@@ -177,6 +178,14 @@ function closeReasoning(state: ChatViewState): ChatViewState {
   return next;
 }
 
+/** A tool call or result, folded to one line, as its own line between the answer's. */
+function appendToolLine(state: ChatViewState, text: string): ChatViewState {
+  const next = state.live ? appendText(closeReasoning(state), '\n', Number.POSITIVE_INFINITY) : closeReasoning(state);
+  const lines = next.lines.slice();
+  lines.push({ id: lines.length, text: terminalSafe(text), kind: 'tool' });
+  return { ...next, lines, phase: 'streaming' };
+}
+
 /** Folds one batch of events into the view. */
 export function reduceBatch(
   state: ChatViewState,
@@ -214,6 +223,14 @@ export function reduceBatch(
       case 'fallback':
         next = { ...next, fallbacks: [...next.fallbacks, terminalSafe(`${event.from} is unavailable (${event.reason}); answering with ${event.to}`)] };
         delete next.retry;
+        break;
+      case 'tool_call':
+        flushText();
+        next = appendToolLine(next, toolCallLine(event));
+        break;
+      case 'tool_result':
+        flushText();
+        next = appendToolLine(next, toolResultLine(event));
         break;
       case 'meta':
       case 'done': {

@@ -5,6 +5,7 @@ import './react-production.js';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { ChatCollector, type StreamEvent } from '../core/index.js';
+import type { ApprovalChannel } from './approval-channel.js';
 import { ChatApp } from './ChatApp.js';
 import type { PlainWriterOptions, PlainWriterOutcome } from './plain-writer.js';
 import { markShown } from './shown-errors.js';
@@ -46,12 +47,21 @@ export function maxLiveFor(stdout: { columns?: number; rows?: number }): number 
 }
 
 /** `startedAt`: when the request went out, if that was before the UI was loaded. */
-export async function renderInk(batches: AsyncIterable<StreamEvent[]>, options: PlainWriterOptions & { startedAt?: number }): Promise<PlainWriterOutcome> {
+export async function renderInk(
+  batches: AsyncIterable<StreamEvent[]>,
+  options: PlainWriterOptions & { startedAt?: number; approvals?: ApprovalChannel },
+): Promise<PlainWriterOutcome> {
   const collector = new ChatCollector();
   const times: { firstTokenAt?: number } = {};
   const startedAt = options.startedAt ?? Date.now();
   const stdout = options.stdout as NodeJS.WriteStream;
-  const app = createElement(ChatApp, { batches: tap(batches, collector, times), footer: !options.quiet, maxLive: maxLiveFor(stdout), startedAt });
+  const app = createElement(ChatApp, {
+    batches: tap(batches, collector, times),
+    footer: !options.quiet,
+    maxLive: maxLiveFor(stdout),
+    startedAt,
+    ...(options.approvals ? { approvals: options.approvals } : {}),
+  });
   const instance = render(app, {
     stdout,
     stderr: options.stderr as NodeJS.WriteStream,

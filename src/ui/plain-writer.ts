@@ -8,6 +8,7 @@
 import { ChatCollector, type ChatResult, DevsynthError, type StreamEvent, type Usage } from '../core/index.js';
 import { formatUsageLine } from './format-usage.js';
 import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
+import { toolCallLine, toolResultLine } from './tool-lines.js';
 
 /** How long without a first token before plain mode says it is still waiting. */
 export const WAIT_NOTICE_MS = 10_000;
@@ -93,6 +94,9 @@ export async function writePlain(
           // Said even with --json: stdout keeps its one object, and a person reading stderr
           // must know that another provider answered.
           options.stderr.write(`${terminalSafe(fallbackNotice(event))}\n`);
+        } else if ((event.type === 'tool_call' || event.type === 'tool_result') && !options.quiet) {
+          // Said even with --json, as a fallback is: a tool ran (or was refused) on the user's behalf.
+          options.stderr.write(`devsynth-or: ${terminalSafe(event.type === 'tool_call' ? toolCallLine(event) : toolResultLine(event).trimStart())}\n`);
         } else if (event.type === 'retry' && !options.quiet && !options.json) {
           options.stderr.write(
             `devsynth-or: ${terminalSafe(event.reason)}, retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.maxRetries + 1})\n`,
@@ -168,6 +172,7 @@ export function jsonResult(result: ChatResult, providerId?: string): Record<stri
   if (answeredBy) json.answered_by = answeredBy;
   if (result.fallbacks?.length) json.fallbacks = result.fallbacks;
   if (result.reasoning !== undefined) json.reasoning = result.reasoning;
+  if (result.toolCalls?.length) json.tool_calls = result.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: call.arguments }));
   json.finish_reason = result.finishReason;
   json.usage = result.usage ?? emptyUsage();
   return json;

@@ -2,13 +2,14 @@
 // plain writer. Ink and React are imported only on the terminal path, so pipes and CI never
 // pay for loading them.
 import type { StreamEvent } from '../core/index.js';
+import type { ApprovalChannel } from './approval-channel.js';
 import { type PlainWriterOptions, type PlainWriterOutcome, writePlain } from './plain-writer.js';
 import { readAhead } from './read-ahead.js';
 import { loadTerminalLibraries } from './terminal-libraries.js';
 
 export async function renderChat(
   batches: AsyncIterable<StreamEvent[]>,
-  options: PlainWriterOptions & { terminal: boolean; color: boolean },
+  options: PlainWriterOptions & { terminal: boolean; color: boolean; approvals?: ApprovalChannel },
 ): Promise<PlainWriterOutcome> {
   // A shaped answer (--schema, --extract) is printed once it is checked, never drawn live.
   if (!options.terminal || options.json || options.shaper) return writePlain(batches, options);

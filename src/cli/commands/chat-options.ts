@@ -21,6 +21,9 @@ export const chatOptionsSchema = z.object({
   interactive: z._default(z.boolean(), false),
   usage: z._default(z.boolean(), false),
   quiet: z._default(z.boolean(), false),
+  mcp: z._default(z.array(z.string().check(z.minLength(1))), []),
+  allowTool: z._default(z.array(z.string().check(z.minLength(1))), []),
+  maxSteps: z._default(z.pipe(integer('max steps'), z.int().check(z.positive('max steps must be greater than 0'))), 10),
   // The answer's contract and format (app/output/prepare-output.ts).
   schema: z.optional(z.string()),
   schemaMulti: z.optional(z.string()),

@@ -23,6 +23,9 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-i, --interactive', 'enter the REPL after the first answer')
     .option('--usage', 'print tokens, cost and timing on stderr')
     .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('--mcp <command line>', 'offer the model the tools of this MCP stdio server (repeatable; also mcp_servers: in the config)', collect, [])
+    .option('--allow-tool <name>', 'run this tool without asking (repeatable); in a pipe or CI only these run', collect, [])
+    .option('--max-steps <n>', 'most model calls in one answer when it uses tools (default 10)')
     .option('--schema <file|json|concise>', `the answer must be JSON matching this JSON Schema (a file, inline JSON, or concise: ${CONCISE_SCHEMA_HELP}); invalid: exit 10`)
     .option('--schema-multi <file|json|concise>', 'like --schema, for a list of such objects: printed one per line (NDJSON)')
     .option('-x, --extract', 'print only the first fenced code block of the answer (none: exit 10)')
@@ -48,7 +51,8 @@ Examples:
   devsynth-or chat -x "A bash one-liner that counts lines in *.ts" > count.sh
   devsynth-or chat -f src/ -f 'test/**/*.ts' "Where is the retry policy tested?"
   git diff | devsynth-or chat -e
-  devsynth-or chat -m openai/gpt-4o-mini -a photo.jpg "What is in this picture?"`,
+  devsynth-or chat -m openai/gpt-4o-mini -a photo.jpg "What is in this picture?"
+  devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
