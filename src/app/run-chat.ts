@@ -15,6 +15,8 @@ import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
+import { withModelAliases } from './model-aliases.js';
+import { applyTemplate } from './templates/apply-template.js';
 import type { Runtime } from './runtime.js';
 
 /** The user message: the words, then piped stdin after a blank line (the contract's rule). */
@@ -78,6 +80,7 @@ export function atTerminal(runtime: Runtime): boolean {
 }
 
 export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
+  options = await applyTemplate(runtime, options);
   const terminal = atTerminal(runtime) && !options.json;
   if (options.interactive && !terminal) {
     throw new UsageError('-i needs a terminal on stdin and stdout (and no --json)');
@@ -92,6 +95,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
+  options = withModelAliases(options, loaded);
   // Local servers may have no configured model: the provider then asks the server for one.
   const model = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
   if (options.fallbackModel.length > 0 && provider.id !== 'openrouter') {

@@ -9,6 +9,7 @@ import { configCommand } from './commands/config.js';
 import { embedCommand } from './commands/embed.js';
 import { modelsCommand } from './commands/models.js';
 import { statusCommand } from './commands/status.js';
+import { templateNamesCommand, templatesCommand } from './commands/templates.js';
 import { completionCommand, modelIdsCommand } from './commands/completion.js';
 import { packageVersion } from './version.js';
 
@@ -50,12 +51,14 @@ export function buildProgram(io: CliIO): Command {
     modelsCommand(getRuntime),
     statusCommand(getRuntime),
     configCommand(getRuntime),
+    templatesCommand(getRuntime),
     authCommand(getRuntime),
     completionCommand(getRuntime),
   ]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }));
   }
   program.addCommand(modelIdsCommand(getRuntime), { hidden: true });
+  program.addCommand(templateNamesCommand(getRuntime), { hidden: true });
   return program;
 }
 

@@ -21,6 +21,10 @@ export const chatOptionsSchema = z.object({
   interactive: z._default(z.boolean(), false),
   usage: z._default(z.boolean(), false),
   quiet: z._default(z.boolean(), false),
+  template: z.optional(z.string().check(z.regex(/^[\w.-]+$/, 'template names use letters, digits, ".", "_" and "-"'))),
+  param: z._default(z.array(z.string().check(z.regex(/^[A-Za-z_][\w-]*=/, '-p takes name=value (a name of letters, digits, "_" and "-")'))), []),
+  attach: z._default(z.array(z.string()), []),
+  schema: z.optional(z.string()),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

@@ -22,6 +22,8 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-i, --interactive', 'enter the REPL after the first answer')
     .option('--usage', 'print tokens, cost and timing on stderr')
     .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('--template <name>', 'use a template (devsynth-or templates list): its system prompt, prompt and settings')
+    .option('-p, --param <name=value>', "a value for one of the template's {{variables}} (repeatable)", collect, [])
     .addHelpText(
       'after',
       `
@@ -30,7 +32,8 @@ Examples:
   git diff | devsynth-or chat "Review this change"
   devsynth-or chat -m openai/gpt-4o-mini --usage "Name three sorting algorithms"
   devsynth-or chat --session design "Let's plan the cache"; devsynth-or chat -c "And eviction?"
-  devsynth-or chat --json "Say hi" | jq -r .content`,
+  devsynth-or chat --json "Say hi" | jq -r .content
+  git diff | devsynth-or chat --template review -p focus=security`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
