@@ -52,20 +52,33 @@ export function queryModels(models: readonly ModelInfo[], query: ModelQuery): Mo
   return query.limit !== undefined ? sorted.slice(0, query.limit) : sorted;
 }
 
-/** Table rows: id, context, $/M input, $/M output, free mark. */
-export function modelRows(models: readonly ModelInfo[]): string[][] {
+/**
+ * Table rows: id, context, $/M input, $/M output, free mark; with `aliases` (model id → the
+ * config's alias names for it, config/aliases.ts) a last column of those names.
+ */
+export function modelRows(models: readonly ModelInfo[], aliases?: ReadonlyMap<string, readonly string[]>): string[][] {
   return models.map((model) => [
     model.id,
     model.context_length === null || model.context_length === undefined ? '?' : String(model.context_length),
     formatPrice(model.pricing?.prompt),
     formatPrice(model.pricing?.completion),
     isFree(model) ? 'free' : '',
+    ...(aliases?.size ? [(aliases.get(model.id) ?? []).join(',')] : []),
   ]);
 }
 
-/** The `models` listing: an aligned table with a header for a terminal, else tab-separated rows. */
-export function catalogueTable(models: readonly ModelInfo[], tty: boolean): string {
-  return renderTable(modelRows(models), { tty, right: new Set([1]), decimal: new Set([2, 3]), header: ['id', 'context', '$/M in', '$/M out', ''] });
+/**
+ * The `models` listing: an aligned table with a header for a terminal, else tab-separated rows.
+ * An aliases column only when the config has aliases: a script reading five columns keeps them.
+ */
+export function catalogueTable(models: readonly ModelInfo[], tty: boolean, aliases?: ReadonlyMap<string, readonly string[]>): string {
+  const header = ['id', 'context', '$/M in', '$/M out', '', ...(aliases?.size ? ['aliases'] : [])];
+  return renderTable(modelRows(models, aliases), { tty, right: new Set([1]), decimal: new Set([2, 3]), header });
+}
+
+/** The `models --json` objects, each with `aliases: [...]` when the config has aliases for it. */
+export function withAliases(models: readonly ModelInfo[], aliases: ReadonlyMap<string, readonly string[]>): ModelInfo[] {
+  return models.map((model) => (aliases.has(model.id) ? { ...model, aliases: [...(aliases.get(model.id) ?? [])] } : model));
 }
 
 /**

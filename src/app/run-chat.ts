@@ -25,6 +25,8 @@ import { ToolGate } from './mcp/tool-gate.js';
 import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments, userContent } from './inputs/attachments.js';
+import { withModelAliases } from './model-aliases.js';
+import { applyTemplate } from './templates/apply-template.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
@@ -108,6 +110,7 @@ export function atTerminal(runtime: Runtime): boolean {
 }
 
 export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
+  options = await applyTemplate(runtime, options);
   const terminal = atTerminal(runtime) && outputFormatOf(options) === 'text' && !shapesAnswer(options);
   if (options.interactive && !terminal) {
     throw new UsageError('-i needs a terminal on stdin and stdout (and no --json)');
@@ -123,6 +126,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
+  options = withModelAliases(options, loaded);
   // Local servers may have no configured model: the provider then asks the server for one.
   const model = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
   if (options.fallbackModel.length > 0 && provider.id !== 'openrouter') {

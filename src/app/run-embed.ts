@@ -93,7 +93,7 @@ interface Slot {
 export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise<void> {
   const inputs = await firstInputs(runtime, options);
   const provider = await runtime.provider({ needsKey: true });
-  const model = options.model ?? (await provider.resolveEmbeddingModel());
+  const model = (await runtime.config()).resolveModel(options.model) ?? (await provider.resolveEmbeddingModel());
   const cache = createEmbeddingsCache(runtime.paths.cache, runtime.warn);
   const known = options.cache ? cache.load(model) : new Map<string, number[]>();
   const { stdout, stderr } = runtime.io;

@@ -10,13 +10,16 @@ import { filesForPrompt } from './inputs/file-inputs.js';
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments } from './inputs/attachments.js';
 import { attachmentLabel } from '../state/attachment-parts.js';
+import { withModelAliases } from './model-aliases.js';
 import type { Runtime } from './runtime.js';
 import { validateSessionName } from '../state/sessions.js';
 
 export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: string): Promise<void> {
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
-  const providers = (await runtime.config(flags)).config.llm.providers;
+  const loaded = await runtime.config(flags);
+  options = withModelAliases(options, loaded);
+  const providers = loaded.config.llm.providers;
   const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
   const reasoning = reasoningFor(runtime, options, providers[provider.id as keyof typeof providers], provider.id);
   const sessions = runtime.sessions();
@@ -66,7 +69,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
       remember: (line) => {
         remembered = remembered.then(() => history.add(line)).catch((error: unknown) => runtime.warn(`could not keep the REPL history: ${(error as Error).message}`));
       },
-      checkModel: modelChecker(runtime),
+      checkModel: modelChecker(runtime, (id) => loaded.resolveModel(id)),
       readFiles: (path) => filesForPrompt(path, { cwd: runtime.io.cwd, warn: runtime.warn, flag: '/file' }),
       attach: async (path) => (await readAttachments(runtime, { attach: [path] }))[0]!,
       attached,
@@ -126,19 +129,22 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
  * none is cached. Without a catalogue (offline, a server that lists none) the id is taken as
  * typed, and the REPL says it was not checked.
  */
-function modelChecker(runtime: Runtime): (id: string) => Promise<ModelCheck> {
+function modelChecker(runtime: Runtime, resolveAlias: (id: string) => string): (id: string) => Promise<ModelCheck> {
   let ids: Promise<string[]> | undefined;
-  return async (id) => {
+  return async (typed) => {
+    // `/model fast`: the alias's model is checked, and becomes the conversation's model.
+    const id = resolveAlias(typed);
+    const resolved = id !== typed ? { id } : {};
     try {
       ids ??= loadCatalogue(runtime, 'models').then((catalogue) => catalogue.models.map((model) => model.id));
       const known = await ids;
-      if (known.length === 0) return { unchecked: 'the model list is empty' };
+      if (known.length === 0) return { unchecked: 'the model list is empty', ...resolved };
       // A variant suffix (":free", ":nitro", ":online") of a listed model is a model too.
-      if (known.includes(id) || known.includes(id.replace(/:[^/:]*$/, ''))) return { known: true };
+      if (known.includes(id) || known.includes(id.replace(/:[^/:]*$/, ''))) return { known: true, ...resolved };
       return { known: false, suggestions: suggestModels(id, known) };
     } catch (error) {
       ids = undefined; // the next /model tries again
-      return { unchecked: `could not load the model list: ${(error as Error).message}` };
+      return { unchecked: `could not load the model list: ${(error as Error).message}`, ...resolved };
     }
   };
 }

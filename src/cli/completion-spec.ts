@@ -6,7 +6,7 @@ import type { Argument, Command, Option } from 'commander';
 import { AVAILABLE_PROVIDERS } from '../core/index.js';
 
 /** What a flag's value or an argument completes to. */
-export type ValueKind = { choices: readonly string[] } | 'models' | 'embeddings' | 'files' | 'any';
+export type ValueKind = { choices: readonly string[] } | 'models' | 'embeddings' | 'templates' | 'files' | 'any';
 
 /**
  * Values no commander declaration says: where they come from, keyed by command path and flag
@@ -24,6 +24,10 @@ const SOURCES: Record<string, ValueKind> = {
   'embed --model': 'embeddings',
   'embed --file': 'files',
   'models show <id>': 'models',
+  'chat --template': 'templates',
+  'templates show <name>': 'templates',
+  'templates path <name>': 'templates',
+  'templates edit <name>': 'templates',
 };
 
 export interface CompletionSpec {
@@ -40,7 +44,7 @@ function kindOf(path: string, name: string, choices: readonly string[] | undefin
   return SOURCES[key(path, name)] ?? 'any';
 }
 
-/** A kind as the scripts read it: `choices a b c`, `models`, `embeddings`, `files` or `any`. */
+/** A kind as the scripts read it: `choices a b c`, `models`, `embeddings`, `templates`, `files` or `any`. */
 export function encodeKind(kind: ValueKind): string {
   return typeof kind === 'string' ? kind : `choices ${kind.choices.join(' ')}`;
 }

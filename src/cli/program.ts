@@ -10,6 +10,7 @@ import { embedCommand } from './commands/embed.js';
 import { mcpCommand } from './commands/mcp.js';
 import { modelsCommand } from './commands/models.js';
 import { statusCommand } from './commands/status.js';
+import { templateNamesCommand, templatesCommand } from './commands/templates.js';
 import { completionCommand, modelIdsCommand } from './commands/completion.js';
 import { packageVersion } from './version.js';
 
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIO): Command {
     modelsCommand(getRuntime),
     statusCommand(getRuntime),
     configCommand(getRuntime),
+    templatesCommand(getRuntime),
     authCommand(getRuntime),
     mcpCommand(getRuntime),
     completionCommand(getRuntime),
@@ -58,6 +60,7 @@ export function buildProgram(io: CliIO): Command {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }));
   }
   program.addCommand(modelIdsCommand(getRuntime), { hidden: true });
+  program.addCommand(templateNamesCommand(getRuntime), { hidden: true });
   return program;
 }
 

@@ -12,14 +12,22 @@ function valueAt(tree: unknown, path: KeyPath): unknown {
   return node;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, tree: unknown, locate: (path: KeyPath) => string): string[] {
+/** One issue as lines `file:line: key.path: what is wrong; found …` (unknown keys: one line each). */
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  tree: unknown,
+  locate: (path: KeyPath) => string,
+  known = 'not part of the configuration schema',
+): string[] {
   const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const full = [...path, key];
-      return `${locate(full)}: ${full.join('.')}: unknown key (not part of the configuration schema)`;
+      return `${locate(full)}: ${full.join('.')}: unknown key (${known})`;
     });
   }
+  // A record's key that its rule refuses (an alias name with a "/"): the rule's own words.
+  if (issue.code === 'invalid_key') return [`${locate(path)}: ${path.join('.')}: ${issue.issues[0]?.message ?? 'not a valid name'}`];
   const found = valueAt(tree, path);
   const shown = found === undefined ? 'nothing' : JSON.stringify(found);
   return [`${locate(path)}: ${path.join('.') || '(top level)'}: ${issue.message.replace(/^Invalid input: /, '')}; found ${shown}`];

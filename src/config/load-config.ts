@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
+import { resolveAliasChains, resolveModelId, type ResolvedAliases } from './aliases.js';
 import { projectFileAbove, SEARCH_PLACES, userConfigPath } from './config-files.js';
 import { type ConfigSource, DEFAULTS_FILE, readDefaults } from './default-config.js';
 import { baseUrlProblems, formatConfigIssues } from './format-config-issues.js';
@@ -60,6 +61,20 @@ export interface LoadedConfig {
   /** The file (with line) or origin that set a dotted path, for messages. */
   locate(path: KeyPath): string;
   files: { defaults: string; user: string; project?: string; explicit?: string; searchedFrom: string };
+  /** The config's aliases, each followed to the model id it ends at. */
+  aliases: ResolvedAliases;
+  /** The model id an alias stands for (any other id as it is): for every model id a user gives. */
+  resolveModel(id: string): string;
+  resolveModel(id: string | undefined): string | undefined;
+}
+
+/** Each provider's model and embedding_model (a file's, OPENROUTER_MODEL, --model) as a model id. */
+function resolveProviderModels(config: Config, aliases: ResolvedAliases): void {
+  for (const settings of Object.values(config.llm.providers)) {
+    if (!settings) continue;
+    if (typeof settings.model === 'string') settings.model = resolveModelId(aliases, settings.model);
+    if (typeof settings.embedding_model === 'string') settings.embedding_model = resolveModelId(aliases, settings.embedding_model);
+  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -200,9 +215,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const blocking = urlProblems.filter((problem) => inUse.has(problem.provider));
   if (!parsed.success) throw formatConfigIssues(parsed.error.issues, tree, locate, urlProblems);
   if (blocking.length > 0) throw formatConfigIssues([], tree, locate, blocking);
+  const aliases = resolveAliasChains(parsed.data.aliases, locate);
+  resolveProviderModels(parsed.data, aliases);
 
   return {
     config: parsed.data,
+    aliases,
+    resolveModel: ((id: string | undefined) => resolveModelId(aliases, id)) as LoadedConfig['resolveModel'],
     problems: urlProblems.filter((problem) => !inUse.has(problem.provider)).map((problem) => problem.line),
     unset,
     layers,

@@ -1,5 +1,6 @@
 // The configuration schema (snake_case, as in the specification). Objects are strict, so a
 // misspelt key is reported instead of silently ignored.
+import { ALIAS_NAME, MODEL_ID } from './aliases.js';
 import * as z from './zod.js';
 
 export const PROVIDER_NAMES = ['openrouter', 'offline', 'lmstudio', 'local', 'openai', 'anthropic'] as const;
@@ -89,7 +90,14 @@ const mcpServerSchema = z.strictObject({
   enabled: z.optional(z.boolean()),
 });
 
+/** Short names for model ids, usable wherever a model id is (config/aliases.ts). */
+const aliasesSchema = z.record(
+  z.string().check(z.regex(ALIAS_NAME, 'an alias name uses letters, digits, ".", "_" and "-" (no "/")')),
+  z.string().check(z.regex(MODEL_ID, 'expected a model id such as openai/gpt-4o-mini')),
+);
+
 export const configSchema = z.strictObject({
+  aliases: aliasesSchema,
   llm: z.strictObject({
     provider: z.enum(PROVIDER_NAMES),
     fallback: z.array(z.enum(PROVIDER_NAMES)),

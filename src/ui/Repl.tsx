@@ -60,7 +60,8 @@ export interface ReplProps {
   readonly describeAttachment?: (part: ContentPart) => string;
 }
 
-export type ModelCheck = { known: true } | { known: false; suggestions: string[] } | { unchecked: string };
+/** `id`: the model an alias typed with /model stands for. */
+export type ModelCheck = { known: true; id?: string } | { known: false; suggestions: string[] } | { unchecked: string; id?: string };
 
 /** What was entered while a turn ran (or a model was checked), to act on after it. */
 type Queued = { kind: 'line'; text: string } | { kind: 'end' };
@@ -230,8 +231,8 @@ export function Repl({
       .then((check) => {
         if (controller.signal.aborted) return;
         checking.current = undefined;
-        if ('unchecked' in check) setModel(wanted, ` (not checked: ${check.unchecked})`);
-        else if (check.known) setModel(wanted);
+        if ('unchecked' in check) setModel(check.id ?? wanted, ` (not checked: ${check.unchecked})`);
+        else if (check.known) setModel(check.id ?? wanted);
         else {
           const advice = check.suggestions.length > 0 ? `did you mean ${check.suggestions.join(', ')}?` : 'devsynth-or models lists them.';
           append(infoEntry(`unknown model ${wanted}; ${advice} The model is still ${conversation.current.model || 'the provider default'}.`));

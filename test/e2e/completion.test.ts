@@ -79,6 +79,12 @@ beforeAll(async () => {
   mkdirSync(bin);
   mkdirSync(work);
   writeFileSync(join(work, 'notes.txt'), 'a line\n');
+  // A user's templates and an alias: names the scripts get from the CLI (__templates, __models).
+  const userConfig = join(cli.env.XDG_CONFIG_HOME!, 'devsynth');
+  mkdirSync(join(userConfig, 'templates'), { recursive: true });
+  writeFileSync(join(userConfig, 'templates', 'review.yml'), 'prompt: "Review {{input}}"\n');
+  writeFileSync(join(userConfig, 'templates', 'summary.yml'), 'system: Summarise.\n');
+  writeFileSync(join(userConfig, 'config.yml'), 'aliases:\n  fast: openai/gpt-4o-mini\n');
   // With work/raw-ids present, `__models` answers with that file as it is: what a script must
   // withstand from any source of ids (the CLI itself offers only plain ones).
   writeFileSync(
@@ -130,8 +136,14 @@ const CASES: Array<[string, Case]> = [
   ['embedding models for embed -m', { line: 'devsynth-or embed -m openai/', exactly: ['openai/text-embedding-3-large', 'openai/text-embedding-3-small'] }],
   ['an id with a colon, whole', { line: 'devsynth-or chat --model meta-llama/llama-3.3-70b-instruct:f', exactly: ['meta-llama/llama-3.3-70b-instruct:free'] }],
   ['model ids for models show', { line: 'devsynth-or models show openai/gpt-4o', exactly: ['openai/gpt-4o-mini'] }],
-  ['the model ids of the provider named before the command', { line: 'devsynth-or --provider offline chat -m ', exactly: ['offline/echo'] }],
+  // The config's aliases are model names for any provider.
+  ['the model ids of the provider named before the command', { line: 'devsynth-or --provider offline chat -m ', exactly: ['fast', 'offline/echo'] }],
   ['the model ids of the default provider, through the full CLI', { line: 'devsynth-or --provider openrouter chat -m openai/gpt-4o', exactly: ['openai/gpt-4o-mini'] }],
+  ['alias names for chat -m', { line: 'devsynth-or chat -m fa', exactly: ['fast'] }],
+  ['alias names for --fallback-model', { line: 'devsynth-or chat --fallback-model f', exactly: ['fast'] }],
+  ['the subcommands of templates', { line: 'devsynth-or templates ', exactly: ['edit', 'list', 'path', 'show'] }],
+  ['template names for chat --template', { line: 'devsynth-or chat --template re', exactly: ['review'] }],
+  ['template names for templates show', { line: 'devsynth-or templates show ', exactly: ['review', 'summary'] }],
   ['files for embed --file', { line: 'devsynth-or embed --file no', exactly: ['notes.txt'] }],
 ];
 

@@ -37,6 +37,8 @@ export const chatOptionsSchema = z.object({
   editor: z._default(z.boolean(), false),
   attach: z._default(z.array(z.string().check(z.minLength(1, 'an attachment needs a path, URL or -'))), []),
   attachType: z.optional(z.string().check(z.minLength(1))),
+  template: z.optional(z.string().check(z.regex(/^[\w.-]+$/, 'template names use letters, digits, ".", "_" and "-"'))),
+  param: z._default(z.array(z.string().check(z.regex(/^[A-Za-z_][\w-]*=/, '-p takes name=value (a name of letters, digits, "_" and "-")'))), []),
 });
 
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;

@@ -38,6 +38,8 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('-e, --editor', 'write the prompt in $VISUAL or $EDITOR, starting from the words given')
     .option('-a, --attach <path|url|->', 'attach an image, PDF or audio file, an https URL, or stdin (-) (repeatable)', collect, [])
     .option('--attach-type <mime>', 'what the attachments are, e.g. image/png (default: read from their bytes)')
+    .option('--template <name>', 'use a template (devsynth-or templates list): its system prompt, prompt and settings')
+    .option('-p, --param <name=value>', "a value for one of the template's {{variables}} (repeatable)", collect, [])
     .addHelpText(
       'after',
       `
@@ -52,7 +54,8 @@ Examples:
   devsynth-or chat -f src/ -f 'test/**/*.ts' "Where is the retry policy tested?"
   git diff | devsynth-or chat -e
   devsynth-or chat -m openai/gpt-4o-mini -a photo.jpg "What is in this picture?"
-  devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"`,
+  devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"
+  git diff | devsynth-or chat --template review -p focus=security`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });

@@ -73,6 +73,7 @@ ${shWalk(spec)}
     choices\\ *) list+=(\${kind#choices }) ;;
     models) while IFS= read -r c; do list+=("$c"); done < <(devsynth-or "\${globals[@]}" __models 2>/dev/null) ;;
     embeddings) while IFS= read -r c; do list+=("$c"); done < <(devsynth-or "\${globals[@]}" __models --embeddings 2>/dev/null) ;;
+    templates) while IFS= read -r c; do list+=("$c"); done < <(devsynth-or "\${globals[@]}" __templates 2>/dev/null) ;;
     files) compopt -o filenames 2>/dev/null; while IFS= read -r c; do list+=("$c"); done < <(compgen -f -- "$cur") ;;
   esac
   # Bash replaces only what follows the word's last COMP_WORDBREAKS character.
@@ -119,6 +120,7 @@ ${shWalk(spec)}
     choices\\ *) list+=(\${=kind#choices }) ;;
     models) list+=(\${(f)"$(devsynth-or $globals __models 2>/dev/null)"}) ;;
     embeddings) list+=(\${(f)"$(devsynth-or $globals __models --embeddings 2>/dev/null)"}) ;;
+    templates) list+=(\${(f)"$(devsynth-or $globals __templates 2>/dev/null)"}) ;;
     files) _files; return ;;
   esac
   (( $#list )) && compadd -- $list
@@ -190,6 +192,8 @@ function __devsynth_or_complete
             set -a list (devsynth-or $globals __models 2>/dev/null)
         case embeddings
             set -a list (devsynth-or $globals __models --embeddings 2>/dev/null)
+        case templates
+            set -a list (devsynth-or $globals __templates 2>/dev/null)
         case files
             set -a list (__fish_complete_path $cur)
     end
@@ -215,11 +219,19 @@ export function completionCommand(runtime: () => Runtime): Command {
   return command;
 }
 
-/** Hidden: the cached model ids (or embedding model ids), one per line, for the completion scripts. */
+/**
+ * Hidden: the config's alias names, then the cached model ids (or embedding model ids), one per
+ * line, for the completion scripts. A config that does not load gives no aliases: a Tab is no
+ * place for its error.
+ */
 export function modelIdsCommand(runtime: () => Runtime): Command {
   return new Command('__models').option('--embeddings', 'the embedding models').action(async (flags: { embeddings?: boolean }) => {
+    const aliases = await runtime()
+      .config()
+      .then((loaded) => [...loaded.aliases.keys()])
+      .catch(() => []);
     const cached = (await runtime().catalogue()).read(flags.embeddings ? 'embeddings' : 'models');
-    const ids = completableIds(cached?.models.map((model) => model.id) ?? []);
+    const ids = completableIds([...aliases, ...(cached?.models.map((model) => model.id) ?? [])]);
     if (ids.length) runtime().io.stdout.write(`${ids.join('\n')}\n`);
   });
 }

@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import * as z from '../../config/zod.js';
 import { loadCatalogue } from '../../app/catalogue.js';
-import { catalogueTable, modelRows, queryModels } from '../../app/list-models.js';
+import { catalogueTable, modelRows, queryModels, withAliases } from '../../app/list-models.js';
+import { aliasesByModel } from '../../config/aliases.js';
 import type { Runtime } from '../../app/runtime.js';
 import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
@@ -47,8 +48,9 @@ export function modelsCommand(runtime: () => Runtime): Command {
       const rt = runtime();
       const catalogue = await loadCatalogue(rt, options.embeddings ? 'embeddings' : 'models', { refresh: options.refresh });
       const models = queryModels(catalogue.models, options);
+      const aliases = aliasesByModel((await rt.config()).aliases);
       if (options.json) {
-        rt.io.stdout.write(`${terminalSafeJson(models, 2)}\n`);
+        rt.io.stdout.write(`${terminalSafeJson(withAliases(models, aliases), 2)}\n`);
         return;
       }
       if (models.length === 0) {
@@ -58,36 +60,40 @@ export function modelsCommand(runtime: () => Runtime): Command {
         return;
       }
       const tty = Boolean(rt.io.stdout.isTTY);
-      rt.io.stdout.write(catalogueTable(models, tty));
+      rt.io.stdout.write(catalogueTable(models, tty, aliases));
       if (tty) rt.io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
     });
 
   command
     .command('show')
     .description("one model's details")
-    .argument('<id>', 'model id')
+    .argument('<id>', 'model id or alias')
     .option('--json', 'print the model object as JSON')
     // `models show <id> --json`: the parent's own --json takes the flag first (commander reads a
     // parent's options anywhere on the line), so both levels are asked.
-    .action(async (id: string, _flags: unknown, self: Command) => {
+    .action(async (typed: string, _flags: unknown, self: Command) => {
       const flags = self.optsWithGlobals<{ json?: boolean }>();
       const rt = runtime();
+      const loaded = await rt.config();
+      const id = loaded.resolveModel(typed);
+      const aliases = aliasesByModel(loaded.aliases);
       const catalogue = await loadCatalogue(rt, 'models');
       const embeddings = catalogue.models.some((m) => m.id === id) ? undefined : await loadCatalogue(rt, 'embeddings').catch(() => undefined);
       const model = catalogue.models.find((m) => m.id === id) ?? embeddings?.models.find((m) => m.id === id);
       if (!model) {
         const suggestions = suggestModels(id, catalogue.models.map((m) => m.id));
-        throw new OpenRouterInvalidModelError(`unknown model "${id}"`, {
+        throw new OpenRouterInvalidModelError(`unknown model "${id}"${id !== typed ? ` (the alias ${typed})` : ''}`, {
           hint: suggestions.length ? `did you mean ${suggestions.join(', ')}?` : 'list the models with devsynth-or models',
         });
       }
       if (flags.json) {
-        rt.io.stdout.write(`${terminalSafeJson(model, 2)}\n`);
+        rt.io.stdout.write(`${terminalSafeJson(withAliases([model], aliases)[0], 2)}\n`);
         return;
       }
       const [row] = modelRows([model]);
       const lines: Array<[string, string]> = [
         ['id', model.id],
+        ...(aliases.has(model.id) ? [['aliases', (aliases.get(model.id) ?? []).join(', ')] as [string, string]] : []),
         ['name', model.name ?? ''],
         ['context', row?.[1] ?? '?'],
         ['$/M input', row?.[2] ?? ''],

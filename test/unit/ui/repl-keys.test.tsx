@@ -285,4 +285,16 @@ describe('/model against the catalogue', () => {
     expect(offline.asked.map((a) => a.model)).toEqual(['m/three']);
     offline.app.unmount();
   });
+
+  it('an alias is checked as the model it stands for, and that model is the one taken', async () => {
+    const seen: string[] = [];
+    const { app, asked, screen } = setup({ checkModel: checker({ known: true, id: 'm/two' }, seen) });
+    await until(() => listening(app));
+    app.stdin.write(`/model fast${ENTER}hi${ENTER}`);
+    await pause();
+    expect(seen).toEqual(['fast']);
+    expect(screen()).toContain('model set to m/two');
+    expect(asked.map((a) => a.model)).toEqual(['m/two']);
+    app.unmount();
+  });
 });
