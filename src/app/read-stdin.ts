@@ -19,8 +19,8 @@ export const MAX_STDIN_BYTES = 64 * MB;
 
 // A stream can be read once; a second reader gets what the first one read.
 const read = new WeakMap<StdinLike, Promise<Buffer | undefined>>();
-// Stdin taken as an attachment is no longer text for the prompt.
-const taken = new WeakSet<StdinLike>();
+// Stdin already used (an attachment's bytes, a template's {{input}}) is no longer text for the prompt.
+const spent = new WeakSet<StdinLike>();
 
 /** The whole of stdin as bytes, or undefined when stdin is a terminal. */
 export function readStdinBytes(stdin: StdinLike, maxBytes = MAX_STDIN_BYTES): Promise<Buffer | undefined> {
@@ -46,9 +46,9 @@ async function readAll(stdin: StdinLike, maxBytes: number): Promise<Buffer | und
   return Buffer.concat(chunks);
 }
 
-/** Marks stdin as an attachment's bytes: readStdin then gives no text. */
-export function takeStdinAsAttachment(stdin: StdinLike): void {
-  taken.add(stdin);
+/** Marks stdin as used (an attachment's bytes, a template's input): readStdin then gives no text. */
+export function markStdinSpent(stdin: StdinLike): void {
+  spent.add(stdin);
 }
 
 /** Bytes that are not text: invalid UTF-8, or a NUL byte (checked without decoding them). */
@@ -69,7 +69,7 @@ export function utf8TextOf(bytes: Uint8Array): string | undefined {
 /** The whole of stdin as text, or undefined when stdin is a terminal (or was an attachment). */
 export async function readStdin(stdin: StdinLike, maxBytes = MAX_STDIN_BYTES): Promise<string | undefined> {
   const bytes = await readStdinBytes(stdin, maxBytes);
-  if (bytes === undefined || taken.has(stdin)) return undefined;
+  if (bytes === undefined || spent.has(stdin)) return undefined;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type ContentPart, type MessageContent, UsageError } from '../../core/index.js';
 import { MEDIA_KINDS, type MediaKind, mediaKindOf, mediaKindOfExtension, mediaPart } from '../../state/attachment-parts.js';
-import { isBinary, readStdinBytes, takeStdinAsAttachment } from '../read-stdin.js';
+import { isBinary, readStdinBytes, markStdinSpent } from '../read-stdin.js';
 import type { Runtime } from '../runtime.js';
 import { sniffMediaKind } from './sniff-kind.js';
 
@@ -56,7 +56,7 @@ async function readAttachment(runtime: Runtime, source: string, override: MediaK
   if (source === '-') {
     if (runtime.io.stdin.isTTY) throw new UsageError('-a - attaches standard input, but it is a terminal', { hint: 'pipe the file in: devsynth-or chat -a - "describe it" < photo.jpg' });
     const bytes = (await readStdinBytes(runtime.io.stdin, MAX_ATTACHMENT_BYTES)) ?? Buffer.alloc(0);
-    takeStdinAsAttachment(runtime.io.stdin);
+    markStdinSpent(runtime.io.stdin);
     const kind = override ?? (await kindOrRefuse('standard input', bytes));
     return mediaPart(kind, `stdin.${kind.ext}`, { bytes });
   }
@@ -145,6 +145,6 @@ async function pipedAttachment(runtime: Runtime, override: MediaKind | undefined
   const kind = override ?? (await sniffMediaKind(bytes)).kind;
   if (!kind) return undefined;
   if (bytes.length > MAX_ATTACHMENT_BYTES) throw tooLarge('standard input', bytes.length);
-  takeStdinAsAttachment(stdin);
+  markStdinSpent(stdin);
   return mediaPart(kind, `stdin.${kind.ext}`, { bytes });
 }

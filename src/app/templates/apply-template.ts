@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../../core/index.js';
 import type { ChatOptions } from '../../cli/commands/chat-options.js';
-import { readStdin } from '../read-stdin.js';
+import { markStdinSpent, readStdin } from '../read-stdin.js';
 import type { Runtime } from '../runtime.js';
 import { loadTemplate, type Template } from './template-files.js';
 import { missingVariables, parseParams, renderPrompt, variablesOf, fillVariables } from './render-template.js';
@@ -61,6 +61,8 @@ export async function applyTemplate(runtime: Runtime, options: ChatOptions): Pro
   // With a prompt, the input is read here, so stdin is spent: the words returned below are the
   // whole user message. Without one, the input is left to the chat as it is.
   const input = data.prompt !== undefined ? await readInput(runtime, options.words) : '';
+  // Read once (stdin is shared by everyone who asks): the chat must not add it again.
+  if (data.prompt !== undefined) markStdinSpent(runtime.io.stdin);
   const withInput = new Map([...values, ['input', input]]);
   const schema = options.schema ?? schemaArgument(template);
   const system = options.system ?? (data.system !== undefined ? fillVariables(data.system, withInput) : undefined);

@@ -1,6 +1,6 @@
 // readStdin: piped input read whole, but never past its cap.
 import { describe, expect, it } from '@jest/globals';
-import { MAX_STDIN_BYTES, readStdin, readStdinBytes, takeStdinAsAttachment, utf8TextOf } from '../../../src/app/read-stdin.js';
+import { MAX_STDIN_BYTES, readStdin, readStdinBytes, markStdinSpent, utf8TextOf } from '../../../src/app/read-stdin.js';
 
 describe('readStdin', () => {
   it('past the cap: one usage error, and reading stops there', async () => {
@@ -36,7 +36,7 @@ describe('readStdin', () => {
     const image = (async function* () {
       yield Buffer.from([0x89, 0x50, 0x4e, 0x47]);
     })();
-    takeStdinAsAttachment(image);
+    markStdinSpent(image);
     await expect(readStdin(image)).resolves.toBeUndefined();
   });
 
