@@ -113,7 +113,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   options = await applyTemplate(runtime, options);
   const terminal = atTerminal(runtime) && outputFormatOf(options) === 'text' && !shapesAnswer(options);
   if (options.interactive && !terminal) {
-    throw new UsageError('-i needs a terminal on stdin and stdout (and no --json)');
+    throw new UsageError('-i needs a terminal on stdin and stdout, and the answer as text (no --json, --format, --schema or -x)');
   }
   // No prompt, a person at a terminal: the REPL, as the contract says.
   if (options.words.length === 0 && terminal && options.file.length === 0 && !options.editor) {
