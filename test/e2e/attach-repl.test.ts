@@ -9,24 +9,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { makePng } from '../helpers/media-files.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote } from '../helpers/tmux.js';
 
-const socket = renewingSocket('devsynth-attach-repl');
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pty = ptyHarness('devsynth-attach-repl');
+const { tmux, screen, waitFor } = pty;
 
-async function waitFor(predicate: (text: string) => boolean, ms = 20_000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await sleep(50);
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 type Part = { type: string; text?: string; image_url?: { url: string } };
 let fake: FakeOpenRouter;
@@ -45,11 +32,11 @@ beforeEach(async () => {
   writeFileSync(join(cli.home, 'photo.png'), png);
 });
 afterEach(async () => {
-  socket.stop();
+  pty.stop();
   await fake.close();
   cli.dispose();
 });
-afterAll(() => socket.stop());
+afterAll(() => pty.stop());
 
 function startRepl(args: string[]): void {
   const env = Object.entries({ ...cli.env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
@@ -85,7 +72,7 @@ describe('/attach in the REPL', () => {
     expect(session).not.toContain(png.toString('base64'));
 
     // Resumed: the earlier attachment is named, and sent again with the next prompt.
-    socket.stop();
+    pty.stop();
     startRepl(['--session', 'shots']);
     await waitFor((text) => text.includes(`in the conversation: ${label}`));
     type('one more');

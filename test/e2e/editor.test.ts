@@ -9,24 +9,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote } from '../helpers/tmux.js';
 
-const socket = renewingSocket('devsynth-editor');
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'ui');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pty = ptyHarness('devsynth-editor', { captureFlags: ['-J'] });
+const { tmux, screen, waitFor } = pty;
 
-async function waitFor(predicate: (text: string) => boolean, ms = 20_000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await sleep(50);
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;
@@ -71,12 +58,12 @@ beforeEach(async () => {
   record = join(cli.home, 'editor-saw');
 });
 afterEach(async () => {
-  socket.stop();
+  pty.stop();
   await fake.close();
   cli.dispose();
   expect(fake.violations).toEqual([]);
 });
-afterAll(() => socket.stop());
+afterAll(() => pty.stop());
 
 describe('-e in a terminal', () => {
   it('the editor is seeded with the words, in a private temp file that is removed; its text is sent', async () => {

@@ -7,24 +7,11 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote, sleep } from '../helpers/tmux.js';
 
-const socket = renewingSocket('devsynth-files-repl');
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pty = ptyHarness('devsynth-files-repl');
+const { tmux, screen, waitFor } = pty;
 
-async function waitFor(predicate: (text: string) => boolean, ms = 20_000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await sleep(50);
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 async function eventually(predicate: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (predicate()) return true;
@@ -55,11 +42,11 @@ beforeEach(async () => {
   mkdirSync(join(project, '.git'), { recursive: true });
 });
 afterEach(async () => {
-  socket.stop();
+  pty.stop();
   await fake.close();
   cli.dispose();
 });
-afterAll(() => socket.stop());
+afterAll(() => pty.stop());
 
 function startRepl(): void {
   const env = Object.entries({ ...cli.env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');

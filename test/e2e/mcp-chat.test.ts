@@ -4,10 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote } from '../helpers/tmux.js';
+
+// Each test starts real MCP server processes (and the CLI): generous on a loaded machine.
+jest.setTimeout(60_000);
 
 const SERVER = new URL('../fixtures/mcp/test-server.mjs', import.meta.url).pathname;
 const MCP = `${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)}`;
@@ -122,21 +125,8 @@ describe('chat --mcp in a pipe', () => {
 });
 
 describe('chat --mcp in a terminal: the user is asked', () => {
-  const socket = renewingSocket('devsynth-mcp-chat');
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
-  const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-  const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  async function waitFor(predicate: (text: string) => boolean, ms = 20_000): Promise<string> {
-    const until = Date.now() + ms;
-    let text = '';
-    while (Date.now() < until) {
-      text = screen();
-      if (predicate(text)) return text;
-      await sleep(50);
-    }
-    throw new Error(`the screen never matched; it shows:\n${text}`);
-  }
+  const pty = ptyHarness('devsynth-mcp-chat');
+  const { tmux, waitFor } = pty;
   /** An argument the test server ignores, to find this test's server among others' in `ps`. */
   const tag = `--tag=mcp-chat-${process.pid}-${Date.now()}`;
   function start(prompt: string): void {
@@ -147,8 +137,8 @@ describe('chat --mcp in a terminal: the user is asked', () => {
   beforeAll(() => {
     execFileSync('tmux', ['-V']);
   });
-  afterEach(() => socket.stop());
-  afterAll(() => socket.stop());
+  afterEach(() => pty.stop());
+  afterAll(() => pty.stop());
 
   it('y runs the call; n refuses it and the model is told', async () => {
     fake.script(

@@ -2,8 +2,11 @@
 // (test/fixtures/mcp/test-server.mjs) given by --mcp and by mcp_servers: in the config.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+
+// Each test starts real MCP server processes (and the CLI): generous on a loaded machine.
+jest.setTimeout(60_000);
 
 const SERVER = new URL('../fixtures/mcp/test-server.mjs', import.meta.url).pathname;
 const MCP = `${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)}`;

@@ -8,31 +8,18 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote, sleep } from '../helpers/tmux.js';
 
-const socket = renewingSocket('devsynth-repl-keys');
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pty = ptyHarness('devsynth-repl-keys', { waitMs: 15_000 });
+const { tmux, screen, waitFor } = pty;
 
-async function waitFor(predicate: (text: string) => boolean, ms = 15_000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await sleep(50);
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 async function eventually(predicate: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (predicate()) return true;
   return predicate();
 }
 
-const killServer = () => socket.stop();
+const killServer = () => pty.stop();
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;

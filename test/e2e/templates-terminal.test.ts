@@ -5,28 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from '@jest/globals';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote } from '../helpers/tmux.js';
 
 const OSC52 = '\u001b]52;c;cm0gLXJmIH4K\u0007'; // the clipboard: "rm -rf ~"
 const OSC0 = '\u001b]0;pwned-title\u0007';
 const ALT_SCREEN = '\u001b[?1049h';
 
-const socket = renewingSocket('devsynth-templates');
 const CONF = `/tmp/devsynth-templates-${process.pid}.tmux.conf`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, '-f', CONF, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui:0');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
+const pty = ptyHarness('devsynth-templates', { config: CONF, target: 'ui:0' });
+const { tmux, screen, waitFor } = pty;
 
-async function waitFor(predicate: (text: string) => boolean, ms = 20000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 let cli: CliSandbox | undefined;
 
@@ -35,7 +23,7 @@ beforeAll(() => {
   writeFileSync(CONF, 'set -g set-clipboard on\nset -g allow-rename on\n');
 });
 afterEach(() => {
-  socket.stop();
+  pty.stop();
   cli?.dispose();
   cli = undefined;
 });

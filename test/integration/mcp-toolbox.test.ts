@@ -4,9 +4,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { McpToolbox } from '../../src/app/mcp/toolbox.js';
 import type { McpServerSpec } from '../../src/app/mcp/server-specs.js';
+
+// Each test starts real MCP server processes (and the CLI): generous on a loaded machine.
+jest.setTimeout(60_000);
 
 const SERVER = new URL('../fixtures/mcp/test-server.mjs', import.meta.url).pathname;
 const stdio = (name: string, env: Record<string, string> = {}): McpServerSpec => ({ name, transport: 'stdio', command: process.execPath, args: [SERVER], env });
