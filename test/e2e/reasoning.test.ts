@@ -4,65 +4,52 @@
 // pipe stdout stays the answer alone.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
-import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { describe, expect, it } from '@jest/globals';
+import { useFakeCli } from '../helpers/run-cli.js';
 
-let fake: FakeOpenRouter;
-let cli: CliSandbox;
+const t = useFakeCli();
 
-beforeEach(async () => {
-  fake = await startFakeOpenRouter();
-  cli = cliSandbox(fake.url);
-});
-afterEach(async () => {
-  await fake.close();
-  cli.dispose();
-  // Every body sent, reasoning included, is valid against OpenRouter's OpenAPI spec.
-  expect(fake.violations).toEqual([]);
-});
-
-const reasoningSent = () => fake.requests.filter((r) => r.path === '/chat/completions').map((r) => r.body?.reasoning);
+const reasoningSent = () => t.fake.requests.filter((r) => r.path === '/chat/completions').map((r) => r.body?.reasoning);
 
 function config(lines: string): string {
-  const path = join(cli.home, 'reasoning.yml');
+  const path = join(t.cli.home, 'reasoning.yml');
   writeFileSync(path, `llm:\n  providers:\n    openrouter:\n${lines}`);
   return path;
 }
 
 describe('chat reasoning flags', () => {
   it('sends --reasoning-effort as reasoning.effort and --reasoning-tokens as reasoning.max_tokens', async () => {
-    expect((await cli.run(['chat', '--reasoning-effort', 'high', 'think'])).code).toBe(0);
-    expect((await cli.run(['chat', '--reasoning-tokens', '2000', 'think'])).code).toBe(0);
-    expect((await cli.run(['chat', 'no reasoning asked'])).code).toBe(0);
+    expect((await t.cli.run(['chat', '--reasoning-effort', 'high', 'think'])).code).toBe(0);
+    expect((await t.cli.run(['chat', '--reasoning-tokens', '2000', 'think'])).code).toBe(0);
+    expect((await t.cli.run(['chat', 'no reasoning asked'])).code).toBe(0);
     expect(reasoningSent()).toEqual([{ effort: 'high' }, { max_tokens: 2000 }, undefined]);
   });
 
   it('refuses an effort and a budget together, and bad values, with exit 2 before any request', async () => {
-    const both = await cli.run(['chat', '--reasoning-effort', 'low', '--reasoning-tokens', '100', 'x']);
+    const both = await t.cli.run(['chat', '--reasoning-effort', 'low', '--reasoning-tokens', '100', 'x']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--reasoning-effort and --reasoning-tokens cannot be used together');
-    const effort = await cli.run(['chat', '--reasoning-effort', 'extreme', 'x']);
+    const effort = await t.cli.run(['chat', '--reasoning-effort', 'extreme', 'x']);
     expect(effort.code).toBe(2);
     expect(effort.stderr).toContain('--reasoning-effort: reasoning effort must be low, medium or high');
-    const tokens = await cli.run(['chat', '--reasoning-tokens', '0', 'x']);
+    const tokens = await t.cli.run(['chat', '--reasoning-tokens', '0', 'x']);
     expect(tokens.code).toBe(2);
     expect(tokens.stderr).toContain('reasoning tokens must be greater than 0');
-    expect(fake.requests.filter((r) => r.path === '/chat/completions')).toEqual([]);
+    expect(t.fake.requests.filter((r) => r.path === '/chat/completions')).toEqual([]);
   });
 
   it('keeps reasoning off stdout in a pipe, and in --json as "reasoning"', async () => {
-    fake.script({ kind: 'reply', reasoning: ['Let me ', 'think.'], content: ['42'] });
-    const plain = await cli.run(['chat', '--reasoning-effort', 'medium', 'answer?']);
+    t.fake.script({ kind: 'reply', reasoning: ['Let me ', 'think.'], content: ['42'] });
+    const plain = await t.cli.run(['chat', '--reasoning-effort', 'medium', 'answer?']);
     expect(plain).toMatchObject({ code: 0, stdout: '42\n' });
-    fake.script({ kind: 'reply', reasoning: ['Let me ', 'think.'], content: ['42'] });
-    const json = await cli.run(['chat', '--json', 'answer?']);
+    t.fake.script({ kind: 'reply', reasoning: ['Let me ', 'think.'], content: ['42'] });
+    const json = await t.cli.run(['chat', '--json', 'answer?']);
     expect(JSON.parse(json.stdout)).toMatchObject({ content: '42', reasoning: 'Let me think.' });
   });
 
   it('--hide-reasoning sends exclude: true and shows no reasoning, even one the server sends anyway', async () => {
-    fake.script({ kind: 'reply', reasoning: ['secret ', 'thoughts'], content: ['42'] });
-    const json = await cli.run(['chat', '--hide-reasoning', '--reasoning-effort', 'low', '--json', 'answer?']);
+    t.fake.script({ kind: 'reply', reasoning: ['secret ', 'thoughts'], content: ['42'] });
+    const json = await t.cli.run(['chat', '--hide-reasoning', '--reasoning-effort', 'low', '--json', 'answer?']);
     expect(json.code).toBe(0);
     const result = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(result.content).toBe('42');
@@ -75,11 +62,11 @@ describe('chat reasoning flags', () => {
 describe('reasoning settings in the config', () => {
   it('sends reasoning_effort, reasoning_tokens and hide_reasoning from the file; a flag wins over them', async () => {
     const effort = config('      reasoning_effort: medium\n      hide_reasoning: true\n');
-    expect((await cli.run(['--config', effort, 'chat', 'x'])).code).toBe(0);
-    expect((await cli.run(['--config', effort, 'chat', '--reasoning-tokens', '500', 'x'])).code).toBe(0);
+    expect((await t.cli.run(['--config', effort, 'chat', 'x'])).code).toBe(0);
+    expect((await t.cli.run(['--config', effort, 'chat', '--reasoning-tokens', '500', 'x'])).code).toBe(0);
     const budget = config('      reasoning_tokens: 3000\n');
-    expect((await cli.run(['--config', budget, 'chat', 'x'])).code).toBe(0);
-    expect((await cli.run(['--config', budget, 'chat', '--reasoning-effort', 'high', 'x'])).code).toBe(0);
+    expect((await t.cli.run(['--config', budget, 'chat', 'x'])).code).toBe(0);
+    expect((await t.cli.run(['--config', budget, 'chat', '--reasoning-effort', 'high', 'x'])).code).toBe(0);
     expect(reasoningSent()).toEqual([
       { effort: 'medium', exclude: true },
       { max_tokens: 500, exclude: true },
@@ -89,12 +76,12 @@ describe('reasoning settings in the config', () => {
   });
 
   it('refuses a config that sets both, and a bad value, as configuration errors (exit 3)', async () => {
-    const both = await cli.run(['--config', config('      reasoning_effort: low\n      reasoning_tokens: 10\n'), 'chat', 'x']);
+    const both = await t.cli.run(['--config', config('      reasoning_effort: low\n      reasoning_tokens: 10\n'), 'chat', 'x']);
     expect(both.code).toBe(3);
     expect(both.stderr).toContain('reasoning_effort and reasoning_tokens are both set');
-    const bad = await cli.run(['--config', config('      reasoning_effort: extreme\n'), 'chat', 'x']);
+    const bad = await t.cli.run(['--config', config('      reasoning_effort: extreme\n'), 'chat', 'x']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('llm.providers.openrouter.reasoning_effort');
-    expect(fake.requests.filter((r) => r.path === '/chat/completions')).toEqual([]);
+    expect(t.fake.requests.filter((r) => r.path === '/chat/completions')).toEqual([]);
   });
 });

@@ -3,22 +3,11 @@
 // key, a usage error, Ctrl+C).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { errorBodies, type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
-import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { describe, expect, it } from '@jest/globals';
+import { errorBodies } from '../helpers/fake-openrouter.js';
+import { useFakeCli } from '../helpers/run-cli.js';
 
-let fake: FakeOpenRouter;
-let cli: CliSandbox;
-
-beforeEach(async () => {
-  fake = await startFakeOpenRouter();
-  cli = cliSandbox(fake.url);
-});
-afterEach(async () => {
-  await fake.close();
-  cli.dispose();
-  expect(fake.violations).toEqual([]);
-});
+const t = useFakeCli();
 
 type Event = Record<string, unknown> & { type: string };
 
@@ -32,15 +21,15 @@ function events(stdout: string): Event[] {
 }
 
 const config = (yaml: string) => {
-  const path = join(cli.home, 'config.yml');
+  const path = join(t.cli.home, 'config.yml');
   writeFileSync(path, yaml);
   return path;
 };
 
 describe('--format stream-json', () => {
   it('success: meta, the tokens, usage, then one result line with the --json fields', async () => {
-    fake.script({ kind: 'reply', content: ['Hel', 'lo', ' there'], chunkDelayMs: 20 });
-    const result = await cli.run(['chat', '--format', 'stream-json', 'hi']);
+    t.fake.script({ kind: 'reply', content: ['Hel', 'lo', ' there'], chunkDelayMs: 20 });
+    const result = await t.cli.run(['chat', '--format', 'stream-json', 'hi']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const all = events(result.stdout);
@@ -53,9 +42,9 @@ describe('--format stream-json', () => {
   });
 
   it('the tokens are written as they arrive, before the answer ends', async () => {
-    fake.script({ kind: 'reply', content: Array.from({ length: 30 }, (_, i) => `t${i} `), chunkDelayMs: 80 });
+    t.fake.script({ kind: 'reply', content: Array.from({ length: 30 }, (_, i) => `t${i} `), chunkDelayMs: 80 });
     let linesBeforeEnd = 0;
-    const result = await cli.run(['chat', '--format=stream-json', 'hi'], {
+    const result = await t.cli.run(['chat', '--format=stream-json', 'hi'], {
       onStdout: (text) => {
         if (!text.includes('"type":"result"')) linesBeforeEnd = text.split('\n').filter((l) => l.includes('"type":"token"')).length;
       },
@@ -65,9 +54,9 @@ describe('--format stream-json', () => {
   });
 
   it('a 429 then success: a retry event (snake_case, the error as its --json form), then the result', async () => {
-    fake.script(errorBodies.rateLimited(0));
+    t.fake.script(errorBodies.rateLimited(0));
     const file = config('llm:\n  providers:\n    openrouter:\n      max_retries: 1\n      retry_initial_delay: 0.01\n');
-    const result = await cli.run(['--config', file, 'chat', '--format', 'stream-json', 'hi']);
+    const result = await t.cli.run(['--config', file, 'chat', '--format', 'stream-json', 'hi']);
     expect(result.code).toBe(0);
     const all = events(result.stdout);
     const retry = all.find((e) => e.type === 'retry');
@@ -77,9 +66,9 @@ describe('--format stream-json', () => {
   });
 
   it('a fallback to another provider: a fallback event, then the result naming who answered', async () => {
-    fake.script(errorBodies.server(503));
+    t.fake.script(errorBodies.server(503));
     const file = config('llm:\n  fallback: [offline]\n  providers:\n    openrouter:\n      max_retries: 0\n');
-    const result = await cli.run(['--config', file, 'chat', '--format', 'stream-json', 'hi']);
+    const result = await t.cli.run(['--config', file, 'chat', '--format', 'stream-json', 'hi']);
     expect(result.code).toBe(0);
     const all = events(result.stdout);
     expect(all.find((e) => e.type === 'fallback')).toMatchObject({ from: 'openrouter', to: 'offline', error: { kind: 'connection' } });
@@ -87,34 +76,34 @@ describe('--format stream-json', () => {
   });
 
   it('no API key: one error event and nothing else, exit 4, no request', async () => {
-    const result = await cli.run(['chat', '--format', 'stream-json', 'hi'], { env: { OPENROUTER_API_KEY: undefined } });
+    const result = await t.cli.run(['chat', '--format', 'stream-json', 'hi'], { env: { OPENROUTER_API_KEY: undefined } });
     expect(result.code).toBe(4);
     expect(events(result.stdout)).toEqual([{ type: 'error', error: { kind: 'auth', message: expect.any(String), exit_code: 4 } }]);
     expect(result.stderr).toMatch(/^devsynth-or: /);
-    expect(fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(0);
+    expect(t.fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(0);
   });
 
   it('a usage error after parsing (empty prompt) and a config error end with an error event too', async () => {
-    const empty = await cli.run(['chat', '--format', 'stream-json'], { stdin: '  \n' });
+    const empty = await t.cli.run(['chat', '--format', 'stream-json'], { stdin: '  \n' });
     expect(empty.code).toBe(2);
     expect(events(empty.stdout)).toEqual([{ type: 'error', error: expect.objectContaining({ kind: 'usage', exit_code: 2 }) }]);
     const file = config('llm:\n  providers:\n    openrouter:\n      temperature: hot\n');
-    const bad = await cli.run(['--config', file, 'chat', '--format', 'stream-json', 'hi']);
+    const bad = await t.cli.run(['--config', file, 'chat', '--format', 'stream-json', 'hi']);
     expect(bad.code).toBe(3);
     expect(events(bad.stdout)).toEqual([{ type: 'error', error: expect.objectContaining({ kind: 'config', exit_code: 3 }) }]);
   });
 
   it('a contract failure (--extract, no block): the error event carries the answer as partial_content', async () => {
-    fake.script({ kind: 'reply', content: ['no ', 'code'] });
-    const result = await cli.run(['chat', '-x', '--format', 'stream-json', 'hi']);
+    t.fake.script({ kind: 'reply', content: ['no ', 'code'] });
+    const result = await t.cli.run(['chat', '-x', '--format', 'stream-json', 'hi']);
     expect(result.code).toBe(10);
     const all = events(result.stdout);
     expect(all.at(-1)).toEqual({ type: 'error', error: { kind: 'contract', message: 'the answer has no fenced code block', exit_code: 10 }, partial_content: 'no code' });
   });
 
   it('bytes of the answer are JSON-escaped, never raw controls', async () => {
-    fake.script({ kind: 'reply', content: ['a\u001b]0;x\u0007b\u009bc\u202ed'] });
-    const result = await cli.run(['chat', '--format', 'stream-json', 'hi']);
+    t.fake.script({ kind: 'reply', content: ['a\u001b]0;x\u0007b\u009bc\u202ed'] });
+    const result = await t.cli.run(['chat', '--format', 'stream-json', 'hi']);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(events(result.stdout).at(-1)).toMatchObject({ content: 'a\u001b]0;x\u0007b\u009bc\u202ed' });
@@ -124,9 +113,9 @@ describe('--format stream-json', () => {
     ['SIGINT', 130, 'interrupted'],
     ['SIGTERM', 143, 'terminated'],
   ] as const)('%s mid-stream: the error event with the partial answer, exit %i', async (signal, code, kind) => {
-    fake.script({ kind: 'reply', content: Array.from({ length: 60 }, (_, i) => `part${i} `), chunkDelayMs: 100 });
+    t.fake.script({ kind: 'reply', content: Array.from({ length: 60 }, (_, i) => `part${i} `), chunkDelayMs: 100 });
     let sent = false;
-    const result = await cli.run(['chat', '--format', 'stream-json', 'tell me'], {
+    const result = await t.cli.run(['chat', '--format', 'stream-json', 'tell me'], {
       killAfterMs: 30_000,
       onStdout: (text, child) => {
         if (!sent && text.includes('part2')) {
@@ -144,13 +133,13 @@ describe('--format stream-json', () => {
   });
 
   it('--json and --format stream-json contradict each other: exit 2, as an error event', async () => {
-    const result = await cli.run(['chat', '--json', '--format', 'stream-json', 'hi']);
+    const result = await t.cli.run(['chat', '--json', '--format', 'stream-json', 'hi']);
     expect(result.code).toBe(2);
     expect(events(result.stdout)).toEqual([{ type: 'error', error: expect.objectContaining({ kind: 'usage', message: '--json contradicts --format stream-json' }) }]);
   });
 
   it('--format json is --json', async () => {
-    const result = await cli.run(['chat', '--format', 'json', 'hi']);
+    const result = await t.cli.run(['chat', '--format', 'json', 'hi']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ content: 'Hello from fake' });
   });

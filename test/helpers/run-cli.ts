@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_API_KEY } from './fake-openrouter.js';
+import { afterEach, beforeEach, expect } from '@jest/globals';
+import { type FakeOpenRouter, type FakeOptions, startFakeOpenRouter, TEST_API_KEY } from './fake-openrouter.js';
 
 export const BIN = new URL('../../bin/devsynth-or.cjs', import.meta.url).pathname;
 
@@ -112,5 +113,34 @@ export function cliSandbox(baseUrl: string): CliSandbox {
         else pipeline(Readable.from(input), child.stdin).catch(() => undefined);
       }),
     dispose: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The usual setting of an e2e test file: a fresh fake OpenRouter and CLI sandbox for each test,
+ * both stopped afterwards, and every request body the fake received checked against
+ * OpenRouter's OpenAPI spec (`violations` empty). Read `fake` and `cli` inside the tests.
+ */
+export function useFakeCli(options: FakeOptions = {}): { readonly fake: FakeOpenRouter; readonly cli: CliSandbox } {
+  let fake: FakeOpenRouter | undefined;
+  let cli: CliSandbox | undefined;
+  beforeEach(async () => {
+    fake = await startFakeOpenRouter(options);
+    cli = cliSandbox(fake.url);
+  });
+  afterEach(async () => {
+    await fake?.close();
+    cli?.dispose();
+    expect(fake?.violations).toEqual([]);
+  });
+  return {
+    get fake() {
+      if (!fake) throw new Error('useFakeCli: the fake server exists inside a test only');
+      return fake;
+    },
+    get cli() {
+      if (!cli) throw new Error('useFakeCli: the sandbox exists inside a test only');
+      return cli;
+    },
   };
 }
