@@ -150,9 +150,10 @@ function shortened(text: string, fits: (candidate: string) => boolean): string |
 /**
  * The terminal UI's footer on one line of at most `columns` cells: who answered, tokens,
  * what the prompt cache did, cost, time to first token, speed, total time. As the width
- * shrinks, parts go by priority: the speed, the token split (their sum stays), the cache's
- * saving, the time to first token, the cache's counts, the provider, then the model is
- * shortened and at last left out; the cost and the total time stay.
+ * shrinks, parts go by priority: the speed, the token split (their sum stays), the time to
+ * first token, the provider, the token sum when the cache has something to say, the cache's
+ * saving, then its counts (the sum back in their place), then the model is shortened and at
+ * last left out; the cost and the total time stay.
  */
 export function formatFooter(figures: UsageFigures, columns: number): string {
   const { usage } = figures;
@@ -172,10 +173,13 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
   const steps: Array<(p: FooterParts) => FooterParts> = [
     (p) => ({ ...p, speed: undefined }),
     (p) => ({ ...p, tokens: usage ? `${usage.total_tokens} tokens` : undefined }),
-    (p) => ({ ...p, cache: cacheText(cache, false) }),
     (p) => ({ ...p, firstToken: undefined }),
-    (p) => ({ ...p, cache: undefined }),
     (p) => ({ ...p, provider: undefined }),
+    // What the cache saved is worth more than the token count: the count gives way first, and
+    // comes back in the cache's place when that must go too.
+    (p) => (cache ? { ...p, tokens: undefined } : p),
+    (p) => ({ ...p, cache: cacheText(cache, false) }),
+    (p) => ({ ...p, cache: undefined, tokens: usage ? `${usage.total_tokens} tokens` : undefined }),
   ];
   for (const step of steps) {
     if (fits(parts)) return joinFooter(parts);

@@ -177,7 +177,7 @@ describe('what the prompt cache did', () => {
     expect(line).toContain(' · 3.1k cache write (+$0.0012) · $0.0045 · ');
   });
 
-  it('as the footer narrows, the saving goes before the counts, and the counts before the provider; the cost stays', () => {
+  it('as the footer narrows, the provider goes, then the token sum, the saving, the counts; the cost stays', () => {
     const f = figures(cachedUsage({ cached_tokens: 12_400 }, { cache_discount: 0.0031 }));
     const widths = [200, 100, 90, 80, 70, 60, 50, 40, 30];
     const lines = widths.map((w) => formatFooter(f, w));
@@ -188,9 +188,14 @@ describe('what the prompt cache did', () => {
     const savingGone = lines.findIndex((line) => !line.includes('\u2212$0.0031'));
     const countsGone = lines.findIndex((line) => !line.includes('12.4k cached'));
     const providerGone = lines.findIndex((line) => !line.includes('via Anthropic'));
-    expect(savingGone).toBeGreaterThan(0);
+    const totalGone = lines.findIndex((line) => !line.includes('tokens'));
+    expect(providerGone).toBeGreaterThan(0);
+    expect(totalGone).toBeGreaterThanOrEqual(providerGone);
+    expect(savingGone).toBeGreaterThan(totalGone);
     expect(countsGone).toBeGreaterThan(savingGone);
-    expect(providerGone).toBeGreaterThanOrEqual(countsGone);
+    expect(lines.at(-1)).not.toContain('cached');
+    // At 80 columns, the usual terminal: the model, what the cache did and the cost.
+    expect(formatFooter(f, 80)).toBe('anthropic/claude-sonnet-4.5 · 12.4k cached (\u2212$0.0031) · $0.0045 · 2.00 s');
   });
 
   it('the --usage line gives the exact counts and the saving', () => {
