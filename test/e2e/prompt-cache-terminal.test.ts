@@ -1,6 +1,6 @@
-// The terminal UI's footer says what the prompt cache did, in a real pseudo-terminal of 80
-// columns (tmux runs the built binary against the fake OpenRouter; capture-pane reads the
-// screen), on one row with the cost.
+// Prompt caching at a terminal, in a real pseudo-terminal of 80 columns (tmux runs the built
+// binary against the fake OpenRouter; capture-pane reads the screen): the footer says what the
+// cache did, on one row with the cost, and the REPL marks each turn's stable prefix afresh.
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
@@ -12,8 +12,14 @@ const socket = renewingSocket('devsynth-cache');
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8', stdio: 'pipe' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
 const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
+const type = (line: string) => {
+  tmux('send-keys', '-t', 'ui', '-l', line);
+  tmux('send-keys', '-t', 'ui', 'Enter');
+};
+type Message = { role: string; content: unknown };
+const chatBodies = () => fake.requests.filter((r) => r.path === '/chat/completions').map((r) => r.body as { messages: Message[] });
 
-async function waitFor(predicate: (text: string) => boolean, ms = 20_000): Promise<string> {
+async function waitFor(predicate: (text: string) => boolean, ms = 15_000): Promise<string> {
   const until = Date.now() + ms;
   let text = '';
   while (Date.now() < until) {
@@ -68,4 +74,30 @@ describe('the footer with a cached prompt, at 80 columns', () => {
     expect(rows[footer]).toMatch(/^anthropic\/claude-haiku-4\.5 · 12\.4k cached \(\u2212\$0\.0031\) · \$0\.0045 · \d+\.\d+ s$/);
     expect(rows[footer + 1]).toBe('EXIT=0');
   });
+});
+
+describe('the REPL with --cache-prompt', () => {
+  it('marks the long system prompt and the earlier turn of each new request, and its footer says what was cached', async () => {
+    const rules = 'Answer in the house style, with references. '.repeat(200).trim();
+    fake.script(
+      { kind: 'reply', content: ['First answer.'], cache: { written: 3_100 } },
+      { kind: 'reply', content: ['Second answer.'], cache: { read: 3_400 } },
+    );
+    // Two answers in a REPL on a loaded machine: more than the default 20 s.
+    start(['chat', '--cache-prompt', '-m', 'anthropic/claude-haiku-4.5', '-s', rules]);
+    await waitFor((text) => text.includes('/help for commands'));
+    type('first question');
+    await waitFor((text) => text.includes('First answer.') && text.includes('3.1k cache write'));
+    type('second question');
+    await waitFor((text) => text.includes('Second answer.') && text.includes('3.4k cached'));
+    const [first, second] = chatBodies();
+    const ephemeral = { type: 'ephemeral' };
+    expect(first!.messages.map((m) => m.content)).toEqual([[{ type: 'text', text: rules, cache_control: ephemeral }], 'first question']);
+    expect(second!.messages.map((m) => m.content)).toEqual([
+      [{ type: 'text', text: rules, cache_control: ephemeral }],
+      'first question',
+      [{ type: 'text', text: 'First answer.', cache_control: ephemeral }],
+      'second question',
+    ]);
+  }, 60_000);
 });
