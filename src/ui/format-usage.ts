@@ -64,7 +64,8 @@ export interface CacheFigures {
   /** Prompt tokens written to the cache (prompt_tokens_details.cache_write_tokens, explicit caching only). */
   written: number;
   /**
-   * Dollars the cache saved (OpenRouter's cache_discount, where reported): positive, a lower
+   * Dollars the cache saved (OpenRouter's cache_discount, in the usage or its cost_details,
+   * where reported; the chat usage's spec does not name it): positive, a lower
    * cost; negative, writes that cost more than they saved (Anthropic's first request).
    */
   saving?: number;
@@ -78,7 +79,8 @@ export function cacheFigures(usage: Usage | undefined): CacheFigures | undefined
   const cached = count(details?.cached_tokens);
   const written = count(details?.cache_write_tokens);
   if (cached === 0 && written === 0) return undefined;
-  const discount = usage?.cache_discount;
+  // Where OpenRouter reports it varies: in the usage, or in its cost_details.
+  const discount = usage?.cache_discount ?? usage?.cost_details?.cache_discount;
   const saving = typeof discount === 'number' && Number.isFinite(discount) && discount !== 0 ? discount : undefined;
   return { cached, written, ...(saving !== undefined ? { saving } : {}) };
 }

@@ -161,6 +161,8 @@ describe('what the prompt cache did', () => {
   it('reads cached and written tokens, and the discount where reported; nothing when the cache did nothing', () => {
     expect(cacheFigures(cachedUsage({ cached_tokens: 12_400 }))).toEqual({ cached: 12_400, written: 0 });
     expect(cacheFigures(cachedUsage({ cached_tokens: 12_400, cache_write_tokens: 96 }, { cache_discount: 0.0031 }))).toEqual({ cached: 12_400, written: 96, saving: 0.0031 });
+    expect(cacheFigures(cachedUsage({ cached_tokens: 90 }, { cost_details: { upstream_inference_cost: null, cache_discount: -0.0031 } }))).toEqual({ cached: 90, written: 0, saving: -0.0031 });
+    expect(cacheFigures(cachedUsage({ cached_tokens: 90 }, { cache_discount: null }))).toEqual({ cached: 90, written: 0 });
     expect(cacheFigures(cachedUsage({}))).toBeUndefined();
     expect(cacheFigures({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 })).toBeUndefined();
     expect(cacheFigures(cachedUsage({ cached_tokens: 'many' as unknown as number }))).toBeUndefined();
