@@ -71,7 +71,8 @@ export interface CacheFigures {
   saving?: number;
 }
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+/** A token count as reported, when it is one: a whole number of tokens a prompt can have. */
+const count = (value: unknown): number => (typeof value === 'number' && value > 0 && value <= Number.MAX_SAFE_INTEGER ? Math.floor(value) : 0);
 
 /** The cache's part in a request, or undefined when it did nothing (or nothing was reported). */
 export function cacheFigures(usage: Usage | undefined): CacheFigures | undefined {

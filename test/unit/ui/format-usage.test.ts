@@ -167,6 +167,9 @@ describe('what the prompt cache did', () => {
     expect(cacheFigures({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 })).toBeUndefined();
     expect(cacheFigures(cachedUsage({ cached_tokens: 'many' as unknown as number }))).toBeUndefined();
     expect(cacheFigures(undefined)).toBeUndefined();
+    // A server's nonsense is no count: nothing is said rather than "1e+294M cached".
+    expect(cacheFigures(cachedUsage({ cached_tokens: 1e300, cache_write_tokens: -5 }))).toBeUndefined();
+    expect(cacheFigures(cachedUsage({ cached_tokens: Number.POSITIVE_INFINITY }))).toBeUndefined();
   });
 
   it('the footer says how much was cached and saved, after the tokens', () => {
