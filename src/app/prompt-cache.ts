@@ -58,7 +58,12 @@ export interface CachePlacementOptions {
   minTokens?: number;
 }
 
-type Place = { kind: 'system' | 'turn'; index: number; prefixTokens: number } | { kind: 'files'; index: number; prefixTokens: number };
+/** A place a mark may go: the message, and the estimated tokens of the prefix it would end. */
+interface Place {
+  kind: 'system' | 'turn' | 'files';
+  index: number;
+  prefixTokens: number;
+}
 
 const hasMark = (message: ChatMessage) => Array.isArray(message.content) && message.content.some((part) => part.type === 'text' && part.cache_control !== undefined);
 
