@@ -26,6 +26,7 @@ import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, without
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments, userContent } from './inputs/attachments.js';
 import { withModelAliases } from './model-aliases.js';
+import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
 import { applyTemplate } from './templates/apply-template.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
@@ -121,7 +122,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     return runRepl(runtime, options);
   }
   const media = await readAttachments(runtime, options);
-  const prompt = await readPrompt(runtime, options.words, { editor: options.editor, before: await filesText(runtime, options.file), attached: media.length > 0 });
+  const files = await filesText(runtime, options.file);
+  const prompt = await readPrompt(runtime, options.words, { editor: options.editor, before: files, attached: media.length > 0 });
   const session = openSession(runtime, options);
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
@@ -143,6 +145,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
   const output = await prepareOutput(runtime, options, { providerId: provider.id, ...((model ?? provider.model) ? { model: model ?? provider.model } : {}) });
   const reasoning = reasoningFor(runtime, options, settings, provider.id);
+  const cacheMode = promptCacheModeFor(provider.id, options.cachePrompt, settings, runtime.warn);
 
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
@@ -153,7 +156,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // A person can be asked only where the live UI runs (a shaped or JSON answer is printed plainly).
     tools = await chatTools(runtime, options, terminal && output.format === 'text' && !output.shaper, controller.signal);
     const request = {
-      messages: [...output.instructions, ...messages],
+      messages: placeCacheBreakpoints([...output.instructions, ...messages], { mode: cacheMode, model: model ?? provider.model, turnFiles: files }),
       ...(model ? { model } : {}),
       stream: options.stream,
       ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),

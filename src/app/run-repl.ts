@@ -11,6 +11,7 @@ import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments } from './inputs/attachments.js';
 import { attachmentLabel } from '../state/attachment-parts.js';
 import { withModelAliases } from './model-aliases.js';
+import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
 import type { Runtime } from './runtime.js';
 import { validateSessionName } from '../state/sessions.js';
 
@@ -22,6 +23,8 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const providers = loaded.config.llm.providers;
   const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
   const reasoning = reasoningFor(runtime, options, providers[provider.id as keyof typeof providers], provider.id);
+  // Each turn's request is marked afresh: the system prompt and the earlier turns are its stable prefix.
+  const cacheMode = promptCacheModeFor(provider.id, options.cachePrompt, providers[provider.id as keyof typeof providers], runtime.warn);
   const sessions = runtime.sessions();
   const session = resume ? sessions.load(resume) : openSession(runtime, options);
   let savedAs = options.session ?? session.name;
@@ -82,7 +85,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
           const batches = provider
             .chat(
               {
-                messages: fitted,
+                messages: placeCacheBreakpoints(fitted, { mode: cacheMode, model: turnModel || provider.model }),
                 ...(turnModel ? { model: turnModel } : {}),
                 stream: options.stream,
                 ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),

@@ -50,6 +50,8 @@ export const openRouterSettingsSchema = z.strictObject({
   reasoning_effort: reasoningEffort(),
   reasoning_tokens: reasoningTokens(),
   hide_reasoning: hideReasoning(),
+  /** Prompt-cache breakpoints for models that need them (app/prompt-cache.ts): off, auto or always. */
+  prompt_cache: z.optional(z.enum(['off', 'auto', 'always'])),
 });
 
 /**

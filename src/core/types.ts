@@ -5,13 +5,24 @@ export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
 /** One part of a message's content, as OpenRouter defines it (ChatContentItems in its OpenAPI spec). */
 export type ContentPart =
-  | { type: 'text'; text: string }
+  /** `cache_control`: a prompt-cache breakpoint (ChatContentCacheControl), for providers that need them. */
+  | { type: 'text'; text: string; cache_control?: CacheControl }
   /** `url` is an https URL or a `data:image/png;base64,…` URL. */
   | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' | 'original' } }
   /** PDFs and other documents: `file_data` is a `data:application/pdf;base64,…` URL or an https URL. */
   | { type: 'file'; file: { filename?: string; file_data?: string; file_id?: string } }
   /** `data` is base64 without a data: prefix; `format` e.g. wav, mp3. */
   | { type: 'input_audio'; input_audio: { data: string; format: string } };
+
+/**
+ * A prompt-cache breakpoint on a text part: the prompt up to and including that part may be
+ * cached (OpenRouter's ChatContentCacheControl; Anthropic's `cache_control`). ttl: 5 minutes
+ * by default, or an hour.
+ */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
 
 /** A message's content: plain text, or a list of parts (text, images, files, audio). */
 export type MessageContent = string | ContentPart[];

@@ -1,5 +1,6 @@
 // Usage figures as text: the cost and time formats used everywhere, the terminal UI's one-line
-// footer (the one-shot UI and the REPL), and the `--usage` line of the plain writer.
+// footer (the one-shot UI and the REPL), and the `--usage` line of the plain writer; both say
+// what the prompt cache read, wrote and saved when the server reports it.
 import type { Usage } from '../core/index.js';
 import { fitsIn } from './answer-text.js';
 
@@ -49,6 +50,55 @@ export function formatSeconds(ms: number): string {
   return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
 }
 
+/** A token count in little room: 950, 1.2k, 12.4k, 124k, 1.2M. */
+export function formatTokenCount(tokens: number): string {
+  if (tokens < 1_000) return String(tokens);
+  if (tokens < 999_500) return tokens < 99_950 ? `${(tokens / 1_000).toFixed(1).replace(/\.0$/, '')}k` : `${Math.round(tokens / 1_000)}k`;
+  return `${(tokens / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
+}
+
+/** What the prompt cache did for a request, from the usage the server sent. */
+export interface CacheFigures {
+  /** Prompt tokens read from the cache (prompt_tokens_details.cached_tokens). */
+  cached: number;
+  /** Prompt tokens written to the cache (prompt_tokens_details.cache_write_tokens, explicit caching only). */
+  written: number;
+  /**
+   * Dollars the cache saved (OpenRouter's cache_discount, in the usage or its cost_details,
+   * where reported; the chat usage's spec does not name it): positive, a lower
+   * cost; negative, writes that cost more than they saved (Anthropic's first request).
+   */
+  saving?: number;
+}
+
+/** A token count as reported, when it is one: a whole number of tokens a prompt can have. */
+const count = (value: unknown): number => (typeof value === 'number' && value > 0 && value <= Number.MAX_SAFE_INTEGER ? Math.floor(value) : 0);
+
+/** The cache's part in a request, or undefined when it did nothing (or nothing was reported). */
+export function cacheFigures(usage: Usage | undefined): CacheFigures | undefined {
+  const details = usage?.prompt_tokens_details;
+  const cached = count(details?.cached_tokens);
+  const written = count(details?.cache_write_tokens);
+  if (cached === 0 && written === 0) return undefined;
+  // Where OpenRouter reports it varies: in the usage, or in its cost_details.
+  const discount = usage?.cache_discount ?? usage?.cost_details?.cache_discount;
+  const saving = typeof discount === 'number' && Number.isFinite(discount) && discount !== 0 ? discount : undefined;
+  return { cached, written, ...(saving !== undefined ? { saving } : {}) };
+}
+
+/** A saving as a change of cost: "−$0.0031" (cheaper), "+$0.0012" (dearer). */
+function savingText(saving: number): string {
+  return `${saving > 0 ? '\u2212' : '+'}${formatDollars(Math.abs(saving))}`;
+}
+
+/** The footer's cache part: "12.4k cached (−$0.0031)", "3.1k cache write (+$0.0012)". */
+function cacheText(cache: CacheFigures | undefined, withSaving: boolean): string | undefined {
+  if (!cache) return undefined;
+  const counts = [cache.cached ? `${formatTokenCount(cache.cached)} cached` : undefined, cache.written ? `${formatTokenCount(cache.written)} cache write` : undefined];
+  const saving = withSaving && cache.saving !== undefined ? ` (${savingText(cache.saving)})` : '';
+  return `${counts.filter(Boolean).join(', ')}${saving}`;
+}
+
 /**
  * The times of a request: the total counts to the end or the first token, whichever is later
  * (a clock set back while it streamed must not make it end before it began to answer).
@@ -67,6 +117,8 @@ interface FooterParts {
   model?: string | undefined;
   provider?: string | undefined;
   tokens?: string | undefined;
+  /** What the prompt cache read and wrote, and saved. */
+  cache?: string | undefined;
   cost?: string | undefined;
   firstToken?: string | undefined;
   speed?: string | undefined;
@@ -77,7 +129,7 @@ const SEPARATOR = ' · ';
 
 function joinFooter(parts: FooterParts): string {
   const who = parts.model ? (parts.provider ? `${parts.model} via ${parts.provider}` : parts.model) : undefined;
-  return [who, parts.tokens, parts.cost, parts.firstToken, parts.speed, parts.total].filter(Boolean).join(SEPARATOR);
+  return [who, parts.tokens, parts.cache, parts.cost, parts.firstToken, parts.speed, parts.total].filter(Boolean).join(SEPARATOR);
 }
 
 /** The longest start of `text` that, with an ellipsis, still `fits` (undefined: none does). */
@@ -100,17 +152,21 @@ function shortened(text: string, fits: (candidate: string) => boolean): string |
 
 /**
  * The terminal UI's footer on one line of at most `columns` cells: who answered, tokens,
- * cost, time to first token, speed, total time. As the width shrinks, parts go by priority:
- * the speed, the token split (their sum stays), the time to first token, the provider, then
- * the model is shortened and at last left out; the cost and the total time stay.
+ * what the prompt cache did, cost, time to first token, speed, total time. As the width
+ * shrinks, parts go by priority: the speed, the token split (their sum stays), the time to
+ * first token, the provider, the token sum when the cache has something to say, the cache's
+ * saving, then its counts (the sum back in their place), then the model is shortened and at
+ * last left out; the cost and the total time stay.
  */
 export function formatFooter(figures: UsageFigures, columns: number): string {
   const { usage } = figures;
   const { total, firstToken, speed } = times(figures);
+  const cache = cacheFigures(usage);
   let parts: FooterParts = {
     model: figures.model,
     provider: figures.provider,
     tokens: usage ? `${usage.prompt_tokens} + ${usage.completion_tokens} tokens` : undefined,
+    cache: cacheText(cache, true),
     cost: usage ? formatCost(usage.cost) : undefined,
     firstToken: firstToken !== undefined ? `first token ${formatSeconds(firstToken)}` : undefined,
     speed: speed !== undefined ? `${speed} tok/s` : undefined,
@@ -122,6 +178,11 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
     (p) => ({ ...p, tokens: usage ? `${usage.total_tokens} tokens` : undefined }),
     (p) => ({ ...p, firstToken: undefined }),
     (p) => ({ ...p, provider: undefined }),
+    // What the cache saved is worth more than the token count: the count gives way first, and
+    // comes back in the cache's place when that must go too.
+    (p) => (cache ? { ...p, tokens: undefined } : p),
+    (p) => ({ ...p, cache: cacheText(cache, false) }),
+    (p) => ({ ...p, cache: undefined, tokens: usage ? `${usage.total_tokens} tokens` : undefined }),
   ];
   for (const step of steps) {
     if (fits(parts)) return joinFooter(parts);
@@ -134,7 +195,7 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
     parts = { ...parts, model: model && model.length > 4 ? model : undefined };
     if (fits(parts)) return joinFooter(parts);
   }
-  parts = { ...parts, tokens: undefined };
+  parts = { ...parts, tokens: undefined, cache: undefined };
   const line = joinFooter(parts);
   return fits(parts) ? line : (shortened(line, (candidate) => fitsIn(candidate, columns)) ?? '');
 }
@@ -145,6 +206,11 @@ export function formatUsageLine(figures: UsageFigures): string {
   const usage = figures.usage;
   if (usage) {
     parts.push(`${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion = ${usage.total_tokens} tokens`);
+    const cache = cacheFigures(usage);
+    if (cache) {
+      const counts = [cache.cached ? `${cache.cached} cached` : undefined, cache.written ? `${cache.written} written to the cache` : undefined];
+      parts.push(`${counts.filter(Boolean).join(', ')}${cache.saving !== undefined ? ` (${savingText(cache.saving)})` : ''}`);
+    }
     const cost = formatCost(usage.cost);
     if (cost) parts.push(cost);
   }

@@ -29,6 +29,12 @@ export interface ReplyStep {
   crlf?: boolean;
   /** Send `data: [DONE]` (default true). */
   done?: boolean;
+  /**
+   * What the prompt cache did, reported in the usage: prompt_tokens_details.cached_tokens
+   * (read) and cache_write_tokens (written), and cache_discount (dollars saved; negative when
+   * writes cost more).
+   */
+  cache?: { read?: number; written?: number; discount?: number };
 }
 /** An error status with a body (see errorBodies for the real ones). */
 export interface HttpErrorStep {
@@ -219,6 +225,15 @@ export function defaultUsage(promptTokens: number, completionTokens: number): Js
     cost_details: { upstream_inference_cost: null, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
     completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
   };
+}
+
+/** The usage with what the prompt cache did (ReplyStep.cache) in OpenRouter's fields. */
+function withCache(usage: Json, cache: ReplyStep['cache']): Json {
+  if (!cache) return usage;
+  const details = { ...((usage.prompt_tokens_details as Json | undefined) ?? {}) };
+  if (cache.read !== undefined) details.cached_tokens = cache.read;
+  if (cache.written !== undefined) details.cache_write_tokens = cache.written;
+  return { ...usage, prompt_tokens_details: details, ...(cache.discount !== undefined ? { cache_discount: cache.discount } : {}) };
 }
 
 /** Usage as OpenAI-style servers send it: token counts, no cost. */
@@ -431,7 +446,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const reasoning = step.reasoning ?? [];
     const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
-    const usage = step.usage ?? (openai ? openAiUsage(promptTokens, content.length) : defaultUsage(promptTokens, content.length));
+    const usage = withCache(step.usage ?? (openai ? openAiUsage(promptTokens, content.length) : defaultUsage(promptTokens, content.length)), step.cache);
     const finishReason = step.finishReason ?? 'stop';
     const genHeaders = { 'x-generation-id': answer.id };
     if (!stream) {

@@ -33,6 +33,8 @@ export const chatOptionsSchema = z.object({
   reasoningEffort: z.optional(z.enum(['low', 'medium', 'high'], 'reasoning effort must be low, medium or high')),
   reasoningTokens: z.optional(z.pipe(integer('reasoning tokens'), z.int().check(z.positive('reasoning tokens must be greater than 0')))),
   hideReasoning: z._default(z.boolean(), false),
+  // --cache-prompt / --no-cache-prompt; undefined: the provider's prompt_cache setting.
+  cachePrompt: z.optional(z.boolean()),
   file: z._default(z.array(z.string().check(z.minLength(1, '-f needs a path'))), []),
   editor: z._default(z.boolean(), false),
   attach: z._default(z.array(z.string().check(z.minLength(1, 'an attachment needs a path, URL or -'))), []),

@@ -34,6 +34,8 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--reasoning-effort <level>', 'how hard a reasoning model thinks: low, medium or high (config reasoning_effort)')
     .option('--reasoning-tokens <n>', 'a token budget for reasoning instead of an effort (config reasoning_tokens)')
     .option('--hide-reasoning', 'ask the model not to return its reasoning, and show none (config hide_reasoning)')
+    .option('--cache-prompt', 'mark long system prompts, earlier turns and -f files for prompt caching on models that need it (anthropic/…, google/gemini-…; config prompt_cache)')
+    .option('--no-cache-prompt', 'no prompt-cache marks, whatever prompt_cache says')
     .option('-f, --file <path>', 'a file, directory (.gitignore obeyed) or glob whose text goes before the prompt (repeatable)', collect, [])
     .option('-e, --editor', 'write the prompt in $VISUAL or $EDITOR, starting from the words given')
     .option('-a, --attach <path|url|->', 'attach an image, PDF or audio file, an https URL, or stdin (-) (repeatable)', collect, [])

@@ -54,6 +54,7 @@ export function validateContentPart(part: unknown, where: string): void {
   switch (part.type) {
     case 'text':
       if (typeof part.text !== 'string') fail('a text part needs "text" (a string)');
+      if (part.cache_control !== undefined) checkCacheControl(part.cache_control, fail);
       return;
     case 'image_url': {
       const image = part.image_url;
@@ -91,6 +92,19 @@ export function validateContentPart(part: unknown, where: string): void {
     }
     default:
       fail(`unknown content part type ${shown(part.type)} (known: text, image_url, file, input_audio)`);
+  }
+}
+
+/** The TTLs OpenRouter's spec names for a cache breakpoint (AnthropicCacheControlTtl). */
+const CACHE_TTLS = ['5m', '1h'];
+
+/** A prompt-cache breakpoint on a text part: {"type": "ephemeral"}, with an optional ttl of 5m or 1h. */
+function checkCacheControl(control: unknown, fail: (problem: string, hint?: string) => never): void {
+  if (!isRecord(control) || control.type !== 'ephemeral') {
+    return fail(`"cache_control" must be {"type": "ephemeral"}, got ${shown(control)}`);
+  }
+  if (control.ttl !== undefined && !CACHE_TTLS.includes(String(control.ttl))) {
+    fail(`unknown cache_control ttl ${shown(control.ttl)} (known: ${CACHE_TTLS.join(', ')})`);
   }
 }
 

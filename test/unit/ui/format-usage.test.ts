@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
-import { formatCost, formatDollars, formatFooter, formatSeconds, formatUsageLine, type UsageFigures } from '../../../src/ui/format-usage.js';
+import { cacheFigures, formatCost, formatDollars, formatFooter, formatSeconds, formatTokenCount, formatUsageLine, type UsageFigures } from '../../../src/ui/format-usage.js';
 
 const dollars = (text: string) => Number(text.replace(/^(-?)\$/, '$1').replace(/ \(free\)$/, ''));
 const usage = { prompt_tokens: 1234, completion_tokens: 5678, total_tokens: 6912, cost: 0.0123 };
@@ -129,5 +129,85 @@ describe('formatFooter', () => {
 
   it('--usage has no exponent either', () => {
     expect(formatUsageLine({ ...figures, usage: { ...usage, cost: 8.1e-7 } })).toContain('$0.00000081');
+  });
+});
+
+describe('what the prompt cache did', () => {
+  const cachedUsage = (details: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    prompt_tokens: 12_500,
+    completion_tokens: 60,
+    total_tokens: 12_560,
+    cost: 0.0045,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0, ...details },
+    ...extra,
+  });
+  const figures = (u: UsageFigures['usage']): UsageFigures => ({ usage: u, model: 'anthropic/claude-sonnet-4.5', provider: 'Anthropic', startedAt: 0, firstTokenAt: 800, endedAt: 2000 });
+
+  it.each([
+    [950, '950'],
+    [1_000, '1k'],
+    [1_234, '1.2k'],
+    [12_400, '12.4k'],
+    [99_949, '99.9k'],
+    [99_950, '100k'],
+    [123_456, '123k'],
+    [999_499, '999k'],
+    [999_500, '1M'],
+    [1_250_000, '1.3M'],
+  ])('token count %p is %s', (tokens, text) => {
+    expect(formatTokenCount(tokens)).toBe(text);
+  });
+
+  it('reads cached and written tokens, and the discount where reported; nothing when the cache did nothing', () => {
+    expect(cacheFigures(cachedUsage({ cached_tokens: 12_400 }))).toEqual({ cached: 12_400, written: 0 });
+    expect(cacheFigures(cachedUsage({ cached_tokens: 12_400, cache_write_tokens: 96 }, { cache_discount: 0.0031 }))).toEqual({ cached: 12_400, written: 96, saving: 0.0031 });
+    expect(cacheFigures(cachedUsage({ cached_tokens: 90 }, { cost_details: { upstream_inference_cost: null, cache_discount: -0.0031 } }))).toEqual({ cached: 90, written: 0, saving: -0.0031 });
+    expect(cacheFigures(cachedUsage({ cached_tokens: 90 }, { cache_discount: null }))).toEqual({ cached: 90, written: 0 });
+    expect(cacheFigures(cachedUsage({}))).toBeUndefined();
+    expect(cacheFigures({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 })).toBeUndefined();
+    expect(cacheFigures(cachedUsage({ cached_tokens: 'many' as unknown as number }))).toBeUndefined();
+    expect(cacheFigures(undefined)).toBeUndefined();
+    // A server's nonsense is no count: nothing is said rather than "1e+294M cached".
+    expect(cacheFigures(cachedUsage({ cached_tokens: 1e300, cache_write_tokens: -5 }))).toBeUndefined();
+    expect(cacheFigures(cachedUsage({ cached_tokens: Number.POSITIVE_INFINITY }))).toBeUndefined();
+  });
+
+  it('the footer says how much was cached and saved, after the tokens', () => {
+    const line = formatFooter(figures(cachedUsage({ cached_tokens: 12_400 }, { cache_discount: 0.0031 })), 200);
+    expect(line).toBe('anthropic/claude-sonnet-4.5 via Anthropic · 12500 + 60 tokens · 12.4k cached (\u2212$0.0031) · $0.0045 · first token 0.80 s · 50 tok/s · 2.00 s');
+  });
+
+  it('the footer says a first request’s cache write, and what it cost more', () => {
+    const line = formatFooter(figures(cachedUsage({ cache_write_tokens: 3_100 }, { cache_discount: -0.0012 })), 200);
+    expect(line).toContain(' · 3.1k cache write (+$0.0012) · $0.0045 · ');
+  });
+
+  it('as the footer narrows, the provider goes, then the token sum, the saving, the counts; the cost stays', () => {
+    const f = figures(cachedUsage({ cached_tokens: 12_400 }, { cache_discount: 0.0031 }));
+    const widths = [200, 100, 90, 80, 70, 60, 50, 40, 30];
+    const lines = widths.map((w) => formatFooter(f, w));
+    for (const [i, line] of lines.entries()) {
+      expect(stringWidth(line)).toBeLessThanOrEqual(widths[i]!);
+      expect(line).toContain('$0.0045');
+    }
+    const savingGone = lines.findIndex((line) => !line.includes('\u2212$0.0031'));
+    const countsGone = lines.findIndex((line) => !line.includes('12.4k cached'));
+    const providerGone = lines.findIndex((line) => !line.includes('via Anthropic'));
+    const totalGone = lines.findIndex((line) => !line.includes('tokens'));
+    expect(providerGone).toBeGreaterThan(0);
+    expect(totalGone).toBeGreaterThanOrEqual(providerGone);
+    expect(savingGone).toBeGreaterThan(totalGone);
+    expect(countsGone).toBeGreaterThan(savingGone);
+    expect(lines.at(-1)).not.toContain('cached');
+    // At 80 columns, the usual terminal: the model, what the cache did and the cost.
+    expect(formatFooter(f, 80)).toBe('anthropic/claude-sonnet-4.5 · 12.4k cached (\u2212$0.0031) · $0.0045 · 2.00 s');
+  });
+
+  it('the --usage line gives the exact counts and the saving', () => {
+    expect(formatUsageLine(figures(cachedUsage({ cached_tokens: 12_400, cache_write_tokens: 96 }, { cache_discount: 0.0031 })))).toBe(
+      'usage: 12500 prompt + 60 completion = 12560 tokens, 12400 cached, 96 written to the cache (\u2212$0.0031), $0.0045, 2.00 s, first token 0.80 s, 50 tok/s (anthropic/claude-sonnet-4.5 via Anthropic)',
+    );
+    expect(formatUsageLine(figures(cachedUsage({ cached_tokens: 2_048 })))).toContain('tokens, 2048 cached, $0.0045');
+    expect(formatUsageLine(figures(cachedUsage({})))).not.toContain('cache');
   });
 });

@@ -111,6 +111,26 @@ describe('validateMessages with content parts', () => {
   });
 });
 
+describe('cache_control on text parts', () => {
+  it('accepts an ephemeral breakpoint, with no ttl or a ttl of 5m or 1h, on system and user text', () => {
+    expect(() =>
+      validateMessages([
+        { role: 'system', content: [{ type: 'text', text: 'long rules', cache_control: { type: 'ephemeral' } }] },
+        { role: 'user', content: [{ type: 'text', text: 'files', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'text', text: 'q', cache_control: { type: 'ephemeral', ttl: '5m' } }] },
+      ]),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [{ type: 'persistent' }, '"cache_control" must be {"type": "ephemeral"}'],
+    ['ephemeral', '"cache_control" must be {"type": "ephemeral"}'],
+    [{ type: 'ephemeral', ttl: '24h' }, 'unknown cache_control ttl "24h" (known: 5m, 1h)'],
+  ])('refuses %j, naming the part', (control, problem) => {
+    const error = refusal(() => validateMessages(second({ type: 'text', text: 'x', cache_control: control })));
+    expect(error.message.startsWith(`message 2, part 1 (text): ${problem}`)).toBe(true);
+  });
+});
+
 describe('request size with media', () => {
   const limits = { maxRequestBytes: 1_000, maxMediaRequestBytes: 10_000 };
   const withImage = (base64Chars: number) => ({ messages: asUser(text('describe'), image(`data:image/png;base64,${'A'.repeat(base64Chars)}`)) });
