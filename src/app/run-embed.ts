@@ -105,8 +105,9 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   const waiting = new Map<string, Slot[]>();
   let batch: Array<{ hash: string; text: string }> = [];
   const inFlight = new Set<Promise<void>>();
-  // Enough read ahead to keep every request slot busy while the oldest one is answered.
-  const maxAhead = options.batchSize * (options.concurrency + 1) * 2;
+  // Enough read ahead to keep every request slot busy and the next batch filling while the
+  // oldest one is answered; each unwritten vector is held (about 20 KB at 1,536 dimensions).
+  const maxAhead = options.batchSize * (options.concurrency + 2);
   const usage = { prompt_tokens: 0, total_tokens: 0, cost: 0 };
   const collected: string[] = [];
   let read = 0;
