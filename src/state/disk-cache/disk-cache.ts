@@ -38,7 +38,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { defaultWarn, type Warn } from '../json-store.js';
+import { defaultWarn, stateNotSaved, type Warn } from '../json-store.js';
 import { rootOf } from '../paths.js';
 import {
   appendStateFile,
@@ -150,12 +150,9 @@ export function openDiskCache(cacheDir: string, options: DiskCacheOptions): Disk
     told.add(kind);
     warn(message);
   };
-  const tellUnsafe = (error: unknown) => {
-    if (error instanceof UnsafeStatePathError) tell(`unsafe ${error.path}`, `${error.message}; the cache goes on without that entry (remove it to fix this)`);
-    // Only the filesystem's refusals are taken as "not saved": a bug is still a bug.
-    else if (typeof errorCode(error) !== 'string') throw error;
-    else tell('unwritable', `cache not saved (${(error as Error).message}); point DEVSYNTH_HOME at a writable folder`);
-  };
+  // A planted link (named once) or a filesystem that refuses (said once per run, with the other
+  // state's refusals); anything else is a bug, and thrown.
+  const tellUnsafe = (error: unknown) => stateNotSaved(error, warn);
 
   // Folders checked this run: true when safe to use, false when missing (reads) or refused.
   const readable = new Map<string, boolean>();
