@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { BIN, root, startBench } from './harness.mjs';
 
 const QUICK = process.argv.includes('--quick');
+// --embed: only the embedding rows (printed, docs/benchmarks.md left as it is).
+const EMBED_ONLY = process.argv.includes('--embed');
 const RUNS = { light: QUICK ? 3 : 11, heavy: QUICK ? 1 : 5 };
 const STREAM_CHUNKS = 100_000;
 const EMBED_LINES = 10_000;
@@ -25,6 +27,13 @@ const log = (name, m) => {
 };
 
 try {
+  if (!EMBED_ONLY) runChatRows();
+  runEmbedRows();
+} finally {
+  bench.close();
+}
+
+function runChatRows() {
   // Warm the catalogue cache, so that `models` below answers from it.
   spawnSync(node, [BIN, 'models'], { env, stdio: 'ignore' });
   log('node -e 0', measure(node, ['-e', '0'], RUNS.light));
@@ -49,18 +58,31 @@ try {
   log('100k-chunk stream, Ink UI in a pty: devsynth-or', measureTerminal(['chat', '--max-tokens', String(STREAM_CHUNKS), 'go'], RUNS.heavy));
   // The same answer as one turn of the REPL: started, a prompt typed, Ctrl+D once it is done.
   log('100k-chunk answer in the REPL in a pty: devsynth-or', measureTerminal(['chat', '--max-tokens', String(STREAM_CHUNKS)], RUNS.heavy, { ready: '/help for commands', keys: ['go', 'Enter'], done: 'tok/s', quit: ['C-d'] }));
+}
+
+/** Embeddings at real size: 1,536 dimensions (bench/server.mjs), with and without latency, and the cache. */
+function runEmbedRows() {
   const lines = join(home, 'lines.txt');
   writeFileSync(lines, Array.from({ length: EMBED_LINES }, (_, i) => `line ${i} of the benchmark`).join('\n'));
   log('embed 10,000 lines: batched (100) x 4', measure(node, [BIN, 'embed', '--no-cache', '-f', lines], RUNS.heavy));
+  log('embed 10,000 lines, 5 ms latency: batched (100) x 4', measure(node, [BIN, 'embed', '--no-cache', '-m', 'bench/embed-5ms', '-f', lines], RUNS.heavy));
+  // The cache filled once, then every line answered from it.
+  spawnSync(node, [BIN, 'embed', '-f', lines], { env, stdio: 'ignore' });
+  log('embed 10,000 lines, all cached', measure(node, [BIN, 'embed', '-f', lines], RUNS.heavy));
+  // 100,000 vectors in the cache (the 10,000 above and 90,000 more), then one new text.
+  const more = join(home, 'more.txt');
+  writeFileSync(more, Array.from({ length: 90_000 }, (_, i) => `another line ${i}`).join('\n'));
+  spawnSync(node, [BIN, 'embed', '-f', more], { env, stdio: 'ignore' });
+  log('embed one new text, 100,000 vectors cached', measure(node, [BIN, 'embed', `new text ${Date.now()}`], RUNS.light));
+  if (EMBED_ONLY) return;
   // One request per line is sequential, so its time grows linearly: 1,000 lines are measured
   // and scaled to 10,000 (a full run would take over a minute).
   const thousand = join(home, 'thousand.txt');
   writeFileSync(thousand, Array.from({ length: 1000 }, (_, i) => `line ${i} of the benchmark`).join('\n'));
   const perLine = measure(node, [BIN, 'embed', '--no-cache', '--batch-size', '1', '--concurrency', '1', '-f', thousand], 1);
   log('embed 10,000 lines: one request per line (1,000 measured, ×10)', { wall: perLine.wall * 10, cpu: perLine.cpu * 10, rss: perLine.rss });
-} finally {
-  bench.close();
 }
+if (EMBED_ONLY) process.exit(0);
 
 const get = (name) => rows.find((r) => r.name === name);
 const ratio = (a, b, field = 'wall') => get(a)[field] / get(b)[field];
@@ -72,6 +94,9 @@ const targets = [
   ['Ink UI vs piped, 100k (CPU)', ratio('100k-chunk stream, Ink UI in a pty: devsynth-or', '100k-chunk stream piped: devsynth-or', 'cpu'), '≤ 2'],
   ['peak RSS, 100k piped (MB)', get('100k-chunk stream piped: devsynth-or').rss, '≤ 80'],
   ['embed: one per line vs batched (wall)', ratio('embed 10,000 lines: one request per line (1,000 measured, ×10)', 'embed 10,000 lines: batched (100) x 4'), '≥ 5'],
+  ['embed 10,000: uncached vs all cached (wall)', ratio('embed 10,000 lines: batched (100) x 4', 'embed 10,000 lines, all cached'), '≥ 5'],
+  ['peak RSS, embed 10,000 all cached (MB)', get('embed 10,000 lines, all cached').rss, '< 150'],
+  ['embed one new text, 100,000 cached (wall s)', get('embed one new text, 100,000 vectors cached').wall, '< 0.15'],
   ['models from cache vs --version (wall)', ratio('devsynth-or models (from cache)', 'devsynth-or --version'), '≤ 1.5'],
 ];
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

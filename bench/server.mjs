@@ -1,9 +1,23 @@
 // The benchmark's loopback OpenRouter: /chat/completions streams `chunks` deltas (query or
-// header x-bench-chunks), /embeddings answers with small vectors after a fixed latency, /models
-// serves a catalogue. Started by run.mjs in its own process, so it costs the clients nothing.
+// header x-bench-chunks), /embeddings answers with vectors of real size (1,536 dimensions, each
+// number with ten significant digits as OpenAI's text-embedding-3-small sends them) after the
+// latency its model's name asks for (bench/embed-5ms: 5 ms; none by default), /models serves a
+// catalogue. Started by run.mjs in its own process, so it costs the clients nothing.
 import http from 'node:http';
 
-const EMBED_LATENCY_MS = Number(process.env.BENCH_EMBED_LATENCY_MS ?? 5);
+const EMBED_DIMENSIONS = Number(process.env.BENCH_EMBED_DIMENSIONS ?? 1536);
+// 64 vectors, made once as JSON text: the server spends nothing per vector but the copy.
+let seed = 12345;
+const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const VECTORS = Array.from({ length: 64 }, () =>
+  JSON.stringify(Array.from({ length: EMBED_DIMENSIONS }, () => Number(((random() - 0.5) * 0.2).toPrecision(10)))),
+);
+/** A vector's JSON for a text: the same text, the same vector. */
+function vectorFor(text) {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return VECTORS[(h >>> 0) % VECTORS.length];
+}
 const catalogue = JSON.stringify({
   data: Array.from({ length: 300 }, (_, i) => ({
     id: `org${i % 30}/model-${i}`,
@@ -28,12 +42,16 @@ http
         return res.end(catalogue);
       }
       if (url.pathname.endsWith('/embeddings')) {
-        const input = JSON.parse(body).input;
-        const texts = Array.isArray(input) ? input : [input];
-        setTimeout(() => {
+        const request = JSON.parse(body);
+        const texts = Array.isArray(request.input) ? request.input : [request.input];
+        const latencyMs = Number(/embed-(\d+)ms/.exec(String(request.model))?.[1] ?? 0);
+        const data = texts.map((text, index) => `{"object":"embedding","index":${index},"embedding":${vectorFor(String(text))}}`).join(',');
+        const answer = () => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ object: 'list', model: 'bench/embed', data: texts.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3, 0.4] })), usage: { prompt_tokens: texts.length, total_tokens: texts.length } }));
-        }, EMBED_LATENCY_MS);
+          res.end(`{"object":"list","model":"bench/embed","data":[${data}],"usage":{"prompt_tokens":${texts.length},"total_tokens":${texts.length}}}`);
+        };
+        if (latencyMs > 0) setTimeout(answer, latencyMs);
+        else answer();
         return;
       }
       // The reply's length is the request's max_tokens: every client can set that. A model named

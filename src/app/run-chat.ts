@@ -62,7 +62,8 @@ export function openSession(runtime: Runtime, options: ChatOptions): Session {
     if (!last) throw new UsageError('no conversation to continue yet', { hint: 'start one with devsynth-or chat "…"' });
     return sessions.load(last);
   }
-  return { ...sessions.load(UNNAMED_SESSION, { attachments: false }), model: null };
+  // A chat that starts anew: the previous conversation (maybe megabytes) is not read.
+  return sessions.fresh(UNNAMED_SESSION);
 }
 
 /** Drops the oldest turns when a continued conversation outgrows the model's context. */

@@ -1,8 +1,10 @@
 // `embed`: inputs from arguments, a file and stdin (one per line), read as they are needed;
-// vectors from the cache where it has them, the rest in batches sent a few at a time; output
-// in input order, each line as soon as every earlier one is ready. Memory stays bounded
-// whatever the input's length: reading waits while too many inputs are unwritten, and only
-// those are held (a million lines take what a thousand do).
+// vectors from the cache where it has them (one look-up per text, nothing else read), the rest
+// in batches sent a few at a time; output in input order, each line as soon as every earlier
+// one is ready. Memory stays bounded whatever the input's length: reading waits while too many
+// inputs are unwritten, and only those are held, each as the JSON text of its vector (a
+// million lines take what a thousand do). A vector is printed as the text it is cached as, so
+// that a cached run's output is byte for byte the uncached one's.
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CancelledError, UsageError } from '../core/index.js';
@@ -85,17 +87,16 @@ async function firstInputs(runtime: Runtime, options: EmbedOptions): Promise<Asy
   })();
 }
 
-/** An input read and not yet written: its vector, once known. */
+/** An input read and not yet written: its vector's JSON text ("[…]"), once known. */
 interface Slot {
-  vector?: number[];
+  vector?: string;
 }
 
 export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise<void> {
   const inputs = await firstInputs(runtime, options);
   const provider = await runtime.provider({ needsKey: true });
   const model = (await runtime.config()).resolveModel(options.model) ?? (await provider.resolveEmbeddingModel());
-  const cache = createEmbeddingsCache(runtime.paths.cache, runtime.warn);
-  const known = options.cache ? cache.load(model) : new Map<string, number[]>();
+  const cache = options.cache ? createEmbeddingsCache(runtime.paths.cache, { provider: provider.id, endpoint: provider.endpoint(), model }, { warn: runtime.warn }) : undefined;
   const { stdout, stderr } = runtime.io;
 
   // Inputs read and not yet written, by index; texts waiting for a vector, by hash (a text
@@ -104,10 +105,11 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   const waiting = new Map<string, Slot[]>();
   let batch: Array<{ hash: string; text: string }> = [];
   const inFlight = new Set<Promise<void>>();
-  // Enough read ahead to keep every request slot busy while the oldest one is answered.
-  const maxAhead = options.batchSize * (options.concurrency + 1) * 2;
+  // Enough read ahead to keep every request slot busy and the next batch filling while the
+  // oldest one is answered; each unwritten vector is held (about 20 KB at 1,536 dimensions).
+  const maxAhead = options.batchSize * (options.concurrency + 2);
   const usage = { prompt_tokens: 0, total_tokens: 0, cost: 0 };
-  const collected: number[][] = [];
+  const collected: string[] = [];
   let read = 0;
   let written = 0;
   let fromCache = 0;
@@ -130,7 +132,8 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
     let out = '';
     for (let slot = unwritten.get(written); slot?.vector; slot = unwritten.get(written)) {
       if (options.json) collected.push(slot.vector);
-      else out += `${JSON.stringify({ index: written, embedding: slot.vector })}\n`;
+      // What JSON.stringify({ index, embedding }) gives, without turning the numbers into text again.
+      else out += `{"index":${written},"embedding":${slot.vector}}\n`;
       unwritten.delete(written);
       written += 1;
     }
@@ -148,15 +151,16 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   const send = async (items: Array<{ hash: string; text: string }>) => {
     requests += 1;
     const result = await provider.embed({ input: items.map((item) => item.text), model });
-    result.data.forEach(({ embedding }, i) => {
+    const texts = result.data.map(({ embedding }) => JSON.stringify(embedding));
+    texts.forEach((text, i) => {
       const hash = items[i]?.hash as string;
-      for (const slot of waiting.get(hash) ?? []) slot.vector = embedding;
+      for (const slot of waiting.get(hash) ?? []) slot.vector = text;
       waiting.delete(hash);
     });
     usage.prompt_tokens += result.usage?.prompt_tokens ?? 0;
     usage.total_tokens += result.usage?.total_tokens ?? 0;
     usage.cost += typeof result.usage?.cost === 'number' ? result.usage.cost : 0;
-    if (options.cache) await cache.add(model, items.map((item, i) => ({ hash: item.hash, vector: result.data[i]?.embedding ?? [] })));
+    cache?.add(items.map((item, i) => ({ hash: item.hash, vector: result.data[i]?.embedding, text: texts[i] as string })));
     flush();
   };
   /** Waits for one request to end; the first failure ends the run. */
@@ -190,9 +194,9 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
       unwritten.set(read, slot);
       read += 1;
       const hash = textHash(text);
-      const cached = known.get(hash);
+      const cached = cache?.getText(hash);
       if (cached) {
-        slot.vector = cached;
+        slot.vector = cached.toString('latin1');
         fromCache += 1;
         flush();
       } else if (waiting.has(hash)) {
@@ -226,10 +230,10 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
 }
 
 /** The --json object, written a piece at a time: one string of it all could exceed V8's limit. */
-function writeJson(stdout: Runtime['io']['stdout'], model: string, vectors: number[][], usage: Record<string, number>): void {
+function writeJson(stdout: Runtime['io']['stdout'], model: string, vectors: string[], usage: Record<string, number>): void {
   stdout.write(`{"model":${JSON.stringify(model)},"data":[`);
   for (let start = 0; start < vectors.length; start += 100) {
-    const items = vectors.slice(start, start + 100).map((embedding, i) => JSON.stringify({ index: start + i, embedding }));
+    const items = vectors.slice(start, start + 100).map((embedding, i) => `{"index":${start + i},"embedding":${embedding}}`);
     stdout.write(`${start > 0 ? ',' : ''}${items.join(',')}`);
   }
   stdout.write(`],"usage":${JSON.stringify(usage)}}\n`);

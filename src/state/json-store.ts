@@ -127,6 +127,24 @@ export class JsonStore<T extends Record<string, unknown>> {
     }
   }
 
+  /** Writes `value` under the file's lock, whatever the file holds (which is not read). */
+  async replace(value: T): Promise<void> {
+    let release: (() => void) | undefined;
+    try {
+      ensureStateDir(this.options.dir, this.root);
+      release = await lockStateFile(this.path);
+    } catch (error) {
+      stateNotSaved(error, this.options.warn);
+      this.unsaved = value;
+      return;
+    }
+    try {
+      await this.write(value);
+    } finally {
+      release();
+    }
+  }
+
   private setAside(reason: string): T {
     const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     try {

@@ -101,6 +101,11 @@ export function createSessionStore(stateDir: string, options: { warn?: Warn; now
       const stored = fileOf(name).read();
       return withAttachments ? resolved(stored) : { ...stored, messages: [] };
     },
+    /** A new, empty conversation of that name, its file not read (a chat that starts anew). */
+    fresh(name: string): Session {
+      if (name !== UNNAMED_SESSION) validateSessionName(name);
+      return { name, model: null, created: now(), updated: now(), messages: [] };
+    },
     exists(name: string): boolean {
       return this.list().includes(name);
     },
@@ -110,15 +115,23 @@ export function createSessionStore(stateDir: string, options: { warn?: Warn; now
       await fileOf(session.name).update(() => ({ ...session, messages, updated: now() }));
       await pointAt(session.name);
     },
-    /** Appends a turn to the conversation as the file holds it now, under its lock. */
+    /**
+     * Appends a turn to the conversation as the file holds it now, under its lock; a fresh turn
+     * replaces the conversation without reading it (an earlier answer may be megabytes).
+     */
     async appendTurn(name: string, turn: Turn): Promise<void> {
       const added = toStored(turn.messages);
+      if (turn.fresh) {
+        const system = turn.system === undefined ? [] : [{ role: 'system' as const, content: turn.system }];
+        await fileOf(name).replace({ name, model: turn.model, created: now(), updated: now(), messages: [...system, ...added] });
+        await pointAt(name);
+        return;
+      }
       await fileOf(name).update((current) => {
-        const earlier = turn.fresh ? [] : current.messages;
+        const earlier = current.messages;
         const kept = turn.system === undefined ? earlier : [{ role: 'system' as const, content: turn.system }, ...earlier.filter((m) => m.role !== 'system')];
         return {
           ...current,
-          ...(turn.fresh ? { created: now() } : {}),
           name,
           model: turn.model,
           updated: now(),

@@ -163,6 +163,14 @@ export interface FakeOptions {
   validateRequests?: boolean;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /**
+   * Real-sized vectors: this many dimensions when the request names none, each number with ten
+   * significant digits, one of 64 vectors made once (chosen by the text, so the same text gets
+   * the same vector), so that 100,000 of them cost the test process little.
+   */
+  embeddingDimensions?: number;
+  /** false: bodies sent are not kept in `sent` (gigabytes of vectors). Default true. */
+  keepSent?: boolean;
 }
 
 export interface FakeOpenRouter {
@@ -250,6 +258,20 @@ function embeddingOf(text: string, dimensions = 8): number[] {
   return vector;
 }
 
+/** 64 vectors of `dimensions` numbers as JSON text, and which one a text gets. */
+function vectorPool(dimensions: number) {
+  let seed = dimensions;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const vectors = Array.from({ length: 64 }, () => JSON.stringify(Array.from({ length: dimensions }, () => Number(((random() - 0.5) * 0.2).toPrecision(10)))));
+  return {
+    for(text: string): string {
+      let h = 2166136261;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+      return vectors[(h >>> 0) % vectors.length] as string;
+    },
+  };
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -306,8 +328,9 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
+  const pool = options.embeddingDimensions ? vectorPool(options.embeddingDimensions) : undefined;
   const sendJson = (res: ServerResponse, path: string, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    sent.push({ path, status, stream: false, json: body });
+    if (options.keepSent !== false) sent.push({ path, status, stream: false, json: body });
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
@@ -532,8 +555,13 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     if (step && step.kind !== 'reply') return serveChat(step, req, res, body, path);
     const input = body?.input;
     const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? (input as string[]) : [];
-    const dimensions = typeof body?.dimensions === 'number' ? body.dimensions : 8;
     const tokens = texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(String(text).length / 4)), 0);
+    if (pool && typeof body?.dimensions !== 'number') {
+      const data = texts.map((text, index) => `{"object":"embedding","embedding":${pool.for(String(text))},"index":${index}}`).join(',');
+      const usage = JSON.stringify({ prompt_tokens: tokens, total_tokens: tokens, ...(openai ? {} : { cost: tokens * 0.00000002 }) });
+      return sendJson(res, path, 200, `{"id":"gen-emb-${++generation}","object":"list","data":[${data}],"model":${JSON.stringify(String(body?.model ?? 'openai/text-embedding-3-small'))},"usage":${usage}}`);
+    }
+    const dimensions = typeof body?.dimensions === 'number' ? body.dimensions : 8;
     return sendJson(res, path, 200, {
       id: `gen-emb-${++generation}`,
       object: 'list',

@@ -122,24 +122,26 @@ describe('links planted in DEVSYNTH_HOME are never followed', () => {
     expect(readFileSync(path, 'utf8')).toBe(content);
   });
 
-  it('a hard link to a file outside, as the embeddings cache: nothing appended', async () => {
+  it("a hard link to a file outside, as an earlier version's embeddings cache: the link removed, the file untouched", async () => {
     const target = victim();
     mkdirSync(join(home, 'cache', 'embeddings'), { recursive: true });
     linkSync(target.path, join(home, 'cache', 'embeddings', 'openai_text-embedding-3-small.jsonl'));
     const result = await cli.run(['embed', 'some text']);
     expect(result.code).toBe(0);
-    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(/openai_text-embedding-3-small\.jsonl is a symbolic link, a hard link/)]);
-    expect(readFileSync(target.path, 'utf8')).toBe('{"days": {}, "last": "victim", "precious": true}\n');
+    expect(existsSync(join(home, 'cache', 'embeddings', 'openai_text-embedding-3-small.jsonl'))).toBe(false);
+    target.untouched();
   });
 
-  it('the embeddings cache file: nothing appended to the target, the vectors still printed', async () => {
-    const target = victim();
-    plant(target.path, 'cache', 'embeddings', 'openai_text-embedding-3-small.jsonl');
+  it('the embeddings store folder as a link: nothing written through it, the vectors still printed', async () => {
+    const outside = join(cli.home, 'outside');
+    mkdirSync(outside);
+    mkdirSync(join(home, 'cache', 'store'), { recursive: true });
+    symlinkSync(outside, join(home, 'cache', 'store', 'embeddings'));
     const result = await cli.run(['embed', 'some text']);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toBe('');
-    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(/^devsynth-or: warning: .*openai_text-embedding-3-small\.jsonl is a symbolic link/)]);
-    target.untouched();
+    expect(warningLines(result.stderr)).toEqual([expect.stringMatching(/^devsynth-or: warning: .*store\/embeddings is a symbolic link/)]);
+    expect(readdirSync(outside)).toEqual([]);
   });
 });
 
@@ -266,8 +268,10 @@ describe('modes and leftovers', () => {
     expect((await cli.run(['chat', '--session', 'm', 'hi'])).code).toBe(0);
     expect((await cli.run(['embed', 'text'])).code).toBe(0);
     expect((await cli.run(['models'])).code).toBe(0);
-    for (const dir of [home, join(home, 'sessions'), join(home, 'cache'), join(home, 'cache', 'embeddings')]) expect([dir, statSync(dir).mode & 0o777]).toEqual([dir, 0o700]);
-    const files = [join(home, 'usage.json'), join(home, 'last-session.json'), join(home, 'sessions', 'm.json'), join(home, 'cache', 'embeddings', 'openai_text-embedding-3-small.jsonl')];
+    const store = join(home, 'cache', 'store', 'embeddings');
+    const fan = join(store, readdirSync(store).find((name) => /^[0-9a-f]{2}$/.test(name)) as string);
+    for (const dir of [home, join(home, 'sessions'), join(home, 'cache'), join(home, 'cache', 'store'), store, fan]) expect([dir, statSync(dir).mode & 0o777]).toEqual([dir, 0o700]);
+    const files = [join(home, 'usage.json'), join(home, 'last-session.json'), join(home, 'sessions', 'm.json'), join(store, 'size.log'), ...readdirSync(fan).map((name) => join(fan, name))];
     files.push(...readdirSync(join(home, 'cache')).filter((name) => name.endsWith('.json')).map((name) => join(home, 'cache', name)));
     expect(files.length).toBeGreaterThan(4);
     for (const file of files) expect([file, statSync(file).mode & 0o777]).toEqual([file, 0o600]);

@@ -43,6 +43,11 @@ export abstract class BaseProvider {
   /** The circuit breaker's state, for `status`. */
   abstract breakerState(): Promise<BreakerState>;
 
+  /** Where requests go (a base URL): caches keep what each endpoint answered apart. */
+  endpoint(): string {
+    return this.id;
+  }
+
   /** The model a chat request without one goes to (a local server may have to be asked). */
   async resolveModel(_options: CallOptions = {}): Promise<string> {
     return this.model;

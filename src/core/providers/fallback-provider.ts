@@ -39,6 +39,11 @@ export class FallbackProvider extends BaseProvider {
     this.embeddingModel = primary.embeddingModel;
   }
 
+  /** Embeddings come from the chosen provider alone (see embed). */
+  override endpoint(): string {
+    return this.chain[0]?.endpoint() ?? this.id;
+  }
+
   override chat(request: ChatRequest, options: CallOptions = {}): ChatStream {
     const chain = this.chain;
     return new ChatStream(async function* () {

@@ -158,6 +158,7 @@ export abstract class HttpProvider extends BaseProvider {
   protected readonly configuredEmbeddingModel: string | null;
   private readonly breaker: CircuitBreaker;
   private readonly pacer: RequestPacer;
+  private readonly baseUrl: string;
 
   protected constructor(options: HttpProviderOptions, profile: HttpProfile, extraHeaders: (env: Record<string, string | undefined>) => Record<string, string> = () => ({})) {
     super();
@@ -172,6 +173,7 @@ export abstract class HttpProvider extends BaseProvider {
     this.configuredEmbeddingModel = options.embeddingModel || profile.embeddingModel;
     const baseUrl = (options.baseUrl || fromEnv(profile.env.baseUrl) || profile.baseUrl).replace(/\/+$/, '');
     assertSecureBaseUrl(baseUrl);
+    this.baseUrl = baseUrl;
     const ms = (seconds: number | undefined, fallback: number) => Math.round(pick(seconds, fallback) * 1000);
     this.settings = {
       temperature: pick(options.temperature, HTTP_DEFAULTS.temperature),
@@ -288,6 +290,10 @@ export abstract class HttpProvider extends BaseProvider {
         ),
       );
     });
+  }
+
+  override endpoint(): string {
+    return this.baseUrl;
   }
 
   /** One embeddings request for a batch of texts; `data` is sorted by input index. */

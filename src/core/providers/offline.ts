@@ -71,6 +71,11 @@ export class OfflineProvider extends BaseProvider {
     this.reachedBy = options.reachedBy;
   }
 
+  /** Its vectors' length is its own setting: vectors of another length are kept apart. */
+  override endpoint(): string {
+    return `offline:${this.dimensions}`;
+  }
+
   override chat(request: ChatRequest, options: CallOptions = {}): ChatStream {
     const provider = this;
     return new ChatStream(async function* () {

@@ -190,18 +190,18 @@ describe('values checked before they are stored', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it('embeddings: only arrays of finite numbers are cached, or served from a file', async () => {
+  it('embeddings: only arrays of finite numbers are cached', () => {
     const dir = tempDir();
-    const cache = createEmbeddingsCache(dir);
-    await cache.add('m/e', [
+    const cache = createEmbeddingsCache(dir, { provider: 'openrouter', endpoint: 'http://127.0.0.1:1/api/v1', model: 'm/e' });
+    cache.add([
       { hash: 'good', vector: [0.5, -1] },
       { hash: 'text', vector: ['0.5'] as never },
       { hash: 'nan', vector: [Number.NaN] },
       { hash: 'empty', vector: [] },
+      { hash: 'obj', vector: { 0: 1 } },
     ]);
-    const file = join(dir, 'embeddings', 'm_e.jsonl');
-    writeFileSync(file, `${readFileSync(file, 'utf8')}{"h":"poison","v":[null]}\n{"h":"obj","v":{"0":1}}\n`);
-    expect([...cache.load('m/e').keys()]).toEqual(['good']);
+    expect(['good', 'text', 'nan', 'empty', 'obj'].map((hash) => cache.get(hash))).toEqual([[0.5, -1], undefined, undefined, undefined, undefined]);
+    expect(cache.store.stats().entries).toBe(1);
   });
 
   it('only the actual key values are replaced, in strings and property names', () => {

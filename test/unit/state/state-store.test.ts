@@ -192,7 +192,7 @@ describe('a state directory that cannot be written', () => {
     const warnings: string[] = [];
     const warn = (message: string) => warnings.push(message);
     const { createEmbeddingsCache } = await import('../../../src/state/embeddings-cache.js');
-    await createEmbeddingsCache(dir, warn).add('m/e', [{ hash: 'h', vector: [1] }]);
+    createEmbeddingsCache(dir, { provider: 'openrouter', endpoint: 'http://127.0.0.1:1/api/v1', model: 'm/e' }, { warn }).add([{ hash: 'h', vector: [1] }]);
     await createModelsCache(dir, { warn }).write('models', [{ id: 'a/b', context_length: 1 }] as never);
     expect(warnings).toHaveLength(1);
   });

@@ -1,0 +1,202 @@
+// The on-disk cache (src/state/disk-cache/): look-ups by key, the size cap and which entries it
+// evicts, parallel writers in separate processes, and what a damaged or planted file does.
+import { execFile } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { keyHash, openDiskCache } from '../../../src/state/disk-cache/index.js';
+import { packNumbers, unpackNumbers } from '../../../src/state/disk-cache/packed-numbers.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const run = promisify(execFile);
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'devsynth-disk-cache-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const entryPath = (dir: string, key: string, namespace = 'embeddings') => {
+  const hash = keyHash(key);
+  return join(dir, 'store', namespace, hash.slice(0, 2), hash);
+};
+/** Every file under the namespace's folder, by name (entries, temporary files, size.log). */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => e.name);
+
+describe('disk cache', () => {
+  it('stores values under keys and reads each back alone; namespaces are apart', () => {
+    const dir = tempDir();
+    const vectors = openDiskCache(dir, { namespace: 'embeddings' });
+    const responses = openDiskCache(dir, { namespace: 'responses' });
+    expect(vectors.get('a')).toBeUndefined();
+    vectors.putMany([
+      { key: 'a', value: bytes('first') },
+      { key: 'b', value: bytes('second') },
+    ]);
+    responses.putJson('a', { content: 'hello', usage: { cost: 0.5 } });
+    expect(vectors.get('a')?.toString()).toBe('first');
+    expect(vectors.get('b')?.toString()).toBe('second');
+    expect(responses.getJson('a')).toEqual({ content: 'hello', usage: { cost: 0.5 } });
+    expect(responses.get('b')).toBeUndefined();
+    vectors.put('a', bytes('replaced'));
+    expect(vectors.get('a')?.toString()).toBe('replaced');
+    expect(vectors.stats().entries).toBe(2);
+    // Private files, and the value is found at its key's hash without any index being read.
+    expect(lstatSync(entryPath(dir, 'a')).mode & 0o777).toBe(0o600);
+    rmSync(join(dir, 'store', 'embeddings', 'size.log'));
+    expect(openDiskCache(dir, { namespace: 'embeddings' }).get('b')?.toString()).toBe('second');
+    vectors.clear();
+    expect(vectors.get('a')).toBeUndefined();
+    expect(vectors.stats()).toEqual({ entries: 0, bytes: 0 });
+    expect(() => openDiskCache(dir, { namespace: '../x' })).toThrow(/invalid cache namespace/);
+  });
+
+  it('holds its size cap, evicting the least recently used entries', () => {
+    const dir = tempDir();
+    const value = Buffer.alloc(1000, 7);
+    // Entries are about 1,017 bytes: five fit under 5,500.
+    const cache = openDiskCache(dir, { namespace: 'embeddings', maxBytes: 5500, touchAfterMs: 0 });
+    cache.putMany(['a', 'b', 'c', 'd'].map((key) => ({ key, value })));
+    // Written long ago, in this order; then `a` is read, which makes it the most recent.
+    ['a', 'b', 'c', 'd'].forEach((key, i) => utimesSync(entryPath(dir, key), 1_000_000 + i, 1_000_000 + i));
+    expect(cache.get('a')).toBeDefined();
+    expect(lstatSync(entryPath(dir, 'a')).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    cache.put('e', value);
+    cache.put('f', value);
+    // Past the cap: the least recently used go until at most 80 % of it is held (b and c).
+    const left = ['a', 'b', 'c', 'd', 'e', 'f'].filter((key) => cache.get(key));
+    expect(left).toEqual(['a', 'd', 'e', 'f']);
+    const { bytes: held } = cache.stats();
+    expect(held).toBeLessThanOrEqual(5500 * 0.8);
+    expect(readFileSync(join(dir, 'store', 'embeddings', 'size.log'), 'utf8')).toBe(`${held}\n`);
+  });
+
+  it('the cap holds over many puts, counted across runs', () => {
+    const dir = tempDir();
+    const value = Buffer.alloc(2000, 1);
+    for (let run = 0; run < 4; run++) {
+      const cache = openDiskCache(dir, { namespace: 'embeddings', maxBytes: 50_000 });
+      for (let i = 0; i < 25; i++) cache.put(`run ${run} entry ${i}`, value);
+      expect(cache.stats().bytes).toBeLessThanOrEqual(50_000);
+    }
+    const cache = openDiskCache(dir, { namespace: 'embeddings', maxBytes: 50_000 });
+    expect(cache.stats().entries).toBeGreaterThan(10);
+    expect(cache.get('run 3 entry 24')).toEqual(value);
+  });
+
+  it('parallel writers in 6 processes: every entry whole, none lost, the count right', async () => {
+    const dir = tempDir();
+    const module = join(root, 'dist', 'state', 'disk-cache', 'index.js');
+    expect(existsSync(module)).toBe(true); // npm test builds dist/ first
+    // Each process writes 60 entries of its own and the same 60 shared keys (values differ by process).
+    const script = `
+      const { openDiskCache } = await import(${JSON.stringify(module)});
+      const cache = openDiskCache(process.argv[1], { namespace: 'embeddings' });
+      const me = process.argv[2];
+      for (let i = 0; i < 60; i++) {
+        cache.putMany([{ key: 'own ' + me + ' ' + i, value: Buffer.alloc(3000 + i, Number(me)) }, { key: 'shared ' + i, value: Buffer.alloc(5000, Number(me)) }]);
+        const got = cache.get('shared ' + i);
+        if (!got || got.length !== 5000 || !got.every((b) => b === got[0])) throw new Error('torn entry read');
+      }`;
+    await Promise.all(Array.from({ length: 6 }, (_, me) => run(process.execPath, ['--input-type=module', '-e', script, dir, String(me + 1)])));
+    const cache = openDiskCache(dir, { namespace: 'embeddings' });
+    for (let me = 1; me <= 6; me++) {
+      for (let i = 0; i < 60; i++) expect(cache.get(`own ${me} ${i}`)).toEqual(Buffer.alloc(3000 + i, me));
+    }
+    for (let i = 0; i < 60; i++) {
+      const value = cache.get(`shared ${i}`);
+      expect(value?.length).toBe(5000);
+      expect(new Set(value)).toHaveProperty('size', 1);
+    }
+    expect(filesUnder(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    expect(cache.stats().entries).toBe(6 * 60 + 60);
+  }, 120_000);
+
+  it('a torn or damaged entry is a miss, said once, and replaced by the next put', () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = openDiskCache(dir, { namespace: 'embeddings', warn: (m) => warnings.push(m) });
+    cache.putMany(['torn', 'flipped', 'moved'].map((key) => ({ key, value: bytes(`value of ${key}`) })));
+    const torn = entryPath(dir, 'torn');
+    writeFileSync(torn, readFileSync(torn).subarray(0, 20));
+    const flipped = entryPath(dir, 'flipped');
+    const damaged = readFileSync(flipped);
+    damaged.writeUInt8((damaged.at(-1) as number) ^ 1, damaged.length - 1);
+    writeFileSync(flipped, damaged);
+    // A whole entry under another key's name is not that key's value.
+    mkdirSync(join(entryPath(dir, 'other'), '..'), { recursive: true });
+    writeFileSync(entryPath(dir, 'other'), readFileSync(entryPath(dir, 'moved')));
+    expect(cache.get('torn')).toBeUndefined();
+    expect(cache.get('flipped')).toBeUndefined();
+    expect(cache.get('other')).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/^ignored a damaged entry of the embeddings cache \(.*\); it is replaced when stored again$/)]);
+    cache.put('torn', bytes('again'));
+    expect(cache.get('torn')?.toString()).toBe('again');
+  });
+
+  it("a writer's temporary file left behind is never read, and is swept once its writer is gone", () => {
+    const dir = tempDir();
+    const cache = openDiskCache(dir, { namespace: 'embeddings', maxBytes: 3000 });
+    const path = entryPath(dir, 'k');
+    mkdirSync(join(path, '..'), { recursive: true });
+    // A dead process (pid 2^22 + 1 is above Linux's default pid_max) killed mid-write.
+    const temp = `${path}.tmp-${'x'.repeat(3)}-4194305-0123abcd`;
+    writeFileSync(temp, 'DSC1 half an ent');
+    utimesSync(temp, 1_000, 1_000);
+    expect(cache.get('k')).toBeUndefined();
+    // An eviction scan removes it (it is older than a minute).
+    cache.putMany(['a', 'b', 'c'].map((key) => ({ key, value: Buffer.alloc(1500) })));
+    expect(existsSync(temp)).toBe(false);
+  });
+
+  it('a link planted under an entry or a folder name is never followed, read or written through', () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const cache = openDiskCache(dir, { namespace: 'embeddings', warn: (m) => warnings.push(m) });
+    cache.put('real', bytes('the real value'));
+    // A valid entry for "planted" lies elsewhere; a link to it takes the entry's name.
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    const elsewhere = openDiskCache(outside, { namespace: 'embeddings' });
+    elsewhere.put('planted', bytes('attacker value'));
+    const target = entryPath(outside, 'planted');
+    const link = entryPath(dir, 'planted');
+    mkdirSync(join(link, '..'), { recursive: true });
+    symlinkSync(target, link);
+    const before = readFileSync(target);
+    expect(cache.get('planted')).toBeUndefined();
+    cache.put('planted', bytes('ours'));
+    expect(readFileSync(target)).toEqual(before);
+    expect(elsewhere.get('planted')?.toString()).toBe('attacker value');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(warnings.join('\n')).toMatch(/is a symbolic link.*this run goes on without that state/);
+    // A fan-out folder replaced by a link to another folder: not read through either.
+    const hash = keyHash('real');
+    const fan = join(dir, 'store', 'embeddings', hash.slice(0, 2));
+    rmSync(fan, { recursive: true });
+    symlinkSync(join(outside, 'store', 'embeddings', keyHash('planted').slice(0, 2)), fan);
+    const fresh = openDiskCache(dir, { namespace: 'embeddings', warn: (m) => warnings.push(m) });
+    expect(fresh.get('real')).toBeUndefined();
+    fresh.put('real', bytes('x'));
+    expect(readdirSync(join(outside, 'store', 'embeddings', keyHash('planted').slice(0, 2)))).toEqual([keyHash('planted')]);
+  });
+
+  it('numbers packed two characters to a byte read back as the same text', () => {
+    for (const vector of [[0.5], [-0.0123456789, 1e-7, -1.5e21, 0, 12345.678], Array.from({ length: 1536 }, (_, i) => Math.sin(i) / 10)]) {
+      const text = JSON.stringify(vector).slice(1, -1);
+      const packed = packNumbers(text);
+      expect(packed?.length).toBe(Math.ceil(text.length / 2));
+      expect(unpackNumbers(packed as Buffer).toString('latin1')).toBe(text);
+    }
+    expect(packNumbers('1,"x"')).toBeUndefined();
+    expect(packNumbers('1]},{"a":1')).toBeUndefined();
+  });
+});
