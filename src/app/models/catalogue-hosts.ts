@@ -89,6 +89,8 @@ const status = (value: unknown) => (value === undefined || value === 0 ? 'ok' : 
 
 export const ENDPOINT_HEADER = ['provider', '$/M in', '$/M out', 'context', 'quant', 'uptime 1d', 'tok/s p50', 'latency p50', 'status'];
 
+const slug = (name: string) => name.toLowerCase().replace(/\s+/g, '-');
+
 /** One row per provider, cheapest prompt first (the table's cells are made terminal-safe by renderTable). */
 export function endpointRows(endpoints: readonly ModelEndpoint[]): string[][] {
   const price = (endpoint: ModelEndpoint) => {
@@ -98,7 +100,8 @@ export function endpointRows(endpoints: readonly ModelEndpoint[]): string[][] {
   return [...endpoints]
     .sort((a, b) => price(a) - price(b) || (a.provider_name < b.provider_name ? -1 : a.provider_name > b.provider_name ? 1 : 0))
     .map((endpoint) => [
-      endpoint.tag && endpoint.tag !== endpoint.provider_name.toLowerCase() ? `${endpoint.provider_name} (${endpoint.tag})` : endpoint.provider_name,
+      // The tag (`google-vertex/europe`, `deepinfra/fp8`) when it says more than the name does.
+      endpoint.tag && endpoint.tag !== slug(endpoint.provider_name) ? `${endpoint.provider_name} (${endpoint.tag})` : endpoint.provider_name,
       formatPrice(endpoint.pricing.prompt),
       formatPrice(endpoint.pricing.completion),
       typeof endpoint.context_length === 'number' ? String(endpoint.context_length) : '?',
