@@ -83,6 +83,9 @@ describe('models filters, with known answers', () => {
     expect(price.stderr).toMatch(/max price must be a number of USD per million tokens/);
     const host = await cli.run(['models', '--served-by', 'x;rm -rf']);
     expect(host.code).toBe(2);
+    const embeddings = await cli.run(['models', '--embeddings', '--served-by', 'OpenAI']);
+    expect(embeddings.code).toBe(2);
+    expect(embeddings.stderr).toMatch(/--served-by filters the chat models/);
     expect(fake.requests).toHaveLength(0);
   });
 

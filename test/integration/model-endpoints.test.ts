@@ -88,7 +88,7 @@ describe('getModelEndpoints', () => {
           { ...good, latency_last_30m: { p50: 'fast' } },
           { ...good, context_length: -5 },
           { ...good, provider_name: 'x'.repeat(5000) },
-          'not an object',
+          'not an object' as unknown as Record<string, unknown>,
         ],
         'openai/gpt-4o-mini': 'not a list' as unknown as [],
       },

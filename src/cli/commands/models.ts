@@ -7,7 +7,7 @@ import { capabilitiesOf, parseCapabilities } from '../../app/models/capabilities
 import { ENDPOINT_HEADER, endpointRows, loadEndpoints, parseHosts, servedByIds } from '../../app/models/catalogue-hosts.js';
 import { aliasesByModel } from '../../config/aliases.js';
 import type { Runtime } from '../../app/runtime.js';
-import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
+import { OpenRouterInvalidModelError, suggestModels, UsageError } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
@@ -51,13 +51,13 @@ export function modelsCommand(runtime: () => Runtime): Command {
     .option('--min-context <n>', 'only models with at least this many tokens of context')
     .option('--supports <list>', 'only models with all of these: tools, vision, pdf, audio, structured, reasoning (from the catalogue\'s input modalities and supported parameters)')
     .option('--max-price <usd>', 'only models whose prompt (input) price is at most this many USD per million tokens; the completion price is not counted, and routers with a variable price are left out')
-    .option('--served-by <names>', 'only models OpenRouter lists as served by one of these providers (e.g. Groq,"Google AI Studio"; asks GET /models?providers=, so needs the network)')
+    .option('--served-by <names>', 'only models OpenRouter lists as served by one of these providers, named as models show lists them (e.g. Groq,"Google AI Studio"; asks GET /models?providers=, so needs the network)')
     .option('--caps', 'the capability column (T tools, V vision, P pdf, A audio, S structured, R reasoning) in piped output too, after the five usual columns; a terminal always shows it')
     .addOption(new Option('--sort <key>', 'the order').choices(['id', 'price', 'context']).default('id'))
     .option('--limit <n>', 'at most this many')
     .option('--embeddings', 'the embedding models instead')
     .option('--refresh', 'fetch the catalogue again now')
-    .option('--json', 'print the model objects as a JSON array')
+    .option('--json', 'print the model objects as a JSON array, each with its capabilities')
     .addHelpText(
       'after',
       '\nThe global --provider chooses the API to ask (openrouter, offline, …); --served-by filters by who hosts a model.\n' +
@@ -69,6 +69,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
       // Checked before anything is read or asked: a misspelt capability or host is a usage error.
       const capabilities = options.supports !== undefined ? parseCapabilities(options.supports) : undefined;
       const hosts = options.servedBy !== undefined ? parseHosts(options.servedBy) : undefined;
+      if (hosts && options.embeddings) throw new UsageError('--served-by filters the chat models; it does not apply to --embeddings');
       const rt = runtime();
       const catalogue = await loadCatalogue(rt, options.embeddings ? 'embeddings' : 'models', { refresh: options.refresh });
       const ids = hosts ? await servedByIds(rt, hosts, catalogue.models) : undefined;
@@ -98,7 +99,8 @@ export function modelsCommand(runtime: () => Runtime): Command {
     .command('show')
     .description("one model's details, and the providers serving it (asked of OpenRouter)")
     .argument('<id>', 'model id or alias')
-    .option('--json', 'print the model object as JSON, with its capabilities and endpoints')
+    .option('--json', 'print the model object as JSON, with its capabilities and endpoints (null when they cannot be listed)')
+    .addHelpText('after', '\nThe providers come from GET /models/{author}/{slug}/endpoints; OpenRouter reports throughput and latency\n(p50 over the last 30 minutes) only to requests made with a key. When the providers\ncannot be listed, the rest is shown with a note on stderr (exit 0).')
     // `models show <id> --json`: the parent's own --json takes the flag first (commander reads a
     // parent's options anywhere on the line), so both levels are asked.
     .action(async (typed: string, _flags: unknown, self: Command) => showModel(runtime(), typed, Boolean(self.optsWithGlobals<{ json?: boolean }>().json)));
