@@ -1,11 +1,18 @@
 // Filtering, sorting and formatting the catalogue for `devsynth-or models`.
 import type { ModelInfo } from '../core/index.js';
 import { renderTable } from '../ui/render-table.js';
+import { CAPABILITIES, CAPABILITY_MARKS, type Capability, capabilitiesOf, capabilityMarks, supports } from './models/capabilities.js';
 
 export interface ModelQuery {
   search?: string;
   free?: boolean;
   minContext?: number;
+  /** Only models with every one of these capabilities (capabilities.ts). */
+  supports?: readonly Capability[];
+  /** USD per million prompt tokens at most; a variable ("-1") or unknown price never passes. */
+  maxPrice?: number;
+  /** Only these ids (the models some provider serves, as the service listed them). */
+  ids?: ReadonlySet<string>;
   sort: 'id' | 'price' | 'context';
   limit?: number;
 }
@@ -40,6 +47,9 @@ export function queryModels(models: readonly ModelInfo[], query: ModelQuery): Mo
     if (needle && !`${model.id} ${model.name ?? ''}`.toLowerCase().includes(needle)) return false;
     if (query.free && !isFree(model)) return false;
     if (query.minContext !== undefined && (model.context_length ?? 0) < query.minContext) return false;
+    if (query.supports && !query.supports.every((capability) => supports(model, capability))) return false;
+    if (query.maxPrice !== undefined && !((perMillion(model.pricing?.prompt) ?? Number.POSITIVE_INFINITY) <= query.maxPrice)) return false;
+    if (query.ids && !query.ids.has(model.id)) return false;
     return true;
   });
   const price = (model: ModelInfo) => perMillion(model.pricing?.prompt) ?? Number.POSITIVE_INFINITY;
@@ -53,32 +63,53 @@ export function queryModels(models: readonly ModelInfo[], query: ModelQuery): Mo
 }
 
 /**
- * Table rows: id, context, $/M input, $/M output, free mark; with `aliases` (model id → the
- * config's alias names for it, config/aliases.ts) a last column of those names.
+ * Table rows: id, context, $/M input, $/M output, free mark; with `capabilities` the marks
+ * ("TV-S-R", capabilities.ts); with `aliases` (model id → the config's alias names for it,
+ * config/aliases.ts) a last column of those names.
  */
-export function modelRows(models: readonly ModelInfo[], aliases?: ReadonlyMap<string, readonly string[]>): string[][] {
+export function modelRows(models: readonly ModelInfo[], aliases?: ReadonlyMap<string, readonly string[]>, capabilities = false): string[][] {
   return models.map((model) => [
     model.id,
     model.context_length === null || model.context_length === undefined ? '?' : String(model.context_length),
     formatPrice(model.pricing?.prompt),
     formatPrice(model.pricing?.completion),
     isFree(model) ? 'free' : '',
+    ...(capabilities ? [capabilityMarks(model)] : []),
     ...(aliases?.size ? [(aliases.get(model.id) ?? []).join(',')] : []),
   ]);
 }
 
+export interface TableColumns {
+  /** The capability marks in piped output too (a terminal always has them). */
+  capabilities?: boolean;
+}
+
 /**
  * The `models` listing: an aligned table with a header for a terminal, else tab-separated rows.
- * An aliases column only when the config has aliases: a script reading five columns keeps them.
+ * Piped rows keep the five columns scripts read by position (id, context, in, out, free) unless
+ * `capabilities` asks for the marks after them; an aliases column only when the config has
+ * aliases, always last.
  */
-export function catalogueTable(models: readonly ModelInfo[], tty: boolean, aliases?: ReadonlyMap<string, readonly string[]>): string {
-  const header = ['id', 'context', '$/M in', '$/M out', '', ...(aliases?.size ? ['aliases'] : [])];
-  return renderTable(modelRows(models, aliases), { tty, right: new Set([1]), decimal: new Set([2, 3]), header });
+export function catalogueTable(models: readonly ModelInfo[], tty: boolean, aliases?: ReadonlyMap<string, readonly string[]>, columns: TableColumns = {}): string {
+  const capabilities = tty || Boolean(columns.capabilities);
+  const header = ['id', 'context', '$/M in', '$/M out', '', ...(capabilities ? ['caps'] : []), ...(aliases?.size ? ['aliases'] : [])];
+  return renderTable(modelRows(models, aliases, capabilities), { tty, right: new Set([1]), decimal: new Set([2, 3]), header });
+}
+
+/** What a terminal listing says on stderr under the table: the count and what the marks mean. */
+export function catalogueFooter(shown: number, total: number): string {
+  const legend = CAPABILITIES.map((capability) => `${CAPABILITY_MARKS[capability]} ${capability}`).join(', ');
+  return `${shown} of ${total} models · caps: ${legend}\n`;
 }
 
 /** The `models --json` objects, each with `aliases: [...]` when the config has aliases for it. */
 export function withAliases(models: readonly ModelInfo[], aliases: ReadonlyMap<string, readonly string[]>): ModelInfo[] {
   return models.map((model) => (aliases.has(model.id) ? { ...model, aliases: [...(aliases.get(model.id) ?? [])] } : model));
+}
+
+/** `models --json` and `models show --json`: each entry with `capabilities: [...]` (capabilities.ts) and its aliases. */
+export function jsonEntries(models: readonly ModelInfo[], aliases: ReadonlyMap<string, readonly string[]>): ModelInfo[] {
+  return withAliases(models.map((model) => ({ ...model, capabilities: capabilitiesOf(model) })), aliases);
 }
 
 /**

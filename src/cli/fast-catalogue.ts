@@ -2,10 +2,11 @@
 // a fresh cached catalogue without loading the CLI: reading and validating the configuration
 // costs several times what this answer does. Only when nothing could change the answer: the
 // bare command, no configuration file anywhere, the default provider, no debug log asked for,
-// a cache that reads back whole. In every other case this says no, and the full CLI answers (and explains whatever is
+// a cache that reads back whole. Any flag (--supports, --max-price, --served-by, --caps, …) is
+// such a case: this answers the bare listing only. In every other case this says no, and the full CLI answers (and explains whatever is
 // wrong). The table is the `models` command's own (catalogueTable).
 import { join } from 'node:path';
-import { catalogueTable, completableIds, queryModels } from '../app/list-models.js';
+import { catalogueFooter, catalogueTable, completableIds, queryModels } from '../app/list-models.js';
 import { anyConfigFile } from '../config/config-files.js';
 import { assertSecureBaseUrl } from '../core/base-url.js';
 import type { ModelInfo } from '../core/types.js';
@@ -76,6 +77,6 @@ export function answerFromCache(args: readonly string[], io: FastIO): boolean {
   const models = queryModels(catalogue.models, { sort: 'id' });
   const tty = Boolean(io.stdout.isTTY);
   io.stdout.write(catalogueTable(models, tty));
-  if (tty) io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
+  if (tty) io.stderr.write(catalogueFooter(models.length, catalogue.models.length));
   return true;
 }

@@ -139,6 +139,11 @@ export interface ListModelsOptions extends CallOptions {
   onSkipped?: (count: number) => void;
 }
 
+export interface ModelEndpointsOptions extends CallOptions {
+  /** Told how many entries of the server's list were invalid and left out (none: not called). */
+  onSkipped?: (count: number) => void;
+}
+
 /** Events of a chat call, in order: (retry|fallback)*, meta?, (reasoning|token|usage|retry|tool_call)*, done. */
 export type StreamEvent =
   /** The response started: who is answering. Emitted once, before the first token. */
@@ -233,6 +238,48 @@ export interface ModelInfo {
   };
   supported_parameters?: string[];
   [field: string]: unknown;
+}
+
+/**
+ * One provider serving a model (an entry of GET /models/{author}/{slug}/endpoints): prices as
+ * USD-per-token strings like the catalogue's; uptimes in percent; latency (time to first token,
+ * ms) and throughput (tokens/s) as percentiles over the last 30 minutes, null when unreported
+ * (OpenRouter reports them only to requests with a key).
+ */
+export interface ModelEndpoint {
+  name?: string;
+  provider_name: string;
+  tag?: string;
+  context_length: number | null;
+  max_completion_tokens?: number | null;
+  max_prompt_tokens?: number | null;
+  pricing: { prompt: string; completion: string; [k: string]: unknown };
+  quantization?: string | null;
+  /** 0: up; negative: degraded or down (OpenRouter's EndpointStatus). */
+  status?: number;
+  uptime_last_30m?: number | null;
+  uptime_last_1d?: number | null;
+  uptime_last_5m?: number | null;
+  latency_last_30m?: Percentiles | null;
+  throughput_last_30m?: Percentiles | null;
+  supported_parameters?: string[];
+  supports_implicit_caching?: boolean;
+  [field: string]: unknown;
+}
+
+export interface Percentiles {
+  p50?: number;
+  p75?: number;
+  p90?: number;
+  p99?: number;
+}
+
+/** GET /models/{author}/{slug}/endpoints: the model and the providers serving it. */
+export interface ModelEndpoints {
+  id: string;
+  name?: string;
+  architecture?: ModelInfo['architecture'];
+  endpoints: ModelEndpoint[];
 }
 
 /** GET /key: what the key may spend and has spent. */

@@ -102,3 +102,92 @@ export function defaultKeyInfo(): Json {
     rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
   };
 }
+
+interface EndpointSpec {
+  provider: string;
+  tag?: string;
+  context: number;
+  prompt: string;
+  completion: string;
+  quantization?: string | null;
+  uptime?: number | null;
+  /** Throughput (tokens/s) and latency (ms) p50s; null: not reported (as without a key). */
+  throughput?: number | null;
+  latency?: number | null;
+  status?: number;
+}
+
+/** One entry of GET /models/{author}/{slug}/endpoints, in the spec's PublicEndpoint shape. */
+export function endpointEntry(model: Json, spec: EndpointSpec): Json {
+  const stats = (p50: number | null | undefined, slower: number) =>
+    p50 === null || p50 === undefined ? null : { p50, p75: p50 * slower, p90: p50 * slower * slower, p99: p50 * slower * slower * slower };
+  return {
+    name: `${spec.provider} | ${String(model.id)}`,
+    model_id: model.id,
+    model_name: model.name,
+    context_length: spec.context,
+    pricing: { prompt: spec.prompt, completion: spec.completion, request: '0', image: '0' },
+    provider_name: spec.provider,
+    tag: spec.tag ?? spec.provider.toLowerCase().replace(/\s+/g, '-'),
+    quantization: spec.quantization === undefined ? 'unknown' : spec.quantization,
+    max_completion_tokens: (model.top_provider as Json | undefined)?.max_completion_tokens ?? null,
+    max_prompt_tokens: null,
+    supported_parameters: model.supported_parameters,
+    status: spec.status ?? 0,
+    uptime_last_30m: spec.uptime === undefined ? 100 : spec.uptime,
+    uptime_last_5m: spec.uptime === undefined ? 100 : spec.uptime,
+    uptime_last_1d: spec.uptime === undefined ? 99.9 : spec.uptime,
+    supports_implicit_caching: false,
+    latency_last_30m: stats(spec.latency, 1.4),
+    throughput_last_30m: stats(spec.throughput, 0.8),
+  };
+}
+
+/**
+ * Who serves each model of defaultModels(): known answers for `models --served-by` (Groq serves
+ * exactly the free Llama and tiny/context-model) and for `models show`'s providers table. The
+ * routers are served by no one in particular (an empty list, as OpenRouter answers for them).
+ */
+export function defaultEndpoints(models: Json[] = defaultModels()): Record<string, Json[]> {
+  const byId = new Map(models.map((model) => [String(model.id), model]));
+  const at = (id: string, specs: EndpointSpec[]): [string, Json[]] => {
+    const model = byId.get(id);
+    return [id, model ? specs.map((spec) => endpointEntry(model, spec)) : []];
+  };
+  return Object.fromEntries([
+    at('openrouter/free', []),
+    at('openrouter/auto', []),
+    at('openai/gpt-4o-mini', [
+      { provider: 'OpenAI', context: 128000, prompt: '0.00000015', completion: '0.0000006', throughput: 61.5, latency: 420, uptime: 99.7 },
+      { provider: 'Azure', context: 128000, prompt: '0.00000015', completion: '0.0000006', throughput: 88.2, latency: 1650, uptime: 98.25, status: -1 },
+    ]),
+    at('openai/gpt-4', [{ provider: 'OpenAI', context: 8191, prompt: '0.00003', completion: '0.00006', throughput: null, latency: null }]),
+    at('meta-llama/llama-3.3-70b-instruct:free', [
+      { provider: 'Groq', context: 131072, prompt: '0', completion: '0', quantization: 'fp16', throughput: 310, latency: 180 },
+    ]),
+    at('anthropic/claude-haiku-4.5', [
+      { provider: 'Anthropic', context: 200000, prompt: '0.000001', completion: '0.000005', throughput: 95, latency: 700 },
+      { provider: 'Amazon Bedrock', tag: 'amazon-bedrock', context: 200000, prompt: '0.000001', completion: '0.000005', throughput: 70, latency: 900 },
+      { provider: 'Google', tag: 'google-vertex', context: 200000, prompt: '0.0000011', completion: '0.0000055', throughput: 80, latency: 850 },
+    ]),
+    at('tiny/context-model', [
+      { provider: 'DeepInfra', context: 4096, prompt: '0.0000001', completion: '0.0000002', quantization: 'fp8' },
+      { provider: 'Groq', context: 4096, prompt: '0.00000012', completion: '0.00000024', quantization: 'fp16' },
+    ]),
+    at('mystery/no-context', [{ provider: 'DeepInfra', context: 32768, prompt: '0.000001', completion: '0.000002', quantization: null, uptime: null }]),
+  ]);
+}
+
+/** GET /models/{author}/{slug}/endpoints's body for `model`, with `endpoints` as the list. */
+export function endpointsBody(model: Json, endpoints: Json[]): Json {
+  return {
+    data: {
+      id: model.id,
+      name: model.name,
+      created: model.created,
+      description: model.description,
+      architecture: model.architecture,
+      endpoints,
+    },
+  };
+}

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { defaultEmbeddingModels, defaultKeyInfo, defaultModels } from './fake-catalogue.js';
+import { defaultEmbeddingModels, defaultEndpoints, defaultKeyInfo, defaultModels, endpointsBody } from './fake-catalogue.js';
 import { validateSpec } from './openapi.js';
 
 export const TEST_API_KEY = 'sk-or-v1-test-0000000000000000';
@@ -155,6 +155,12 @@ export interface FakeOptions {
   apiKey?: string | null;
   models?: Json[];
   embeddingModels?: Json[];
+  /**
+   * Who serves each model (model id → PublicEndpoint entries; fake-catalogue.ts's
+   * defaultEndpoints by default): GET /models/{author}/{slug}/endpoints, and the `providers`
+   * filter of GET /models.
+   */
+  endpoints?: Record<string, Json[]>;
   keyInfo?: Json;
   /**
    * Validate request bodies against the spec (default true): a violation gets a 400 in
@@ -571,6 +577,8 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     });
   }
 
+  const endpointsOf = (models: Json[]) => options.endpoints ?? defaultEndpoints(models);
+
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -592,7 +600,21 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       if (req.method === 'GET' && path === '/models') {
         const embeddings = url.searchParams.get('output_modalities') === 'embeddings';
         const data = embeddings ? options.embeddingModels ?? defaultEmbeddingModels() : options.models ?? defaultModels();
-        return sendJson(res, path, 200, { data });
+        // `providers=Groq,DeepInfra`: the models any of them serves (names compared without case).
+        const hosts = url.searchParams.get('providers')?.split(',').map((name) => name.trim().toLowerCase());
+        if (!hosts) return sendJson(res, path, 200, { data });
+        const served = endpointsOf(data);
+        return sendJson(res, path, 200, {
+          data: data.filter((model) => (served[String(model.id)] ?? []).some((endpoint) => hosts.includes(String(endpoint.provider_name).toLowerCase()))),
+        });
+      }
+      const endpointsPath = /^\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
+      if (req.method === 'GET' && endpointsPath) {
+        const id = `${decodeURIComponent(endpointsPath[1]!)}/${decodeURIComponent(endpointsPath[2]!)}`;
+        const models = options.models ?? defaultModels();
+        const model = models.find((entry) => entry.id === id);
+        if (!model) return sendJson(res, path, 404, { error: { code: 404, message: 'Resource not found' } });
+        return sendJson(res, path, 200, endpointsBody(model, endpointsOf(models)[id] ?? []));
       }
       if (req.method === 'GET' && path === '/embeddings/models') {
         return sendJson(res, path, 200, { data: options.embeddingModels ?? defaultEmbeddingModels() });

@@ -81,6 +81,7 @@ export const validateChatChunk = (chunk: unknown) => validateSpec('ChatStreamChu
 export const validateEmbeddingsRequest = (body: unknown) => validateSpec(jsonBody('/embeddings', 'post/requestBody'), body);
 export const validateEmbeddingsResponse = (body: unknown) => validateSpec(jsonBody('/embeddings', 'post/responses/200'), body);
 export const validateModelsResponse = (body: unknown) => validateSpec('ModelsListResponse', body);
+export const validateEndpointsResponse = (body: unknown) => validateSpec(jsonBody('/models/{author}/{slug}/endpoints', 'get/responses/200'), body);
 export const validateKeyResponse = (body: unknown) => validateSpec(jsonBody('/key', 'get/responses/200'), body);
 /** An error body for `status` on POST /chat/completions. */
 export const validateErrorResponse = (status: number, body: unknown) =>

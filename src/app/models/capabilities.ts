@@ -2,7 +2,8 @@
 // (architecture.input_modalities) and the request parameters its providers support
 // (supported_parameters). One place, so that `models --supports`, the capability column,
 // `models recommend` and `-m auto` all read a model the same way.
-import { type ModelInfo, UsageError } from '../../core/index.js';
+import { UsageError } from '../../core/errors.js';
+import type { ModelInfo } from '../../core/types.js';
 
 export const CAPABILITIES = ['tools', 'vision', 'pdf', 'audio', 'structured', 'reasoning'] as const;
 export type Capability = (typeof CAPABILITIES)[number];

@@ -2,10 +2,12 @@
 import { Command, Option } from 'commander';
 import * as z from '../../config/zod.js';
 import { loadCatalogue } from '../../app/catalogue.js';
-import { catalogueTable, modelRows, queryModels, withAliases } from '../../app/list-models.js';
+import { catalogueFooter, catalogueTable, jsonEntries, modelRows, queryModels } from '../../app/list-models.js';
+import { capabilitiesOf, parseCapabilities } from '../../app/models/capabilities.js';
+import { ENDPOINT_HEADER, endpointRows, loadEndpoints, parseHosts, servedByIds } from '../../app/models/catalogue-hosts.js';
 import { aliasesByModel } from '../../config/aliases.js';
 import type { Runtime } from '../../app/runtime.js';
-import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js';
+import { OpenRouterInvalidModelError, suggestModels, UsageError } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
@@ -16,6 +18,10 @@ const listSchema = z.object({
   search: z.optional(z.string()),
   free: z._default(z.boolean(), false),
   minContext: z.optional(whole('min context')),
+  supports: z.optional(z.string()),
+  maxPrice: z.optional(z.pipe(z.string().check(z.regex(/^\d+(\.\d+)?$/, 'max price must be a number of USD per million tokens, like 0.5')), z.transform(Number))),
+  servedBy: z.optional(z.string()),
+  caps: z._default(z.boolean(), false),
   sort: z._default(z.enum(['id', 'price', 'context']), 'id'),
   limit: z.optional(z.pipe(whole('limit'), z.number().check(z.positive('limit must be above 0')))),
   embeddings: z._default(z.boolean(), false),
@@ -24,8 +30,14 @@ const listSchema = z.object({
 });
 
 /** What an empty listing says on stderr: `no model matches "zzzz"` (with the filters in play). */
-function noMatch(options: { search?: string | undefined; free: boolean; minContext?: number | undefined; embeddings: boolean }): string {
-  const filters = [options.free ? '--free' : '', options.minContext !== undefined ? `--min-context ${options.minContext}` : ''].filter(Boolean);
+function noMatch(options: z.infer<typeof listSchema>): string {
+  const filters = [
+    options.free ? '--free' : '',
+    options.minContext !== undefined ? `--min-context ${options.minContext}` : '',
+    options.supports !== undefined ? `--supports ${terminalSafe(options.supports)}` : '',
+    options.maxPrice !== undefined ? `--max-price ${options.maxPrice}` : '',
+    options.servedBy !== undefined ? `--served-by ${terminalSafe(options.servedBy)}` : '',
+  ].filter(Boolean);
   const what = options.embeddings ? 'embedding model' : 'model';
   const search = options.search !== undefined ? ` matches "${terminalSafe(options.search)}"` : ' matches';
   return `devsynth-or: no ${what}${search}${filters.length ? ` with ${filters.join(' ')}` : ''}`;
@@ -37,20 +49,39 @@ export function modelsCommand(runtime: () => Runtime): Command {
     .argument('[search]', 'only ids or names containing this')
     .option('--free', 'only free models')
     .option('--min-context <n>', 'only models with at least this many tokens of context')
+    .option('--supports <list>', 'only models with all of these: tools, vision, pdf, audio, structured, reasoning (from the catalogue\'s input modalities and supported parameters)')
+    .option('--max-price <usd>', 'only models whose prompt (input) price is at most this many USD per million tokens; the completion price is not counted, and routers with a variable price are left out')
+    .option('--served-by <names>', 'only models OpenRouter lists as served by one of these providers, named as models show lists them (e.g. Groq,"Google AI Studio"; asks GET /models?providers=, so needs the network)')
+    .option('--caps', 'the capability column (T tools, V vision, P pdf, A audio, S structured, R reasoning) in piped output too, after the five usual columns; a terminal always shows it')
     .addOption(new Option('--sort <key>', 'the order').choices(['id', 'price', 'context']).default('id'))
     .option('--limit <n>', 'at most this many')
     .option('--embeddings', 'the embedding models instead')
     .option('--refresh', 'fetch the catalogue again now')
-    .option('--json', 'print the model objects as a JSON array')
-    .addHelpText('after', '\nExamples:\n  devsynth-or models --free\n  devsynth-or models claude --sort price\n  devsynth-or models --min-context 200000 --limit 5\n  devsynth-or models show openai/gpt-4o-mini')
+    .option('--json', 'print the model objects as a JSON array, each with its capabilities')
+    .addHelpText(
+      'after',
+      '\nThe global --provider chooses the API to ask (openrouter, offline, …); --served-by filters by who hosts a model.\n' +
+        '\nExamples:\n  devsynth-or models --free\n  devsynth-or models claude --sort price\n  devsynth-or models --min-context 200000 --limit 5\n' +
+        '  devsynth-or models --supports tools,vision --max-price 1\n  devsynth-or models --served-by Groq\n  devsynth-or models show openai/gpt-4o-mini',
+    )
     .action(async (search: string | undefined, flags: Record<string, unknown>) => {
       const options = parseOptions(listSchema, { ...flags, search });
+      // Checked before anything is read or asked: a misspelt capability or host is a usage error.
+      const capabilities = options.supports !== undefined ? parseCapabilities(options.supports) : undefined;
+      const hosts = options.servedBy !== undefined ? parseHosts(options.servedBy) : undefined;
+      if (hosts && options.embeddings) throw new UsageError('--served-by filters the chat models; it does not apply to --embeddings');
       const rt = runtime();
       const catalogue = await loadCatalogue(rt, options.embeddings ? 'embeddings' : 'models', { refresh: options.refresh });
-      const models = queryModels(catalogue.models, options);
+      const ids = hosts ? await servedByIds(rt, hosts, catalogue.models) : undefined;
+      const { supports: _supports, servedBy: _servedBy, ...query } = options;
+      const models = queryModels(catalogue.models, {
+        ...query,
+        ...(capabilities ? { supports: capabilities } : {}),
+        ...(ids ? { ids } : {}),
+      });
       const aliases = aliasesByModel((await rt.config()).aliases);
       if (options.json) {
-        rt.io.stdout.write(`${terminalSafeJson(withAliases(models, aliases), 2)}\n`);
+        rt.io.stdout.write(`${terminalSafeJson(jsonEntries(models, aliases), 2)}\n`);
         return;
       }
       if (models.length === 0) {
@@ -60,50 +91,63 @@ export function modelsCommand(runtime: () => Runtime): Command {
         return;
       }
       const tty = Boolean(rt.io.stdout.isTTY);
-      rt.io.stdout.write(catalogueTable(models, tty, aliases));
-      if (tty) rt.io.stderr.write(`${models.length} of ${catalogue.models.length} models\n`);
+      rt.io.stdout.write(catalogueTable(models, tty, aliases, { capabilities: options.caps }));
+      if (tty) rt.io.stderr.write(catalogueFooter(models.length, catalogue.models.length));
     });
 
   command
     .command('show')
-    .description("one model's details")
+    .description("one model's details, and the providers serving it (asked of OpenRouter)")
     .argument('<id>', 'model id or alias')
-    .option('--json', 'print the model object as JSON')
+    .option('--json', 'print the model object as JSON, with its capabilities and endpoints (null when they cannot be listed)')
+    .addHelpText('after', '\nThe providers come from GET /models/{author}/{slug}/endpoints; OpenRouter reports throughput and latency\n(p50 over the last 30 minutes) only to requests made with a key. When the providers\ncannot be listed, the rest is shown with a note on stderr (exit 0).')
     // `models show <id> --json`: the parent's own --json takes the flag first (commander reads a
     // parent's options anywhere on the line), so both levels are asked.
-    .action(async (typed: string, _flags: unknown, self: Command) => {
-      const flags = self.optsWithGlobals<{ json?: boolean }>();
-      const rt = runtime();
-      const loaded = await rt.config();
-      const id = loaded.resolveModel(typed);
-      const aliases = aliasesByModel(loaded.aliases);
-      const catalogue = await loadCatalogue(rt, 'models');
-      const embeddings = catalogue.models.some((m) => m.id === id) ? undefined : await loadCatalogue(rt, 'embeddings').catch(() => undefined);
-      const model = catalogue.models.find((m) => m.id === id) ?? embeddings?.models.find((m) => m.id === id);
-      if (!model) {
-        const suggestions = suggestModels(id, catalogue.models.map((m) => m.id));
-        throw new OpenRouterInvalidModelError(`unknown model "${id}"${id !== typed ? ` (the alias ${typed})` : ''}`, {
-          hint: suggestions.length ? `did you mean ${suggestions.join(', ')}?` : 'list the models with devsynth-or models',
-        });
-      }
-      if (flags.json) {
-        rt.io.stdout.write(`${terminalSafeJson(withAliases([model], aliases)[0], 2)}\n`);
-        return;
-      }
-      const [row] = modelRows([model]);
-      const lines: Array<[string, string]> = [
-        ['id', model.id],
-        ...(aliases.has(model.id) ? [['aliases', (aliases.get(model.id) ?? []).join(', ')] as [string, string]] : []),
-        ['name', model.name ?? ''],
-        ['context', row?.[1] ?? '?'],
-        ['$/M input', row?.[2] ?? ''],
-        ['$/M output', row?.[3] ?? ''],
-        ['max output', String(model.top_provider?.max_completion_tokens ?? '?')],
-        ['modality', model.architecture?.modality ?? ''],
-        ['parameters', (model.supported_parameters ?? []).join(', ')],
-        ['description', String(model.description ?? '').replace(/\s+/g, ' ')],
-      ];
-      rt.io.stdout.write(renderTable(lines, { tty: true }));
-    });
+    .action(async (typed: string, _flags: unknown, self: Command) => showModel(runtime(), typed, Boolean(self.optsWithGlobals<{ json?: boolean }>().json)));
   return command;
+}
+
+/** `models show <id>`: the catalogue entry, then the providers serving it (a note on stderr when they cannot be listed). */
+async function showModel(rt: Runtime, typed: string, json: boolean): Promise<void> {
+  const loaded = await rt.config();
+  const id = loaded.resolveModel(typed);
+  const aliases = aliasesByModel(loaded.aliases);
+  const catalogue = await loadCatalogue(rt, 'models');
+  const embeddings = catalogue.models.some((m) => m.id === id) ? undefined : await loadCatalogue(rt, 'embeddings').catch(() => undefined);
+  const model = catalogue.models.find((m) => m.id === id) ?? embeddings?.models.find((m) => m.id === id);
+  if (!model) {
+    const suggestions = suggestModels(id, catalogue.models.map((m) => m.id));
+    throw new OpenRouterInvalidModelError(`unknown model "${id}"${id !== typed ? ` (the alias ${typed})` : ''}`, {
+      hint: suggestions.length ? `did you mean ${suggestions.join(', ')}?` : 'list the models with devsynth-or models',
+    });
+  }
+  const { endpoints, note } = await loadEndpoints(rt, model.id);
+  if (note) rt.io.stderr.write(`devsynth-or: ${terminalSafe(note)}\n`);
+  if (json) {
+    const [entry] = jsonEntries([model], aliases);
+    rt.io.stdout.write(`${terminalSafeJson({ ...entry, endpoints: endpoints?.endpoints ?? null }, 2)}\n`);
+    return;
+  }
+  const [row] = modelRows([model]);
+  const list = (values: unknown) => (Array.isArray(values) ? values.map(String).join(', ') : '');
+  const lines: Array<[string, string]> = [
+    ['id', model.id],
+    ...(aliases.has(model.id) ? [['aliases', (aliases.get(model.id) ?? []).join(', ')] as [string, string]] : []),
+    ['name', model.name ?? ''],
+    ['context', row?.[1] ?? '?'],
+    ['$/M input', row?.[2] ?? ''],
+    ['$/M output', row?.[3] ?? ''],
+    ['max output', String(model.top_provider?.max_completion_tokens ?? '?')],
+    ['modality', model.architecture?.modality ?? ''],
+    ['input', list(model.architecture?.input_modalities)],
+    ['output', list(model.architecture?.output_modalities)],
+    ['capabilities', capabilitiesOf(model).join(', ') || 'none of tools, vision, pdf, audio, structured, reasoning'],
+    ['parameters', (model.supported_parameters ?? []).join(', ')],
+    ['description', String(model.description ?? '').replace(/\s+/g, ' ')],
+  ];
+  rt.io.stdout.write(renderTable(lines, { tty: true }));
+  if (!endpoints) return;
+  rt.io.stdout.write(`\nproviders serving it (${endpoints.endpoints.length}):\n`);
+  if (endpoints.endpoints.length === 0) return;
+  rt.io.stdout.write(renderTable(endpointRows(endpoints.endpoints), { tty: true, right: new Set([3, 5, 6, 7]), decimal: new Set([1, 2]), header: ENDPOINT_HEADER }));
 }

@@ -7,7 +7,7 @@
 import type { $Fetch } from 'ofetch';
 import type { DebugLogger } from '../types.js';
 import { abbreviateBody } from './abbreviate-body.js';
-import { capResponse, type HttpResponse } from './capped-response.js';
+import { capResponse, DEFAULT_BODY_LIMITS, type HttpResponse } from './capped-response.js';
 import { LightHeaders, nodeFetch } from './node-fetch.js';
 import { redactHeaders, redactSecrets } from './redact.js';
 import { errorFromTransport } from './to-provider-error.js';
@@ -29,6 +29,8 @@ export interface SendOptions {
   body?: unknown;
   query?: Record<string, string>;
   signal: AbortSignal;
+  /** A smaller cap than MAX_BODY_BYTES for a body that is never large (capped-response.ts). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpClient {
@@ -65,7 +67,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     host,
-    async send({ method, path, body, query, signal }) {
+    async send({ method, path, body, query, signal, maxBodyBytes }) {
       options.debug?.(
         `→ ${method} ${options.baseUrl}${path} headers=${JSON.stringify(redactHeaders(options.headers))}` +
           (body === undefined ? '' : ` body=${loggedBody(body)}`),
@@ -85,7 +87,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           `← ${response.status} ${path} in ${Date.now() - started} ms` +
             (response.headers.get('x-generation-id') ? ` id=${response.headers.get('x-generation-id')}` : ''),
         );
-        return capResponse(response as unknown as Response, options.providerLabel);
+        const limits = maxBodyBytes === undefined ? DEFAULT_BODY_LIMITS : { ...DEFAULT_BODY_LIMITS, bodyBytes: maxBodyBytes };
+        return capResponse(response as unknown as Response, options.providerLabel, limits);
       } catch (error) {
         // An abort carries its own typed reason; the caller reports it.
         if (signal.aborted) throw signal.reason;

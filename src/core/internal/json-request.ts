@@ -22,6 +22,7 @@ export async function requestJson(options: JsonAttemptOptions): Promise<Record<s
     const send: SendOptions = { method: options.method, path: options.path, signal: deadline.signal };
     if (options.body !== undefined) send.body = options.body;
     if (options.query) send.query = options.query;
+    if (options.maxBodyBytes !== undefined) send.maxBodyBytes = options.maxBodyBytes;
     const response = await http.send(send);
     let text: string;
     try {

@@ -11,6 +11,8 @@ import type {
   EmbedResult,
   KeyInfo,
   ListModelsOptions,
+  ModelEndpoints,
+  ModelEndpointsOptions,
   ModelInfo,
 } from '../types.js';
 
@@ -46,6 +48,22 @@ export abstract class BaseProvider {
   /** Where requests go (a base URL): caches keep what each endpoint answered apart. */
   endpoint(): string {
     return this.id;
+  }
+
+  /**
+   * The providers serving `model` (OpenRouter's GET /models/{author}/{slug}/endpoints);
+   * undefined: this provider has no such list (a local server, the offline provider).
+   */
+  async getModelEndpoints(_model: string, _options: ModelEndpointsOptions = {}): Promise<ModelEndpoints | undefined> {
+    return undefined;
+  }
+
+  /**
+   * The ids of the models that any of `hosts` serves, as the service lists them (OpenRouter:
+   * GET /models?providers=…); undefined: this provider has no such list.
+   */
+  async modelsServedBy(_hosts: readonly string[], _options: CallOptions = {}): Promise<string[] | undefined> {
+    return undefined;
   }
 
   /** The model a chat request without one goes to (a local server may have to be asked). */

@@ -6,7 +6,7 @@
 import { ChatStream } from '../chat-stream.js';
 import { OpenRouterCircuitOpenError, OpenRouterConnectionError } from '../errors.js';
 import type { BreakerState } from '../internal/circuit-breaker.js';
-import type { CallOptions, ChatRequest, EmbedRequest, EmbedResult, KeyInfo,
+import type { CallOptions, ChatRequest, EmbedRequest, EmbedResult, KeyInfo, ModelEndpoints, ModelEndpointsOptions,
   ListModelsOptions, ModelInfo, StreamEvent } from '../types.js';
 import { BaseProvider } from './base-provider.js';
 
@@ -89,6 +89,14 @@ export class FallbackProvider extends BaseProvider {
 
   override listModels(options?: ListModelsOptions): Promise<ModelInfo[]> {
     return this.primary.listModels(options);
+  }
+
+  override getModelEndpoints(model: string, options?: ModelEndpointsOptions): Promise<ModelEndpoints | undefined> {
+    return this.primary.getModelEndpoints(model, options);
+  }
+
+  override modelsServedBy(hosts: readonly string[], options?: CallOptions): Promise<string[] | undefined> {
+    return this.primary.modelsServedBy(hosts, options);
   }
 
   override getKeyInfo(options?: CallOptions): Promise<KeyInfo> {

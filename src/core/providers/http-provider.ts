@@ -326,6 +326,7 @@ export abstract class HttpProvider extends BaseProvider {
     options: CallOptions,
     body?: Record<string, unknown>,
     pacedModel?: string,
+    extra: { query?: Record<string, string>; maxBodyBytes?: number } = {},
   ): Promise<Record<string, unknown>> {
     const ticket = await this.breaker.acquire();
     let outcome: BreakerOutcome = 'neutral';
@@ -338,6 +339,7 @@ export abstract class HttpProvider extends BaseProvider {
             method,
             path,
             ...(body ? { body } : {}),
+            ...extra,
             timeoutMs: this.settings.timeoutMs,
             ctx: this.ctx,
             ...(options.signal ? { signal: options.signal } : {}),

@@ -1,11 +1,12 @@
 // OpenRouter's OpenAI-compatible API: the specification's OpenRouterProvider. What is
 // OpenRouter's own lives here (defaults, attribution headers, routing preferences, free-model
 // pacing, GET /models and GET /key); the wire machinery is HttpProvider's.
-import { checkedCatalogue } from '../internal/check-response.js';
+import { LLMProviderError, OpenRouterInvalidModelError } from '../errors.js';
+import { checkedCatalogue, checkedEndpoints } from '../internal/check-response.js';
 import { FREE_MODEL_REQUESTS_PER_MINUTE, isFreeModel } from '../internal/request-pacer.js';
 import { validateModelId } from '../internal/validate-request.js';
 import type { CallOptions, ChatRequest, KeyInfo,
-  ListModelsOptions, ModelInfo, ProviderPreferences } from '../types.js';
+  ListModelsOptions, ModelEndpoints, ModelEndpointsOptions, ModelInfo, ProviderPreferences } from '../types.js';
 import { HTTP_DEFAULTS, HttpProvider, type HttpProviderOptions } from './http-provider.js';
 
 export const OPENROUTER_DEFAULTS = {
@@ -71,12 +72,57 @@ export class OpenRouterProvider extends HttpProvider {
     return models;
   }
 
+  /**
+   * The providers serving `model` (GET /models/{author}/{slug}/endpoints; no key needed, but
+   * latency and throughput are reported only to a request with one). A model OpenRouter does
+   * not know is an invalid-model error.
+   */
+  override async getModelEndpoints(model: string, options: ModelEndpointsOptions = {}): Promise<ModelEndpoints> {
+    const path = endpointsPath(model);
+    let response: Record<string, unknown>;
+    try {
+      response = await this.call('GET', path, options, undefined, undefined, { maxBodyBytes: MAX_ENDPOINTS_BODY_BYTES });
+    } catch (error) {
+      if (error instanceof LLMProviderError && error.status === 404) {
+        throw new OpenRouterInvalidModelError(`unknown model "${model}": OpenRouter lists no endpoints for it`, {
+          status: 404,
+          hint: 'list valid ids with `devsynth-or models`',
+        });
+      }
+      throw error;
+    }
+    const { model: endpoints, skipped } = checkedEndpoints(response.data, this.profile.label);
+    if (skipped > 0) options.onSkipped?.(skipped);
+    return endpoints;
+  }
+
+  /** The ids of the models any of `hosts` serves (GET /models?providers=a,b; no key needed). */
+  override async modelsServedBy(hosts: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    const response = await this.call('GET', '/models', options, undefined, undefined, { query: { providers: hosts.join(',') } });
+    return checkedCatalogue(response.data).models.map((entry) => entry.id);
+  }
+
   /** What the key may spend and has spent (GET /key). */
   override async getKeyInfo(options: CallOptions = {}): Promise<KeyInfo> {
     this.requireKey();
     const response = await this.call('GET', '/key', options);
     return (response.data ?? {}) as KeyInfo;
   }
+}
+
+/** A model's endpoints list is a few kilobytes (a few dozen providers at most). */
+export const MAX_ENDPOINTS_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * /models/{author}/{slug}/endpoints for an id checked as OpenRouter ids are (org/slug, an
+ * optional :variant; no "." or ".." segment can pass) and each part path-encoded besides: the
+ * id cannot reach another path of the API.
+ */
+export function endpointsPath(model: string): string {
+  validateModelId(model);
+  const slash = model.indexOf('/');
+  const encode = (part: string) => encodeURIComponent(part).replace(/%3A/g, ':');
+  return `/models/${encode(model.slice(0, slash))}/${encode(model.slice(slash + 1))}/endpoints`;
 }
 
 /**

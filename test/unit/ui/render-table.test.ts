@@ -20,16 +20,16 @@ const catalogue = [
 ];
 
 describe('the models table', () => {
-  it('lines up the decimal points of each price column; "varies" and "?" stay right-aligned', () => {
+  it('lines up the decimal points of each price column; "varies" and "?" stay right-aligned; the capability marks last', () => {
     expect(catalogueTable(catalogue, true)).toBe(
       [
-        'id                  context   $/M in  $/M out',
-        'a/free:free          128000   0          0     free',
-        'openai/gpt-4o-mini   128000   0.15       0.6',
-        'openai/gpt-4o        128000   2.50      10.00',
-        'x/big                128000  15.00      75.00',
-        'x/varies                  ?   varies   varies',
-        'x/tiny               128000   0.0375     0.15',
+        'id                  context   $/M in  $/M out        caps',
+        'a/free:free          128000   0          0     free  ------',
+        'openai/gpt-4o-mini   128000   0.15       0.6         ------',
+        'openai/gpt-4o        128000   2.50      10.00        ------',
+        'x/big                128000  15.00      75.00        ------',
+        'x/varies                  ?   varies   varies        ------',
+        'x/tiny               128000   0.0375     0.15        ------',
         '',
       ].join('\n'),
     );
