@@ -9,6 +9,7 @@ import { OpenRouterInvalidModelError, suggestModels } from '../../core/index.js'
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
+import { recommendCommand } from './models-recommend.js';
 
 const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
 
@@ -105,5 +106,6 @@ export function modelsCommand(runtime: () => Runtime): Command {
       ];
       rt.io.stdout.write(renderTable(lines, { tty: true }));
     });
+  command.addCommand(recommendCommand(runtime));
   return command;
 }
