@@ -29,17 +29,17 @@ const KEYWORDS: ReadonlyArray<{ words: RegExp; label: string; capability?: Capab
 ];
 
 export const KEYWORD_HELP = `The task's words imply (whole words, any case):
-  code, refactor, debug, python, sql, …        code: 32k context, models named for code first
-  image, photo, screenshot, diagram, chart, ocr vision
-  pdf                                           pdf input
-  audio, speech, transcribe, podcast            audio input
-  long, book, entire, whole codebase            200k context
-  reasoning, math, proof, logic, step by step   reasoning
-  json, structured, schema, csv                 structured outputs
-  tool, function calling, agent, mcp            tools
-  cheap, budget, free, low-cost                 the cheapest policy
-  fast, quick, low-latency, realtime            the fastest policy (cheap wins over fast)
-  anything else                                 the best policy`;
+  code, refactor, debug, python, sql, …          code: 32k context, models named for code first
+  image, photo, screenshot, diagram, chart, ocr  vision
+  pdf                                            pdf input
+  audio, speech, transcribe, podcast             audio input
+  long, book, entire, whole codebase             200k context
+  reasoning, math, proof, logic, step by step    reasoning
+  json, structured, schema, csv                  structured outputs
+  tool, function calling, agent, mcp             tools
+  cheap, budget, free, low-cost                  the cheapest policy
+  fast, quick, low-latency, realtime             the fastest policy (cheap wins over fast)
+  anything else                                  the best policy`;
 
 export interface TaskReading {
   needs: Needs;

@@ -29,7 +29,9 @@ quality figures, so these are proxies, and say so):
             at most 15B parameters), paid before :free, then the cheaper output
   best      a score: price tier ×3, recency ×2, one point per capability, context tier;
             ties to the newer, then the cheaper
-Routers (openrouter/auto, openrouter/free, variable prices) and embedding models never appear.`;
+  Best leans to the pricier tiers: bound it with --max-price.
+Routers (openrouter/auto, openrouter/free, variable prices) and embedding models never appear.
+chat -m auto --pick … ranks the same way, from the prompt's own needs (without --pick: best).`;
 
 export function recommendCommand(runtime: () => Runtime): Command {
   return new Command('recommend')
