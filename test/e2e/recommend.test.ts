@@ -95,6 +95,10 @@ describe('models recommend in a pipe', () => {
     expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'devsynth-or: no model fits (--free rules out 7 of 8)\n' });
     const bad = await cli.run(['models', 'recommend', 'x', '--pick', 'smartest']);
     expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/argument 'smartest' is invalid/);
+    // Subcommands' parse errors go to the one handler too (commander's own exit was 1).
+    const show = await cli.run(['models', 'show', 'acme/mini-3', '--bogus']);
+    expect(show).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown option '--bogus'/) });
   });
 
   it('works offline from the cache: the server stopped, the same answer, no request', async () => {

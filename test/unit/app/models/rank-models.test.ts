@@ -4,6 +4,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { rankModels, type Needs, type Policy } from '../../../../src/app/models/rank-models.js';
 import { readTask } from '../../../../src/app/models/recommend.js';
+import { requestNeeds } from '../../../../src/app/models/pick-model.js';
+import { mediaKindOf, mediaPart } from '../../../../src/state/attachment-parts.js';
 import type { ModelInfo } from '../../../../src/core/index.js';
 import { defaultModels, rankingModels } from '../../../helpers/fake-catalogue.js';
 
@@ -134,5 +136,20 @@ describe('what a task says it needs', () => {
     expect(readTask('fast and cheap').policy).toBe('cheapest');
     expect(readTask('an agent with tools reading PDFs and audio').needs.capabilities).toEqual(['pdf', 'audio', 'tools']);
     expect(readTask('say hello')).toEqual({ needs: { capabilities: [] }, policy: 'best', matched: [] });
+  });
+});
+
+describe('what a chat request needs (-m auto)', () => {
+  it('attachments by modality, --schema, tools, and the prompt plus the answer in tokens', () => {
+    const image = mediaPart(mediaKindOf('image/png')!, 'a.png', { bytes: new Uint8Array(10) });
+    const pdf = mediaPart(mediaKindOf('application/pdf')!, 'a.pdf', { bytes: new Uint8Array(3000) });
+    const messages = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'x'.repeat(300) }, image, pdf] }];
+    expect(requestNeeds({ messages, media: [image, pdf], maxTokens: 1000, structured: true, tools: true })).toEqual({
+      capabilities: ['vision', 'pdf', 'structured', 'tools'],
+      // 100 for the text, 1600 for the image, 1000 for the PDF's bytes, 4 per message; then the answer.
+      contextTokens: 2704 + 1000,
+      contextLabel: 'the prompt (~2704 tokens) and the answer (1000)',
+    });
+    expect(requestNeeds({ messages: [{ role: 'user', content: 'hi' }], media: [], maxTokens: 10, structured: false, tools: false }).capabilities).toEqual([]);
   });
 });
