@@ -28,6 +28,7 @@ import { readAttachments, userContent } from './inputs/attachments.js';
 import { withModelAliases } from './model-aliases.js';
 import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
 import { applyTemplate } from './templates/apply-template.js';
+import { autoForChat } from './models/pick-model.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
@@ -119,6 +120,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
   // No prompt, a person at a terminal: the REPL, as the contract says.
   if (options.words.length === 0 && terminal && options.file.length === 0 && !options.editor) {
+    if (options.model === 'auto') throw new UsageError('-m auto chooses a model for a prompt: give one (the REPL keeps one model)');
     const { runRepl } = await import('./run-repl.js');
     return runRepl(runtime, options);
   }
@@ -131,18 +133,22 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const loaded = await runtime.config(flags);
   options = withModelAliases(options, loaded);
   // Local servers may have no configured model: the provider then asks the server for one.
-  const model = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
+  const asked = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
   if (options.fallbackModel.length > 0 && provider.id !== 'openrouter') {
     runtime.warn(`--fallback-model is OpenRouter's; ${provider.id} ignores it`);
   }
 
-  await refuseUnreadableAttachments(runtime, provider.id, model, media);
   const user: ChatMessage = { role: 'user', content: userContent(prompt, media) };
-
   const history = session.messages.filter((m) => !(options.system !== undefined && m.role === 'system'));
   const system: ChatMessage[] = options.system !== undefined ? [{ role: 'system', content: options.system }] : [];
   const conversation: ChatMessage[] = [...system, ...history, user];
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
+  // -m auto: the model that fits this prompt, by policy; the runners-up are the fallback list.
+  const auto = await autoForChat(runtime, options, { model: asked, providerId: provider.id, messages: conversation, media, maxTokens: settings?.max_tokens ?? 4096 });
+  const model = auto?.chosen ?? asked;
+  const fallbacks = [...new Set([...options.fallbackModel, ...(auto?.fallbacks ?? [])])];
+
+  await refuseUnreadableAttachments(runtime, provider.id, model, media);
   const messages = model ? await fitToContext(runtime, conversation, model, settings?.max_tokens ?? 4096) : conversation;
   const output = await prepareOutput(runtime, options, { providerId: provider.id, ...((model ?? provider.model) ? { model: model ?? provider.model } : {}) });
   const reasoning = reasoningFor(runtime, options, settings, provider.id);
@@ -160,7 +166,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       messages: placeCacheBreakpoints([...output.instructions, ...messages], { mode: cacheMode, model: model ?? provider.model, turnFiles: files }),
       ...(model ? { model } : {}),
       stream: options.stream,
-      ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+      ...(fallbacks.length ? { models: fallbacks } : {}),
       ...(output.extra ? { extra: output.extra } : {}),
       ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
     };
@@ -182,6 +188,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         ...(output.shaper ? { shaper: output.shaper } : {}),
         providerId: provider.id,
         ...(model ? { model } : {}),
+        ...(auto ? { auto: auto.json } : {}),
         usage: options.usage,
         quiet: options.quiet,
         stdout: runtime.io.stdout,
@@ -216,7 +223,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');
-    await runRepl(runtime, { ...options, words: [], attach: [] }, options.session ?? session.name);
+    await runRepl(runtime, { ...options, words: [], attach: [], ...(auto ? { model: auto.chosen } : {}) }, options.session ?? session.name);
   }
 }
 

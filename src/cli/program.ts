@@ -57,11 +57,17 @@ export function buildProgram(io: CliIO): Command {
     mcpCommand(getRuntime),
     completionCommand(getRuntime),
   ]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }));
+    program.addCommand(routed(command, io));
   }
   program.addCommand(modelIdsCommand(getRuntime), { hidden: true });
   program.addCommand(templateNamesCommand(getRuntime), { hidden: true });
   return program;
+}
+
+/** A command and its subcommands (models show, models recommend, …) with parse errors routed to the one handler (exit 2). */
+function routed(command: Command, io: CliIO): Command {
+  for (const sub of command.commands) routed(sub, io);
+  return command.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) });
 }
 
 // The first things a new user tries, each runnable as shown; every command's --help has more.

@@ -28,6 +28,8 @@ export interface PlainWriterOptions {
   now?: () => number;
   /** --schema, --extract: what is printed instead of the answer. */
   shaper?: AnswerShaper;
+  /** -m auto: how the model was chosen, the `auto` member of --json. */
+  auto?: Record<string, unknown>;
 }
 
 /** Turns the answer into what is printed instead of it (app/output: --schema, --extract). */
@@ -139,7 +141,7 @@ export async function writePlain(
   const result = outcome();
   const shaped = options.shaper?.finish(result.content);
   if (options.json) {
-    options.stdout.write(`${terminalSafeJson({ ...jsonResult(result, options.providerId), ...shaped?.fields })}\n`);
+    options.stdout.write(`${terminalSafeJson({ ...jsonResult(result, options.providerId, options.auto), ...shaped?.fields })}\n`);
   } else if (shaped) {
     if (shaped.text) options.stdout.write(toTerminal ? terminalSafe(shaped.text) : shaped.text);
   } else if (lastChar !== '\n') {
@@ -159,9 +161,9 @@ export function fallbackNotice(event: { from: string; to: string; reason: string
 /**
  * The contract's `--json` success object. `provider` is who served the model (OpenRouter
  * names the upstream); `answered_by` is which of our providers did, and `fallbacks` the ones
- * passed over before it.
+ * passed over before it; `auto` how -m auto chose the model.
  */
-export function jsonResult(result: ChatResult, providerId?: string): Record<string, unknown> {
+export function jsonResult(result: ChatResult, providerId?: string, auto?: Record<string, unknown>): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: result.id ?? null,
     model: result.model ?? null,
@@ -171,6 +173,7 @@ export function jsonResult(result: ChatResult, providerId?: string): Record<stri
   const answeredBy = result.answeredBy ?? providerId;
   if (answeredBy) json.answered_by = answeredBy;
   if (result.fallbacks?.length) json.fallbacks = result.fallbacks;
+  if (auto) json.auto = auto;
   if (result.reasoning !== undefined) json.reasoning = result.reasoning;
   if (result.toolCalls?.length) json.tool_calls = result.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: call.arguments }));
   json.finish_reason = result.finishReason;

@@ -127,9 +127,9 @@ const CASES: Array<[string, Case]> = [
   ['a value of --sort=', { line: 'devsynth-or models --sort=p', exactly: ['--sort=price'] }],
   [
     "chat's flags after a global flag and its value",
-    { line: 'devsynth-or --provider offline chat -', includes: ['-m', '--model', '-s', '-q', '--no-stream', '--fallback-model', '--config', '--help'], excludes: ['--embeddings', '--free', '--batch-size', '-V'] },
+    { line: 'devsynth-or --provider offline chat -', includes: ['-m', '--model', '-s', '-q', '--no-stream', '--fallback-model', '--config', '--help'], excludes: ['--embeddings', '--refresh', '--batch-size', '-V'] },
   ],
-  ["models' subcommand after --config and its file", { line: 'devsynth-or --config x.yml models ', exactly: ['show'] }],
+  ["models' subcommand after --config and its file", { line: 'devsynth-or --config x.yml models ', exactly: ['recommend', 'show'] }],
   ['the providers', { line: 'devsynth-or --provider ', exactly: PROVIDERS }],
   ['the providers after --provider=', { line: 'devsynth-or models --provider=o', exactly: ['--provider=offline', '--provider=openai', '--provider=openrouter'] }],
   ['chat models (not embedding models) for chat -m', { line: 'devsynth-or chat -m openai/', exactly: ['openai/gpt-4', 'openai/gpt-4o-mini'] }],

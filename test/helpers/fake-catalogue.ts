@@ -16,6 +16,8 @@ interface ModelSpec {
   maxCompletion?: number | null;
   /** More supported_parameters than the common five (structured_outputs, response_format). */
   parameters?: string[];
+  /** Unix seconds (default 1750000000). */
+  created?: number;
 }
 
 export function catalogueEntry(spec: ModelSpec): Json {
@@ -26,7 +28,7 @@ export function catalogueEntry(spec: ModelSpec): Json {
     canonical_slug: spec.id.replace(/:.*$/, ''),
     hugging_face_id: null,
     name: spec.name,
-    created: 1750000000,
+    created: spec.created ?? 1750000000,
     description: `${spec.name} (fake catalogue entry)`,
     context_length: spec.context,
     architecture: {
@@ -68,6 +70,31 @@ export function structuredOutputModels(): Json[] {
   return [
     catalogueEntry({ id: 'openai/gpt-4.1-nano', name: 'OpenAI: GPT-4.1 Nano', context: 1047576, prompt: '0.0000001', completion: '0.0000004', tokenizer: 'GPT', parameters: ['response_format', 'structured_outputs'] }),
     catalogueEntry({ id: 'mistralai/json-mode-only', name: 'Mistral: JSON mode only', context: 32768, prompt: '0.0000002', completion: '0.0000006', parameters: ['response_format'] }),
+  ];
+}
+
+/**
+ * A catalogue with known answers for `models recommend` and `-m auto` (rank-models.ts), kept
+ * apart from the default list. With no needs, the orders are:
+ * - cheapest: llama-70b:free, legacy-4k, qwen3-coder-8b, mini-3, mini-3:nitro, llama-70b, mid-2, giant-pro
+ * - fastest: mini-3:nitro, qwen3-coder-8b, mini-3, legacy-4k, llama-70b, mid-2, giant-pro, llama-70b:free
+ * - best: giant-pro, mid-2, mini-3, mini-3:nitro, qwen3-coder-8b, llama-70b, llama-70b:free, legacy-4k
+ * The two routers and the embedding model are never candidates.
+ */
+export function rankingModels(): Json[] {
+  const all = ['tools', 'structured_outputs', 'reasoning'];
+  return [
+    catalogueEntry({ id: 'openrouter/auto', name: 'Auto Router', context: 2000000, prompt: '-1', completion: '-1', tokenizer: 'Router', created: 1770000000 }),
+    catalogueEntry({ id: 'openrouter/free', name: 'Free Models Router', context: 200000, prompt: '0', completion: '0', tokenizer: 'Router', created: 1770000000 }),
+    catalogueEntry({ id: 'acme/embed-1', name: 'Acme: Embed 1', context: 8192, prompt: '0.00000001', completion: '0', output: ['embeddings'], created: 1770000000 }),
+    catalogueEntry({ id: 'acme/giant-pro', name: 'Acme: Giant Pro', context: 200000, prompt: '0.000015', completion: '0.00006', input: ['text', 'image', 'file'], parameters: all, created: 1760000000 }),
+    catalogueEntry({ id: 'acme/mid-2', name: 'Acme: Mid 2', context: 1048576, prompt: '0.0000025', completion: '0.00001', input: ['text', 'image'], parameters: ['tools', 'structured_outputs'], created: 1758000000 }),
+    catalogueEntry({ id: 'acme/mini-3', name: 'Acme: Mini 3', context: 128000, prompt: '0.0000001', completion: '0.0000004', input: ['text', 'image'], parameters: ['tools'], created: 1757000000 }),
+    catalogueEntry({ id: 'acme/mini-3:nitro', name: 'Acme: Mini 3 (nitro)', context: 128000, prompt: '0.0000002', completion: '0.0000008', input: ['text', 'image'], parameters: ['tools'], created: 1757000000 }),
+    catalogueEntry({ id: 'meta/llama-70b-instruct', name: 'Meta: Llama 70B Instruct', context: 131072, prompt: '0.0000003', completion: '0.0000004', parameters: ['tools'], created: 1720000000 }),
+    catalogueEntry({ id: 'meta/llama-70b-instruct:free', name: 'Meta: Llama 70B Instruct (free)', context: 131072, prompt: '0', completion: '0', created: 1720000000 }),
+    catalogueEntry({ id: 'qwen/qwen3-coder-8b', name: 'Qwen: Qwen3 Coder 8B', context: 32768, prompt: '0.00000005', completion: '0.0000002', parameters: ['tools'], created: 1758000000 }),
+    catalogueEntry({ id: 'old/legacy-4k', name: 'Old: Legacy 4k', context: 4096, prompt: '0.00000002', completion: '0.00000002', created: 1600000000 }),
   ];
 }
 

@@ -40,6 +40,11 @@ export const chatOptionsSchema = z.object({
   attach: z._default(z.array(z.string().check(z.minLength(1, 'an attachment needs a path, URL or -'))), []),
   attachType: z.optional(z.string().check(z.minLength(1))),
   template: z.optional(z.string().check(z.regex(/^[\w.-]+$/, 'template names use letters, digits, ".", "_" and "-"'))),
+  // -m auto (app/models/pick-model.ts): the policy and the constraints; --max-price is also OpenRouter's provider.max_price.
+  pick: z.optional(z.enum(['cheapest', 'fastest', 'best'], 'pick must be cheapest, fastest or best')),
+  minContext: z.optional(z.pipe(integer('min context'), z.int().check(z.positive('min context must be greater than 0')))),
+  free: z._default(z.boolean(), false),
+  maxPrice: z.optional(z.pipe(number('max price'), z.number().check(z.minimum(0, 'max price must be 0 or more')))),
   param: z._default(z.array(z.string().check(z.regex(/^[A-Za-z_][\w-]*=/, '-p takes name=value (a name of letters, digits, "_" and "-")'))), []),
 });
 

@@ -42,6 +42,10 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--attach-type <mime>', 'what the attachments are, e.g. image/png (default: read from their bytes)')
     .option('--template <name>', 'use a template (devsynth-or templates list): its system prompt, prompt and settings')
     .option('-p, --param <name=value>', "a value for one of the template's {{variables}} (repeatable)", collect, [])
+    .option('--pick <policy>', 'with -m auto: cheapest, fastest or best (default best); see models recommend --help for what each weighs')
+    .option('--min-context <n>', 'with -m auto: only models with at least this many tokens of context')
+    .option('--free', 'with -m auto: only free models')
+    .option('--max-price <usd>', 'most USD per million prompt tokens (with -m auto: only models at or under it)')
     .addHelpText(
       'after',
       `
@@ -56,6 +60,7 @@ Examples:
   devsynth-or chat -f src/ -f 'test/**/*.ts' "Where is the retry policy tested?"
   git diff | devsynth-or chat -e
   devsynth-or chat -m openai/gpt-4o-mini -a photo.jpg "What is in this picture?"
+  devsynth-or chat -m auto --pick cheapest --min-context 100000 -f notes.md "Summarise"
   devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"
   git diff | devsynth-or chat --template review -p focus=security`,
     )

@@ -11,6 +11,7 @@ import { OpenRouterInvalidModelError, suggestModels, UsageError } from '../../co
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
+import { recommendCommand } from './models-recommend.js';
 
 const whole = (what: string) => z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number));
 
@@ -104,6 +105,7 @@ export function modelsCommand(runtime: () => Runtime): Command {
     // `models show <id> --json`: the parent's own --json takes the flag first (commander reads a
     // parent's options anywhere on the line), so both levels are asked.
     .action(async (typed: string, _flags: unknown, self: Command) => showModel(runtime(), typed, Boolean(self.optsWithGlobals<{ json?: boolean }>().json)));
+  command.addCommand(recommendCommand(runtime));
   return command;
 }
 
