@@ -26,6 +26,7 @@ import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, without
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments, userContent } from './inputs/attachments.js';
 import { withModelAliases } from './model-aliases.js';
+import { chatRouting } from './routing.js';
 import { applyTemplate } from './templates/apply-template.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
@@ -126,6 +127,9 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
+  // The alias's routing is looked up by the name typed, before aliases are resolved.
+  const typedModel = options.model;
+  const routing = chatRouting(options, loaded, typedModel, provider.id, runtime.warn);
   options = withModelAliases(options, loaded);
   // Local servers may have no configured model: the provider then asks the server for one.
   const model = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
@@ -147,6 +151,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
+  /** The upstream that served the answer (OpenRouter names it), kept with the turn and the usage. */
+  let servedBy: string | undefined;
   let recorded: Promise<void> | undefined;
   let tools: Awaited<ReturnType<typeof chatTools>>;
   try {
@@ -159,6 +165,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
       ...(output.extra ? { extra: output.extra } : {}),
       ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+      ...routing,
     };
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
     const batches = tools
@@ -187,8 +194,9 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       },
     );
     answer = outcome.content;
+    servedBy = outcome.provider;
     // Recorded while the session is saved below: the two files are written side by side.
-    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage);
+    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
@@ -205,6 +213,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const turn: Turn = {
       messages: [user, { role: 'assistant', content: answer }],
       model: model ?? null,
+      ...(servedBy !== undefined ? { provider: servedBy } : {}),
       ...(options.system !== undefined ? { system: options.system } : {}),
       fresh: !options.session && !options.continue,
     };
@@ -212,7 +221,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');
-    await runRepl(runtime, { ...options, words: [], attach: [] }, options.session ?? session.name);
+    await runRepl(runtime, { ...options, words: [], attach: [], ...(typedModel !== undefined ? { model: typedModel } : {}) }, options.session ?? session.name);
   }
 }
 
