@@ -92,8 +92,16 @@ const aliasTarget = () => z.string().check(z.regex(MODEL_ID, 'expected a model i
  */
 const aliasesSchema = z.record(
   z.string().check(z.regex(ALIAS_NAME, 'an alias name uses letters, digits, ".", "_" and "-" (no "/")')),
-  z.union([aliasTarget(), z.strictObject({ model: aliasTarget(), routing: z.optional(routingSchema) })]),
+  z.union([aliasTarget(), z.strictObject({ model: aliasTarget(), routing: z.optional(routingSchema) })], { error: aliasProblem }),
 );
+
+/** What is wrong with an alias: told from the form it was written in (a model id, or {model, routing}). */
+function aliasProblem(issue: { input?: unknown; errors?: unknown }): string {
+  const written = issue.input !== null && typeof issue.input === 'object' ? 1 : typeof issue.input === 'string' ? 0 : -1;
+  const first = (issue.errors as Array<Array<{ path: PropertyKey[]; message: string }>> | undefined)?.[written]?.[0];
+  if (!first) return 'expected a model id such as openai/gpt-4o-mini, or { model: …, routing: {…} }';
+  return `${first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : ''}${first.message}`;
+}
 
 export const configSchema = z.strictObject({
   aliases: aliasesSchema,
