@@ -27,6 +27,7 @@ import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments, userContent } from './inputs/attachments.js';
 import { withModelAliases } from './model-aliases.js';
 import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
+import { chatRouting } from './routing.js';
 import { applyTemplate } from './templates/apply-template.js';
 import { autoForChat } from './models/pick-model.js';
 import type { Runtime } from './runtime.js';
@@ -131,6 +132,9 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
+  // The alias's routing is looked up by the name typed, before aliases are resolved.
+  const typedModel = options.model;
+  const routing = chatRouting(options, loaded, typedModel, provider.id, runtime.warn);
   options = withModelAliases(options, loaded);
   // Local servers may have no configured model: the provider then asks the server for one.
   const asked = options.model ?? (options.continue || options.session ? session.model : null) ?? (provider.model || undefined);
@@ -157,6 +161,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
+  /** The upstream that served the answer (OpenRouter names it), kept with the turn and the usage. */
+  let servedBy: string | undefined;
   let recorded: Promise<void> | undefined;
   let tools: Awaited<ReturnType<typeof chatTools>>;
   try {
@@ -169,6 +175,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       ...(fallbacks.length ? { models: fallbacks } : {}),
       ...(output.extra ? { extra: output.extra } : {}),
       ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+      ...routing,
     };
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
     const batches = tools
@@ -198,8 +205,9 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       },
     );
     answer = outcome.content;
+    servedBy = outcome.provider;
     // Recorded while the session is saved below: the two files are written side by side.
-    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage);
+    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
@@ -216,6 +224,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     const turn: Turn = {
       messages: [user, { role: 'assistant', content: answer }],
       model: model ?? null,
+      ...(servedBy !== undefined ? { provider: servedBy } : {}),
       ...(options.system !== undefined ? { system: options.system } : {}),
       fresh: !options.session && !options.continue,
     };
@@ -223,7 +232,9 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');
-    await runRepl(runtime, { ...options, words: [], attach: [], ...(auto ? { model: auto.chosen } : {}) }, options.session ?? session.name);
+    // The REPL goes on with the model -m auto chose, or with -m as typed (an alias keeps its routing).
+    const replModel = auto ? auto.chosen : typedModel;
+    await runRepl(runtime, { ...options, words: [], attach: [], ...(replModel !== undefined ? { model: replModel } : {}) }, options.session ?? session.name);
   }
 }
 

@@ -1,6 +1,6 @@
 // The interactive chat: the conversation (from --session, -c or the first answer of -i) goes
 // to the REPL, whose every turn is sent like a one-shot chat and saved to the session.
-import { type ChatMessage, mediaPartsOf, suggestModels, textOf } from '../core/index.js';
+import { type ChatMessage, isPresetId, mediaPartsOf, suggestModels, textOf } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
@@ -12,6 +12,7 @@ import { readAttachments } from './inputs/attachments.js';
 import { attachmentLabel } from '../state/attachment-parts.js';
 import { withModelAliases } from './model-aliases.js';
 import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
+import { chatRouting } from './routing.js';
 import type { Runtime } from './runtime.js';
 import { validateSessionName } from '../state/sessions.js';
 
@@ -19,6 +20,8 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   const flags = chatFlags(options);
   const provider = await runtime.provider({ needsKey: true, flags });
   const loaded = await runtime.config(flags);
+  // The routing of -m's alias (and the flags) for every turn; a /model alias's is not looked up.
+  const routing = chatRouting(options, loaded, options.model, provider.id, runtime.warn);
   options = withModelAliases(options, loaded);
   const providers = loaded.config.llm.providers;
   const maxTokens = providers[provider.id as keyof typeof providers]?.max_tokens ?? 4096;
@@ -90,6 +93,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
                 stream: options.stream,
                 ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
                 ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+                ...routing,
               },
               { signal },
             )
@@ -109,13 +113,14 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
           ? sessions.appendTurn(conversation.name, {
               messages: conversation.messages.slice(-2),
               model: conversation.model,
+              ...(result.provider !== undefined ? { provider: result.provider } : {}),
               ...(conversation.system ? { system: conversation.system } : {}),
               fresh,
             })
           : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
         fresh = false;
         saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
-        if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage);
+        if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage, result.provider);
       },
     },
     {
@@ -138,6 +143,7 @@ function modelChecker(runtime: Runtime, resolveAlias: (id: string) => string): (
     // `/model fast`: the alias's model is checked, and becomes the conversation's model.
     const id = resolveAlias(typed);
     const resolved = id !== typed ? { id } : {};
+    if (isPresetId(id)) return { unchecked: 'presets are resolved by OpenRouter', ...resolved };
     try {
       ids ??= loadCatalogue(runtime, 'models').then((catalogue) => catalogue.models.map((model) => model.id));
       const known = await ids;

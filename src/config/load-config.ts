@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { COMPATIBLE_PRESETS, ConfigError } from '../core/index.js';
-import { resolveAliasChains, resolveModelId, type ResolvedAliases } from './aliases.js';
+import { type AliasRouting, resolveAliasChains, resolveAliasRouting, resolveModelId, type ResolvedAliases } from './aliases.js';
 import { projectFileAbove, SEARCH_PLACES, userConfigPath } from './config-files.js';
 import { type ConfigSource, DEFAULTS_FILE, readDefaults } from './default-config.js';
 import { baseUrlProblems, formatConfigIssues } from './format-config-issues.js';
@@ -63,6 +63,8 @@ export interface LoadedConfig {
   files: { defaults: string; user: string; project?: string; explicit?: string; searchedFrom: string };
   /** The config's aliases, each followed to the model id it ends at. */
   aliases: ResolvedAliases;
+  /** The routing preferences along each alias's chain, for the aliases that carry some. */
+  aliasRouting: AliasRouting;
   /** The model id an alias stands for (any other id as it is): for every model id a user gives. */
   resolveModel(id: string): string;
   resolveModel(id: string | undefined): string | undefined;
@@ -221,6 +223,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   return {
     config: parsed.data,
     aliases,
+    aliasRouting: resolveAliasRouting(parsed.data.aliases, locate),
     resolveModel: ((id: string | undefined) => resolveModelId(aliases, id)) as LoadedConfig['resolveModel'],
     problems: urlProblems.filter((problem) => !inUse.has(problem.provider)).map((problem) => problem.line),
     unset,

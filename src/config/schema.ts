@@ -1,6 +1,7 @@
 // The configuration schema (snake_case, as in the specification). Objects are strict, so a
 // misspelt key is reported instead of silently ignored.
 import { ALIAS_NAME, MODEL_ID } from './aliases.js';
+import { routingSchema } from './routing-schema.js';
 import * as z from './zod.js';
 
 export const PROVIDER_NAMES = ['openrouter', 'offline', 'lmstudio', 'local', 'openai', 'anthropic'] as const;
@@ -14,13 +15,6 @@ const positiveWhole = () => z.int().check(z.positive());
 const reasoningEffort = () => z.optional(z.nullable(z.enum(['low', 'medium', 'high'])));
 const reasoningTokens = () => z.optional(z.nullable(positiveWhole()));
 const hideReasoning = () => z.optional(z.boolean());
-
-const routingSchema = z.strictObject({
-  order: z.optional(z.array(z.string())),
-  allow_fallbacks: z.optional(z.boolean()),
-  sort: z.optional(z.string()),
-  max_price: z.optional(z.strictObject({ prompt: z.optional(z.number()), completion: z.optional(z.number()) })),
-});
 
 export const openRouterSettingsSchema = z.strictObject({
   enabled: z.boolean(),
@@ -92,11 +86,24 @@ const mcpServerSchema = z.strictObject({
   enabled: z.optional(z.boolean()),
 });
 
-/** Short names for model ids, usable wherever a model id is (config/aliases.ts). */
+const aliasTarget = () => z.string().check(z.regex(MODEL_ID, 'expected a model id such as openai/gpt-4o-mini'));
+
+/**
+ * Short names for model ids, usable wherever a model id is (config/aliases.ts): `name: model-id`,
+ * or `name: { model: model-id, routing: {…} }` whose routing applies whenever the alias is used.
+ */
 const aliasesSchema = z.record(
   z.string().check(z.regex(ALIAS_NAME, 'an alias name uses letters, digits, ".", "_" and "-" (no "/")')),
-  z.string().check(z.regex(MODEL_ID, 'expected a model id such as openai/gpt-4o-mini')),
+  z.union([aliasTarget(), z.strictObject({ model: aliasTarget(), routing: z.optional(routingSchema) })], { error: aliasProblem }),
 );
+
+/** What is wrong with an alias: told from the form it was written in (a model id, or {model, routing}). */
+function aliasProblem(issue: { input?: unknown; errors?: unknown }): string {
+  const written = issue.input !== null && typeof issue.input === 'object' ? 1 : typeof issue.input === 'string' ? 0 : -1;
+  const first = (issue.errors as Array<Array<{ path: PropertyKey[]; message: string }>> | undefined)?.[written]?.[0];
+  if (!first) return 'expected a model id such as openai/gpt-4o-mini, or { model: …, routing: {…} }';
+  return `${first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : ''}${first.message}`;
+}
 
 export const configSchema = z.strictObject({
   aliases: aliasesSchema,

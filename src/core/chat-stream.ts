@@ -57,7 +57,10 @@ export class ChatCollector {
         if (event.id !== undefined) this.partial.id = event.id;
         if (event.model !== undefined) this.partial.model = event.model;
         if (event.provider !== undefined) this.partial.provider = event.provider;
-        if (event.type === 'done') this.partial.finishReason = event.finishReason;
+        if (event.type === 'done') {
+          this.partial.finishReason = event.finishReason;
+          if (event.citations?.length) this.partial.citations = event.citations;
+        }
         break;
       case 'fallback':
         (this.partial.fallbacks ??= []).push({ provider: event.from, reason: event.reason, kind: event.error.kind });

@@ -30,6 +30,7 @@ export {
   type BreakerStore,
 } from './internal/circuit-breaker.js';
 export { redactSecrets, redactValue } from './internal/redact.js';
+export { isPresetId } from './internal/validate-request.js';
 export { assertSecureBaseUrl } from './base-url.js';
 export { pruneToContext, estimateTokens, type PruneResult } from './prune-context.js';
 export { suggestModels } from './suggest-models.js';

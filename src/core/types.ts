@@ -97,9 +97,25 @@ export interface ProviderPreferences {
   sort?: string | Record<string, unknown>;
   data_collection?: 'allow' | 'deny';
   require_parameters?: boolean;
+  /** Only endpoints that retain no prompts (zero data retention). */
+  zdr?: boolean;
+  /** Only endpoints serving the model at these quantisations (int4, int8, fp8, …). */
+  quantizations?: string[];
   /** USD per million tokens; numbers are sent as the decimal strings the API defines. */
   max_price?: { prompt?: number | string; completion?: number | string; [k: string]: unknown };
   [field: string]: unknown;
+}
+
+/** An OpenRouter plugin (`plugins` in the request), e.g. the web search `{ id: 'web', max_results: 3 }`. */
+export interface ChatPlugin {
+  id: string;
+  [setting: string]: unknown;
+}
+
+/** A source the answer cites (a `url_citation` annotation, e.g. from the web plugin). */
+export interface Citation {
+  url: string;
+  title?: string;
 }
 
 /** One chat completion request, provider-neutral. */
@@ -115,6 +131,8 @@ export interface ChatRequest {
   stream?: boolean;
   reasoning?: { effort?: string; max_tokens?: number; exclude?: boolean; enabled?: boolean };
   provider?: ProviderPreferences;
+  /** OpenRouter plugins (`plugins`): web search and others; other providers leave them out. */
+  plugins?: ChatPlugin[];
   /** Functions the model may call (`tools`). */
   tools?: ToolDefinition[];
   /** Sent as `tool_choice`. */
@@ -184,6 +202,8 @@ export type StreamEvent =
       id?: string;
       model?: string;
       provider?: string;
+      /** The sources the answer cited (url_citation annotations), in the order first seen. */
+      citations?: Citation[];
     };
 
 /** A finished chat call, gathered from its events. */
@@ -197,6 +217,8 @@ export interface ChatResult {
   usage?: Usage;
   /** The tools the model asked for, in order; absent when it asked for none. */
   toolCalls?: ToolCall[];
+  /** The sources the answer cited (web search); absent when it cited none. */
+  citations?: Citation[];
   /** The provider that answered, when another one was tried first (llm.fallback). */
   answeredBy?: string;
   /** The providers tried before it, and why each was passed over. */

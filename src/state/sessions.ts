@@ -12,6 +12,8 @@ import { rootOf } from './paths.js';
 import { stateDirIsSafe } from './safe-files.js';
 
 const SESSION_NAME = /^[\w.-]{1,64}$/;
+/** The longest provider name kept (a server names it): longer is cut, so that the file stays valid. */
+const MAX_PROVIDER_NAME = 200;
 /** The conversation kept for `chat` without --session, which -c continues. */
 export const UNNAMED_SESSION = '_last';
 
@@ -25,6 +27,8 @@ const sessionSchema = z.object({
       role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
       // Text, or parts whose attachments are references to the attachment store (never base64).
       content: z.union([z.string(), z.array(storedPartSchema)]),
+      /** On an answer: the upstream that served it (OpenRouter names it); absent in older files. */
+      provider: z.optional(z.string().check(z.maxLength(MAX_PROVIDER_NAME))),
     }),
   ),
 });
@@ -67,6 +71,8 @@ export function validateSessionName(name: string): string {
 export interface Turn {
   messages: ChatMessage[];
   model: string | null;
+  /** The upstream that served the answer, kept on the turn's assistant message. */
+  provider?: string;
   /** A system prompt given with this turn: it replaces the conversation's. */
   system?: string;
   /** The turn starts the conversation anew (a chat without --session or -c). */
@@ -120,7 +126,7 @@ export function createSessionStore(stateDir: string, options: { warn?: Warn; now
      * replaces the conversation without reading it (an earlier answer may be megabytes).
      */
     async appendTurn(name: string, turn: Turn): Promise<void> {
-      const added = toStored(turn.messages);
+      const added = toStored(turn.messages).map((m) => (turn.provider !== undefined && m.role === 'assistant' ? { ...m, provider: turn.provider.slice(0, MAX_PROVIDER_NAME) } : m));
       if (turn.fresh) {
         const system = turn.system === undefined ? [] : [{ role: 'system' as const, content: turn.system }];
         await fileOf(name).replace({ name, model: turn.model, created: now(), updated: now(), messages: [...system, ...added] });

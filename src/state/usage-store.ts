@@ -3,15 +3,24 @@ import * as z from '../config/zod.js';
 import type { Usage } from '../core/index.js';
 import { defaultWarn, JsonStore, type Warn } from './json-store.js';
 
-const totalsSchema = z.object({
+const countsSchema = z.object({
   requests: z.number(),
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   cost: z.number(),
 });
+const totalsSchema = z.object({
+  ...countsSchema.shape,
+  /** The same figures by the upstream that served the model (OpenRouter names it); absent in older files. */
+  by_provider: z.optional(z.record(z.string(), countsSchema)),
+});
+export type UsageCounts = z.infer<typeof countsSchema>;
 export type UsageTotals = z.infer<typeof totalsSchema>;
 
-/** days["2026-11-24"]["openai/gpt-4o"] = totals */
+/** The longest provider name kept as a key (a server names it). */
+const MAX_PROVIDER_NAME = 200;
+
+/** days["2026-11-24"]["openai/gpt-4o"] = totals (and totals.by_provider["OpenAI"]) */
 const fileSchema = z.object({ days: z.record(z.string(), z.record(z.string(), totalsSchema)) });
 type UsageFile = z.infer<typeof fileSchema>;
 
@@ -45,23 +54,36 @@ function countable(usage: Usage | undefined, warn: Warn): Record<(typeof COUNTED
 /** A total that would overflow to Infinity (no longer storable as JSON) stays where it was. */
 const sum = (total: number, more: number) => (Number.isFinite(total + more) ? total + more : total);
 
+/** The counts with one more request and its figures added. */
+function addTo(before: UsageCounts | undefined, add: Record<(typeof COUNTED)[number], number>): UsageCounts {
+  const counts = before ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
+  return {
+    requests: counts.requests + 1,
+    prompt_tokens: sum(counts.prompt_tokens, add.prompt_tokens),
+    completion_tokens: sum(counts.completion_tokens, add.completion_tokens),
+    cost: sum(counts.cost, add.cost),
+  };
+}
+
 export function createUsageStore(dir: string, options: { warn?: Warn; now?: () => Date; secrets?: () => readonly string[] } = {}) {
   const warn = options.warn ?? defaultWarn;
   const store = new JsonStore<UsageFile>({ dir, name: 'usage', schema: fileSchema, empty: () => ({ days: {} }), warn, ...(options.secrets ? { secrets: options.secrets } : {}) });
   const today = () => (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   return {
     path: store.path,
-    async record(model: string, usage: Usage | undefined): Promise<void> {
+    /** One request's usage; `provider`: the upstream that served it, when the server named one. */
+    async record(model: string, usage: Usage | undefined, provider?: string): Promise<void> {
       const day = today();
       const add = countable(usage, warn);
+      const upstream = provider?.slice(0, MAX_PROVIDER_NAME);
       await store.update((file) => {
         const before = file.days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
-        const totals = {
-          requests: before.requests + 1,
-          prompt_tokens: sum(before.prompt_tokens, add.prompt_tokens),
-          completion_tokens: sum(before.completion_tokens, add.completion_tokens),
-          cost: sum(before.cost, add.cost),
-        };
+        const totals: UsageTotals = { ...addTo(before, add) };
+        if (before.by_provider) totals.by_provider = before.by_provider;
+        if (upstream) {
+          // fromEntries, as below: the server names the provider.
+          totals.by_provider = Object.fromEntries([...Object.entries(before.by_provider ?? {}), [upstream, addTo(before.by_provider?.[upstream], add)]]);
+        }
         // fromEntries: a model named "__proto__" (the server names it) is a key like any other.
         const models = Object.fromEntries([...Object.entries(file.days[day] ?? {}), [model, totals]]);
         return { days: Object.fromEntries([...Object.entries(file.days), [day, models]]) };

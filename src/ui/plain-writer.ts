@@ -6,6 +6,7 @@
 // they are made terminal-safe, one pass per read. What goes to stderr is always made safe: it
 // is a message for a person (or a log a person will read), and it carries the server's words.
 import { ChatCollector, type ChatResult, DevsynthError, type StreamEvent, type Usage } from '../core/index.js';
+import { citationLines } from './citation-lines.js';
 import { formatUsageLine } from './format-usage.js';
 import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 import { toolCallLine, toolResultLine } from './tool-lines.js';
@@ -147,6 +148,8 @@ export async function writePlain(
   } else if (lastChar !== '\n') {
     options.stdout.write('\n');
   }
+  // The sources go to stderr: stdout is the answer alone (with --json, they are in the object).
+  if (!options.json && !options.quiet && result.citations?.length) options.stderr.write(citationLines(result.citations));
   if (options.usage && !options.quiet && result.usage) {
     options.stderr.write(`${terminalSafe(formatUsageLine(result))}\n`);
   }
@@ -175,6 +178,7 @@ export function jsonResult(result: ChatResult, providerId?: string, auto?: Recor
   if (result.fallbacks?.length) json.fallbacks = result.fallbacks;
   if (auto) json.auto = auto;
   if (result.reasoning !== undefined) json.reasoning = result.reasoning;
+  if (result.citations?.length) json.citations = result.citations;
   if (result.toolCalls?.length) json.tool_calls = result.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: call.arguments }));
   json.finish_reason = result.finishReason;
   json.usage = result.usage ?? emptyUsage();

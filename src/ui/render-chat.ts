@@ -3,6 +3,7 @@
 // pay for loading them.
 import type { StreamEvent } from '../core/index.js';
 import type { ApprovalChannel } from './approval-channel.js';
+import { citationLines } from './citation-lines.js';
 import { type PlainWriterOptions, type PlainWriterOutcome, writePlain } from './plain-writer.js';
 import { readAhead } from './read-ahead.js';
 import { loadTerminalLibraries } from './terminal-libraries.js';
@@ -26,7 +27,10 @@ export async function renderChat(
     answer.stop();
     throw error;
   }
-  return renderInk(answer, { ...options, startedAt });
+  const outcome = await renderInk(answer, { ...options, startedAt });
+  // After the answer, once the UI has let go of the terminal: the sources it cited.
+  if (outcome.citations?.length) options.stdout.write(citationLines(outcome.citations));
+  return outcome;
 }
 
 /**

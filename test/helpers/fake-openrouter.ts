@@ -35,6 +35,11 @@ export interface ReplyStep {
    * writes cost more).
    */
   cache?: { read?: number; written?: number; discount?: number };
+  /**
+   * `url_citation` annotations (the web plugin's sources): on the last content chunk's delta
+   * when streaming, as OpenRouter sends them, else on the message.
+   */
+  annotations?: Json[];
 }
 /** An error status with a body (see errorBodies for the real ones). */
 export interface HttpErrorStep {
@@ -287,7 +292,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** OpenRouter's request fields, which OpenAI-style servers refuse as unknown parameters. */
-const OPENROUTER_ONLY_FIELDS = ['models', 'provider', 'reasoning', 'usage', 'transforms', 'route'];
+const OPENROUTER_ONLY_FIELDS = ['models', 'provider', 'reasoning', 'usage', 'transforms', 'route', 'plugins'];
 
 /** The request body schemas of the endpoints, as the spec's paths declare them. */
 const REQUEST_SCHEMAS: Record<string, string> = {
@@ -479,7 +484,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const finishReason = step.finishReason ?? 'stop';
     const genHeaders = { 'x-generation-id': answer.id };
     if (!stream) {
-      const message = { role: 'assistant', content: content.join(''), refusal: null, reasoning: reasoning.length ? reasoning.join('') : null };
+      const message = { role: 'assistant', content: content.join(''), refusal: null, reasoning: reasoning.length ? reasoning.join('') : null, ...(step.annotations ? { annotations: step.annotations } : {}) };
       return sendJson(res, path, 200, answer.completion({ finish_reason: finishReason, native_finish_reason: finishReason, message }, { usage }), { ...headers, ...genHeaders });
     }
     const out = sse(res, step.crlf);
@@ -487,10 +492,11 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     for (let i = 0; i < (step.keepAlives ?? 0); i++) out.comment();
     out.data(path, answer.chunk({ role: 'assistant', content: '' }));
     for (const piece of reasoning) out.data(path, answer.chunk({ role: 'assistant', content: '', reasoning: piece }));
-    for (const piece of content) {
+    for (const [index, piece] of content.entries()) {
       if (step.chunkDelayMs) await wait(step.chunkDelayMs);
       if (res.destroyed) return;
-      out.data(path, answer.chunk({ role: 'assistant', content: piece }));
+      const annotations = step.annotations && index === content.length - 1 ? { annotations: step.annotations } : {};
+      out.data(path, answer.chunk({ role: 'assistant', content: piece, ...annotations }));
     }
     const placement = step.usagePlacement ?? 'separate-empty-choices';
     const usageAsked = (body?.stream_options as Json | undefined)?.include_usage === true;
@@ -805,3 +811,8 @@ export const errorBodies = {
     };
   },
 };
+
+/** A `url_citation` annotation as OpenRouter streams them (OpenAI's nested shape). */
+export function urlCitation(url: string, title: string, content = ''): Json {
+  return { type: 'url_citation', url_citation: { url, title, content, start_index: 0, end_index: 1 } };
+}

@@ -259,7 +259,10 @@ describe('usage numbers from the server', () => {
     expect(readdirSync(home).filter((name) => name.includes('.corrupt-'))).toEqual([]);
     const totals = Object.values(Object.values(readJson(join(home, 'usage.json')).days)[0] as Record<string, Record<string, unknown>>);
     expect(totals.reduce((sum, t) => sum + (t.requests as number), 0)).toBe(4);
-    for (const t of totals) for (const value of Object.values(t)) expect(Number.isFinite(value) && (value as number) >= 0).toBe(true);
+    // Every count, the by-provider ones too (by_provider: provider → the same figures).
+    const figures = (t: Record<string, unknown>): unknown[] =>
+      Object.entries(t).flatMap(([key, value]) => (key === 'by_provider' ? Object.values(value as Record<string, Record<string, unknown>>).flatMap(figures) : [value]));
+    for (const t of totals) for (const value of figures(t)) expect(Number.isFinite(value) && (value as number) >= 0).toBe(true);
   });
 });
 

@@ -1,8 +1,20 @@
 // The chat command's flags as a schema: strings from commander in, typed options out.
 import * as z from '../../config/zod.js';
+import { DATA_COLLECTION, PROVIDER_SLUG, QUANTIZATIONS, ROUTING_SORTS } from '../../config/routing-schema.js';
 
 const number = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^-?\d+(\.\d+)?$/, `${what} must be a number`)), z.transform(Number));
 const integer = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^[-+]?\d+$/, `${what} must be a whole number`)), z.transform(Number));
+
+/** A comma-separated list (`a,b`), each item checked; the message names the item that is not right. */
+const list = (item: z.ZodMiniType<string, string>) =>
+  z.pipe(z.pipe(z.string(), z.transform((value: string) => value.split(',').map((part) => part.trim()))), z.array(item));
+const slug = z.string().check(z.refine((value) => PROVIDER_SLUG.test(value), { error: (issue) => `"${String(issue.input)}" is not a provider slug (such as anthropic or amazon-bedrock)` }));
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => `expected ${values.join(', ')}, got "${String(issue.input)}"` });
+const usdPerMillion = z.pipe(
+  z.string().check(z.trim(), z.refine((value) => /^\d+(\.\d+)?$/.test(value), { error: (issue) => `"${String(issue.input)}" is not a price in USD per million tokens (a number of 0 or more)` })),
+  z.transform(Number),
+);
 
 export const chatOptionsSchema = z.object({
   words: z.array(z.string()),
@@ -44,7 +56,20 @@ export const chatOptionsSchema = z.object({
   pick: z.optional(z.enum(['cheapest', 'fastest', 'best'], 'pick must be cheapest, fastest or best')),
   minContext: z.optional(z.pipe(integer('min context'), z.int().check(z.positive('min context must be greater than 0')))),
   free: z._default(z.boolean(), false),
-  maxPrice: z.optional(z.pipe(number('max price'), z.number().check(z.minimum(0, 'max price must be 0 or more')))),
+  // OpenRouter's provider routing and the web plugin (app/routing.ts).
+  providerOrder: z.optional(list(slug)),
+  only: z.optional(list(slug)),
+  ignore: z.optional(list(slug)),
+  sort: z.optional(oneOf(ROUTING_SORTS)),
+  /** USD per million prompt tokens: routing's max_price.prompt (and a constraint for -m auto). */
+  maxPrice: z.optional(usdPerMillion),
+  /** false: --no-fallbacks (provider.allow_fallbacks false; --fallback-model is another thing). */
+  fallbacks: z._default(z.boolean(), true),
+  dataCollection: z.optional(oneOf(DATA_COLLECTION)),
+  zdr: z._default(z.boolean(), false),
+  quantizations: z.optional(list(oneOf(QUANTIZATIONS))),
+  web: z._default(z.boolean(), false),
+  webMaxResults: z.optional(z.pipe(integer('web max results'), z.int().check(z.positive('web max results must be greater than 0'), z.maximum(100, 'web max results must be at most 100')))),
   param: z._default(z.array(z.string().check(z.regex(/^[A-Za-z_][\w-]*=/, '-p takes name=value (a name of letters, digits, "_" and "-")'))), []),
 });
 

@@ -4,6 +4,7 @@ import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
 import { chatOptionsSchema } from './chat-options.js';
+import { QUANTIZATIONS } from '../../config/routing-schema.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -45,7 +46,17 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--pick <policy>', 'with -m auto: cheapest, fastest or best (default best); see models recommend --help for what each weighs')
     .option('--min-context <n>', 'with -m auto: only models with at least this many tokens of context')
     .option('--free', 'with -m auto: only free models')
-    .option('--max-price <usd>', 'most USD per million prompt tokens (with -m auto: only models at or under it)')
+    .option('--provider-order <a,b>', 'OpenRouter: try these providers first, in this order (provider slugs)')
+    .option('--only <a,b>', 'OpenRouter: use only these providers')
+    .option('--ignore <a,b>', 'OpenRouter: never use these providers')
+    .option('--sort <price|throughput|latency>', 'OpenRouter: choose the provider by lowest price, highest throughput or lowest latency')
+    .option('--max-price <usd>', 'OpenRouter: the most to pay, in USD per million prompt tokens (with -m auto: only models at or under it)')
+    .option('--no-fallbacks', 'OpenRouter: no other provider when the chosen ones fail (--fallback-model still applies)')
+    .option('--data-collection <allow|deny>', 'OpenRouter: deny: only providers that do not keep or train on the data')
+    .option('--zdr', 'OpenRouter: only zero-data-retention endpoints')
+    .option('--quantizations <q,…>', `OpenRouter: only endpoints at these quantisations (${QUANTIZATIONS.join(', ')})`)
+    .option('--web', "OpenRouter: search the web (the web plugin); the answer's sources are listed after it")
+    .option('--web-max-results <n>', 'how many web results the search gives the model (implies --web)')
     .addHelpText(
       'after',
       `
@@ -62,7 +73,9 @@ Examples:
   devsynth-or chat -m openai/gpt-4o-mini -a photo.jpg "What is in this picture?"
   devsynth-or chat -m auto --pick cheapest --min-context 100000 -f notes.md "Summarise"
   devsynth-or chat --mcp "npx -y @modelcontextprotocol/server-filesystem ." --allow-tool list_directory "What is here?"
-  git diff | devsynth-or chat --template review -p focus=security`,
+  git diff | devsynth-or chat --template review -p focus=security
+  devsynth-or chat -m meta-llama/llama-3.3-70b-instruct --sort throughput --only groq,cerebras "Hi"
+  devsynth-or chat --web --web-max-results 3 "What changed in Node 24 this week?"`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
       const options = parseOptions(chatOptionsSchema, { ...flags, words });

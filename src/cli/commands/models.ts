@@ -7,7 +7,7 @@ import { capabilitiesOf, parseCapabilities } from '../../app/models/capabilities
 import { ENDPOINT_HEADER, endpointRows, loadEndpoints, parseHosts, servedByIds } from '../../app/models/catalogue-hosts.js';
 import { aliasesByModel } from '../../config/aliases.js';
 import type { Runtime } from '../../app/runtime.js';
-import { OpenRouterInvalidModelError, suggestModels, UsageError } from '../../core/index.js';
+import { isPresetId, OpenRouterInvalidModelError, suggestModels, UsageError } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafe, terminalSafeJson } from '../../ui/terminal-safe.js';
 import { parseOptions } from '../parse-options.js';
@@ -113,10 +113,18 @@ export function modelsCommand(runtime: () => Runtime): Command {
 async function showModel(rt: Runtime, typed: string, json: boolean): Promise<void> {
   const loaded = await rt.config();
   const id = loaded.resolveModel(typed);
+  if (isPresetId(id)) {
+    // A preset is the account's own (a model and its settings): only OpenRouter knows what it is.
+    const note = 'a preset: OpenRouter resolves it to a model and its settings when a request uses it (https://openrouter.ai/settings/presets)';
+    rt.io.stdout.write(json ? `${terminalSafeJson({ id, preset: true, note }, 2)}\n` : renderTable([['id', id], ['note', note]], { tty: true }));
+    return;
+  }
   const aliases = aliasesByModel(loaded.aliases);
   const catalogue = await loadCatalogue(rt, 'models');
   const embeddings = catalogue.models.some((m) => m.id === id) ? undefined : await loadCatalogue(rt, 'embeddings').catch(() => undefined);
-  const model = catalogue.models.find((m) => m.id === id) ?? embeddings?.models.find((m) => m.id === id);
+  // A variant (`:nitro`, `:online`, …) of a listed model is shown as that model.
+  const model =
+    catalogue.models.find((m) => m.id === id) ?? embeddings?.models.find((m) => m.id === id) ?? catalogue.models.find((m) => m.id === id.replace(/:[^/:]*$/, ''));
   if (!model) {
     const suggestions = suggestModels(id, catalogue.models.map((m) => m.id));
     throw new OpenRouterInvalidModelError(`unknown model "${id}"${id !== typed ? ` (the alias ${typed})` : ''}`, {

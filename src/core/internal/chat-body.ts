@@ -47,6 +47,7 @@ export function chatRequestBody(request: ChatRequest, defaults: ChatBodyDefaults
   if (request.models && request.models.length > 0) body.models = [model, ...request.models.filter((m) => m !== model)];
   if (request.provider) body.provider = request.provider;
   if (request.reasoning) body.reasoning = request.reasoning;
+  if (request.plugins && request.plugins.length > 0) body.plugins = request.plugins;
   Object.assign(body, toolFields(request));
   validateRequestSize(body, {
     maxRequestBytes: defaults.maxRequestBytes,

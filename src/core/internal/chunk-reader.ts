@@ -4,7 +4,7 @@
 // HTTP 200 (a top-level `error`, or `finish_reason: "error"` alone). Tool calls are gathered
 // until the choice finishes and then emitted whole (tool-call-assembler.ts).
 import { OpenRouterConnectionError, OpenRouterModelError } from '../errors.js';
-import type { StreamEvent, Usage } from '../types.js';
+import type { Citation, StreamEvent, Usage } from '../types.js';
 import { PARSE_ONLY, type ToolArgumentChecker } from './tool-arguments.js';
 import { ToolCallAssembler } from './tool-call-assembler.js';
 import { type ErrorContext, errorFromInBand } from './to-provider-error.js';
@@ -59,6 +59,31 @@ export function cleanUsage(usage: Json): Usage {
 
 const USAGE_NUMBERS = new Set(['prompt_tokens', 'completion_tokens', 'total_tokens', 'cost']);
 
+/** Most sources kept for one answer, and the longest URL and title: a server cannot grow them without bound. */
+export const MAX_CITATIONS = 50;
+const MAX_URL_LENGTH = 2048;
+const MAX_TITLE_LENGTH = 300;
+
+/**
+ * The `url_citation` annotations of a delta or message (the web plugin's sources), in either
+ * shape seen: OpenAI's nested `{type, url_citation: {url, title}}` or the spec's flat
+ * `{type, url, title}`. Anything else is not a citation and is left out.
+ */
+function citationsOf(part: Json): Citation[] {
+  if (!Array.isArray(part.annotations)) return [];
+  const found: Citation[] = [];
+  for (const item of part.annotations) {
+    const annotation = asObject(item);
+    if (annotation?.type !== 'url_citation') continue;
+    const fields = asObject(annotation.url_citation) ?? annotation;
+    const url = nonEmptyString(fields.url);
+    if (url === undefined || url.length > MAX_URL_LENGTH) continue;
+    const title = nonEmptyString(fields.title);
+    found.push({ url, ...(title !== undefined ? { title: title.slice(0, MAX_TITLE_LENGTH) } : {}) });
+  }
+  return found;
+}
+
 export class ChunkReader {
   id?: string;
   model?: string;
@@ -83,6 +108,8 @@ export class ChunkReader {
   /** The current read's tokens. */
   private pending: string[] = [];
   private readonly toolCalls = new ToolCallAssembler();
+  /** Sources cited so far, by URL (a source cited twice is listed once). */
+  private readonly citations = new Map<string, Citation>();
 
   constructor(
     private readonly ctx: ErrorContext,
@@ -114,6 +141,7 @@ export class ChunkReader {
       this.sawChoice = true;
       const delta = asObject(choice.delta) ?? {};
       this.emitText(delta, out);
+      this.noteCitations(delta);
       if (this.toolCalls.add(delta.tool_calls)) {
         this.progress++;
         this.hasOutput = true;
@@ -134,6 +162,7 @@ export class ChunkReader {
     if (!choice) throw this.protocolError('the response has no choices');
     const message = asObject(choice.message) ?? {};
     this.emitText(message, out);
+    this.noteCitations(message);
     this.toolCalls.add(message.tool_calls, true);
     this.noteFinish(choice, body);
     this.emitToolCalls(out);
@@ -170,6 +199,7 @@ export class ChunkReader {
     if (this.id !== undefined) event.id = this.id;
     if (this.model !== undefined) event.model = this.model;
     if (this.provider !== undefined) event.provider = this.provider;
+    if (this.citations.size > 0) event.citations = [...this.citations.values()];
     return event;
   }
 
@@ -192,6 +222,13 @@ export class ChunkReader {
     if (this.model !== undefined) meta.model = this.model;
     if (this.provider !== undefined) meta.provider = this.provider;
     out.push(meta);
+  }
+
+  private noteCitations(part: Json): void {
+    for (const citation of citationsOf(part)) {
+      if (this.citations.size >= MAX_CITATIONS) return;
+      if (!this.citations.has(citation.url)) this.citations.set(citation.url, citation);
+    }
   }
 
   private emitUsage(chunk: Json, out: StreamEvent[]): void {

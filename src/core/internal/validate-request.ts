@@ -5,8 +5,15 @@ import { describeMediaPart, mediaPartsOf, textOf } from '../message-content.js';
 import type { ChatMessage, ChatRequest } from '../types.js';
 import { validateContentPart } from './validate-parts.js';
 
-/** `org/slug[:variant]`, routers like `openrouter/free`, and `~org/name-latest` aliases. */
-const MODEL_ID = /^~?[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*(:[\w.-]+)?$/;
+/**
+ * `org/slug[:variant]` (variants such as `:free`, `:nitro`, `:floor`, `:online`, `:thinking`,
+ * `:exacto`), routers like `openrouter/free`, `~org/name-latest` aliases, and presets
+ * (`@preset/name`, resolved by OpenRouter from the account's settings).
+ */
+const MODEL_ID = /^(~?[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*(:[\w.-]+)?|@preset\/[A-Za-z0-9][\w.-]*)$/;
+
+/** A preset id (`@preset/name`): OpenRouter resolves it to a model and its settings. */
+export const isPresetId = (model: string): boolean => model.startsWith('@preset/');
 
 /** Default ceiling on a request body: about a 1M-token prompt's worth of text. */
 export const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -24,8 +31,8 @@ export const DEFAULT_MAX_MEDIA_REQUEST_BYTES = 32 * 1024 * 1024;
 
 export function validateModelId(model: string, what = 'model'): void {
   if (!MODEL_ID.test(model)) {
-    throw new OpenRouterValidationError(`invalid ${what} id "${model}": expected org/slug or org/slug:variant`, {
-      hint: 'for example openai/gpt-4o-mini or meta-llama/llama-3.3-70b-instruct:free; list them with `devsynth-or models`',
+    throw new OpenRouterValidationError(`invalid ${what} id "${model}": expected org/slug, org/slug:variant or @preset/name`, {
+      hint: 'for example openai/gpt-4o-mini, meta-llama/llama-3.3-70b-instruct:free or @preset/my-preset; list them with `devsynth-or models`',
     });
   }
 }

@@ -85,6 +85,7 @@ export class OpenAICompatibleProvider extends HttpProvider {
     delete body.models;
     delete body.provider;
     delete body.reasoning;
+    delete body.plugins;
     // Without it OpenAI-style servers send no usage in a stream.
     if (body.stream === true && !request.extra?.stream_options) body.stream_options = { include_usage: true };
     return body;

@@ -1,7 +1,7 @@
 // The alias resolver: chains followed once at load, circles refused where they are written,
 // ids that are not aliases passed through, and the reverse map `models` marks ids with.
 import { describe, expect, it } from '@jest/globals';
-import { aliasesByModel, resolveAliasChains, resolveModelId } from '../../../src/config/aliases.js';
+import { aliasesByModel, resolveAliasChains, resolveAliasRouting, resolveModelId } from '../../../src/config/aliases.js';
 import { ConfigError } from '../../../src/core/index.js';
 
 const locate = (path: ReadonlyArray<string | number>) => `config.yml:${path.join('.')}`;
@@ -46,5 +46,38 @@ describe('aliasesByModel', () => {
   it('lists, for each model id, the aliases that lead to it, sorted', () => {
     const aliases = resolveAliasChains({ z: 'm/one', a: 'z', solo: 'm/two' }, locate);
     expect(Object.fromEntries(aliasesByModel(aliases))).toEqual({ 'm/one': ['a', 'z'], 'm/two': ['solo'] });
+  });
+});
+
+describe('aliases with routing', () => {
+  const written = {
+    cheap: { model: 'anthropic/claude-haiku-4.5', routing: { sort: 'price' as const, only: ['anthropic'] } },
+    cc: { model: 'cheap', routing: { only: ['amazon-bedrock'] } },
+    ccc: 'cc',
+    plain: 'openai/gpt-4o-mini',
+    bare: { model: 'openai/gpt-4o' },
+  };
+
+  it('resolve to their model ids like the plain form', () => {
+    expect(Object.fromEntries(resolveAliasChains(written, locate))).toEqual({
+      cheap: 'anthropic/claude-haiku-4.5',
+      cc: 'anthropic/claude-haiku-4.5',
+      ccc: 'anthropic/claude-haiku-4.5',
+      plain: 'openai/gpt-4o-mini',
+      bare: 'openai/gpt-4o',
+    });
+  });
+
+  it("list the routing along each chain, the alias named last; aliases without any are not listed", () => {
+    const routing = resolveAliasRouting(written, locate);
+    expect(Object.fromEntries(routing)).toEqual({
+      cheap: [{ sort: 'price', only: ['anthropic'] }],
+      cc: [{ sort: 'price', only: ['anthropic'] }, { only: ['amazon-bedrock'] }],
+      ccc: [{ sort: 'price', only: ['anthropic'] }, { only: ['amazon-bedrock'] }],
+    });
+  });
+
+  it('a circle through the object form is refused too', () => {
+    expect(() => resolveAliasRouting({ a: { model: 'b' }, b: 'a' }, locate)).toThrow(/a → b → a go round in a circle/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { OpenRouterConnectionError, OpenRouterModelError } from '../../../../src/core/errors.js';
-import { ChunkReader } from '../../../../src/core/internal/chunk-reader.js';
+import { ChunkReader, MAX_CITATIONS } from '../../../../src/core/internal/chunk-reader.js';
 import type { StreamEvent, Usage } from '../../../../src/core/types.js';
 
 const ctx = { secrets: [], providerLabel: 'OpenRouter' };
@@ -304,5 +304,50 @@ describe('ChunkReader: values that cannot be an answer or a count', () => {
     ['tool calls', { content: null, tool_calls: [] }, 'tool_calls'],
   ])('%s is an answer', (_what, message, reason) => {
     expect(readBody(completion(message, reason)).error).toBeUndefined();
+  });
+});
+
+describe('ChunkReader: cited sources (url_citation annotations)', () => {
+  const cite = (url: string, title?: string) => ({ type: 'url_citation', url_citation: { url, ...(title ? { title } : {}), content: 'x', start_index: 0, end_index: 1 } });
+
+  it('gathers the annotations of the deltas onto done, once per URL, in the order first seen', () => {
+    const { reader, error } = readAll([
+      chunk({ content: 'Answer' }),
+      chunk({ content: '.', annotations: [cite('https://a.example/1', 'A'), { type: 'file_annotation', file: {} }] }),
+      chunk({ content: '', annotations: [cite('https://b.example/2'), cite('https://a.example/1', 'A again')] }),
+      finish('stop'),
+    ]);
+    expect(error).toBeUndefined();
+    expect(reader.done()).toMatchObject({ citations: [{ url: 'https://a.example/1', title: 'A' }, { url: 'https://b.example/2' }] });
+  });
+
+  it("reads the spec's flat shape and a non-streamed message's annotations", () => {
+    const reader = new ChunkReader(ctx);
+    const out: StreamEvent[] = [];
+    reader.readCompletion(
+      {
+        ...HEAD,
+        object: 'chat.completion',
+        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'hi', annotations: [{ type: 'url_citation', url: 'https://c.example', title: 'C', start_index: 0, end_index: 2 }] } }],
+      },
+      out,
+    );
+    expect(reader.done()).toMatchObject({ citations: [{ url: 'https://c.example', title: 'C' }] });
+  });
+
+  it('leaves out what is not a citation, and keeps at most MAX_CITATIONS', () => {
+    const many = Array.from({ length: MAX_CITATIONS + 20 }, (_, i) => cite(`https://s.example/${i}`));
+    const { reader } = readAll([
+      chunk({ content: 'x', annotations: [cite(''), { type: 'url_citation' }, 'junk', cite(`https://long.example/${'a'.repeat(5000)}`), ...many] }),
+      finish('stop'),
+    ]);
+    const done = reader.done() as { citations?: unknown[] };
+    expect(done.citations).toHaveLength(MAX_CITATIONS);
+    expect(done.citations?.[0]).toEqual({ url: 'https://s.example/0' });
+  });
+
+  it('puts no citations on done when none came', () => {
+    const { reader } = readAll([chunk({ content: 'x' }), finish('stop')]);
+    expect(reader.done()).not.toHaveProperty('citations');
   });
 });

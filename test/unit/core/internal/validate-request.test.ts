@@ -56,11 +56,18 @@ describe('validateModelId', () => {
     'google/gemini-3.1-pro-preview-20260219',
     'anthropic/claude-3.5-sonnet:beta',
     'qwen/qwen3-coder:free',
+    'openai/gpt-4o:nitro',
+    'openai/gpt-4o:floor',
+    'openai/gpt-4o:online',
+    'anthropic/claude-sonnet-4.5:thinking',
+    'moonshotai/kimi-k2:exacto',
+    '@preset/my-preset',
+    '@preset/team.code-review_2',
   ])('accepts %s', (id) => {
     expect(() => validateModelId(id)).not.toThrow();
   });
 
-  it.each(['gpt 4', 'nomodel', 'a/b c', '', '/gpt-4o', 'openai/', 'openai/gpt-4o:', ' openai/gpt-4o', 'a/b/c'])('rejects %j', (id) => {
+  it.each(['gpt 4', 'nomodel', 'a/b c', '', '/gpt-4o', 'openai/', 'openai/gpt-4o:', ' openai/gpt-4o', 'a/b/c', '@preset/', '@preset', '@other/x', '@preset/a/b', '@preset/x:free'])('rejects %j', (id) => {
     const error = validationError(() => validateModelId(id));
     expect(error.message).toContain(`"${id}"`);
     expect(error.hint).toBeDefined();
