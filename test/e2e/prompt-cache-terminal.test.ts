@@ -5,30 +5,16 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote } from '../helpers/tmux.js';
 
-const socket = renewingSocket('devsynth-cache');
-// stdio piped: tmux's own complaints ("no server running") must not reach the test run's output.
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, ...args], { encoding: 'utf8', stdio: 'pipe' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
+const pty = ptyHarness('devsynth-cache', { waitMs: 15_000 });
+const { tmux, waitFor } = pty;
 const type = (line: string) => {
   tmux('send-keys', '-t', 'ui', '-l', line);
   tmux('send-keys', '-t', 'ui', 'Enter');
 };
 type Message = { role: string; content: unknown };
 const chatBodies = () => fake.requests.filter((r) => r.path === '/chat/completions').map((r) => r.body as { messages: Message[] });
-
-async function waitFor(predicate: (text: string) => boolean, ms = 15_000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;
@@ -42,13 +28,13 @@ beforeEach(async () => {
   cli = cliSandbox(fake.url);
 });
 afterEach(async () => {
-  socket.stop();
+  pty.stop();
   await fake.close();
   cli.dispose();
   expect(fake.violations).toEqual([]);
 });
 afterAll(() => {
-  socket.stop();
+  pty.stop();
 });
 
 function start(args: string[]): void {

@@ -7,23 +7,11 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-import { renewingSocket } from '../helpers/tmux.js';
+import { ptyHarness, shellQuote as quote } from '../helpers/tmux.js';
 
-const socket = renewingSocket('devsynth-routing');
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket.name, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui:0');
-const quote = (value: string) => `'${value.replace(/'/g, "'\\''")}'`;
+const pty = ptyHarness('devsynth-routing', { config: '/dev/null', target: 'ui:0' });
+const { tmux, waitFor } = pty;
 
-async function waitFor(predicate: (text: string) => boolean, ms = 20000): Promise<string> {
-  const until = Date.now() + ms;
-  let text = '';
-  while (Date.now() < until) {
-    text = screen();
-    if (predicate(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the screen never matched; it shows:\n${text}`);
-}
 
 let fake: FakeOpenRouter | undefined;
 let cli: CliSandbox | undefined;
@@ -32,7 +20,7 @@ beforeAll(() => {
   execFileSync('tmux', ['-V']);
 });
 afterEach(async () => {
-  socket.stop();
+  pty.stop();
   await fake?.close();
   cli?.dispose();
 });
