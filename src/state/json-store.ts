@@ -106,40 +106,47 @@ export class JsonStore<T extends Record<string, unknown>> {
    * the file cannot be locked or written, the change is made in memory only (stateNotSaved).
    */
   async update(change: (current: T) => T): Promise<T> {
-    let release: (() => void) | undefined;
-    try {
-      ensureStateDir(this.options.dir, this.root);
-      release = await lockStateFile(this.path);
-    } catch (error) {
-      stateNotSaved(error, this.options.warn);
-      const current = this.read();
-      const next = change(current);
-      if (next !== current) this.unsaved = next;
-      return next;
-    }
-    try {
-      const current = this.read();
-      const next = change(current);
-      if (next !== current) await this.write(next);
-      return next;
-    } finally {
-      release();
-    }
+    return this.underLock(
+      async () => {
+        const current = this.read();
+        const next = change(current);
+        if (next !== current) await this.write(next);
+        return next;
+      },
+      () => {
+        const current = this.read();
+        const next = change(current);
+        if (next !== current) this.unsaved = next;
+        return next;
+      },
+    );
   }
 
   /** Writes `value` under the file's lock, whatever the file holds (which is not read). */
   async replace(value: T): Promise<void> {
-    let release: (() => void) | undefined;
+    await this.underLock(
+      () => this.write(value),
+      () => {
+        this.unsaved = value;
+      },
+    );
+  }
+
+  /**
+   * Runs `locked` holding the file's lock; where the state folder or the lock cannot be had,
+   * says so once (stateNotSaved) and runs `unlockable` instead, which keeps the change in memory.
+   */
+  private async underLock<R>(locked: () => Promise<R>, unlockable: () => R): Promise<R> {
+    let release: () => void;
     try {
       ensureStateDir(this.options.dir, this.root);
       release = await lockStateFile(this.path);
     } catch (error) {
       stateNotSaved(error, this.options.warn);
-      this.unsaved = value;
-      return;
+      return unlockable();
     }
     try {
-      await this.write(value);
+      return await locked();
     } finally {
       release();
     }
