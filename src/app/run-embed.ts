@@ -20,6 +20,8 @@ export interface EmbedOptions {
   concurrency: number;
   cache: boolean;
   json: boolean;
+  /** The most this run may spend, in USD (app/budget). */
+  maxCost?: number;
 }
 
 /**

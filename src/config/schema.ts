@@ -1,6 +1,7 @@
 // The configuration schema (snake_case, as in the specification). Objects are strict, so a
 // misspelt key is reported instead of silently ignored.
 import { ALIAS_NAME, MODEL_ID } from './aliases.js';
+import { DURATION } from './duration.js';
 import { routingSchema } from './routing-schema.js';
 import * as z from './zod.js';
 
@@ -10,6 +11,8 @@ const seconds = z.number().check(z.positive());
 const between0And2 = () => z.number().check(z.minimum(0), z.maximum(2));
 const wholeAtLeast = (min: number) => z.int().check(z.minimum(min));
 const positiveWhole = () => z.int().check(z.positive());
+/** A sum of money in USD: a finite number of 0 or more. */
+const usd = () => z.number().check(z.minimum(0), z.refine(Number.isFinite, 'expected a finite number of USD'));
 
 /** Reasoning controls, sent as OpenRouter's `reasoning` object: an effort or a token budget. */
 const reasoningEffort = () => z.optional(z.nullable(z.enum(['low', 'medium', 'high'])));
@@ -123,6 +126,27 @@ export const configSchema = z.strictObject({
   mcp_servers: z.optional(z.record(z.string().check(z.regex(/^[\w.-]{1,64}$/, 'server names use letters, digits, ".", "_" and "-"')), mcpServerSchema)),
   /** Tools that run without asking (by the name the model sees), in a terminal and in CI alike. */
   allow_tools: z.optional(z.array(z.string())),
+  /**
+   * Spend limits in USD (app/budget): per_run for one command, daily and monthly (UTC) counted
+   * from the usage recorded by every process. Reached: nothing more is sent, exit 11.
+   */
+  budget: z.optional(
+    z.strictObject({
+      per_run: z.optional(z.nullable(usd())),
+      daily: z.optional(z.nullable(usd())),
+      monthly: z.optional(z.nullable(usd())),
+    }),
+  ),
+  /**
+   * The response cache (app/response-cache): responses: true answers an identical request from
+   * disk (also --cache); ttl: how long an answer stays, as 30m, 12h, 7d (default 7d).
+   */
+  cache: z.optional(
+    z.strictObject({
+      responses: z.optional(z.boolean()),
+      ttl: z.optional(z.string().check(z.regex(DURATION, 'expected a duration such as 30m, 12h or 7d'))),
+    }),
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

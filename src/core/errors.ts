@@ -16,6 +16,10 @@ export const EXIT_CODES = {
   credits: 9,
   /** The answer failed its contract: not valid JSON, or not matching its schema. */
   contract: 10,
+  /** A spend limit (--max-cost, or a budget in the config) was reached: nothing more was sent. */
+  spend_limit: 11,
+  /** `batch`: some items failed, the others succeeded. */
+  batch_partial: 12,
   /** SIGHUP (the terminal went away): 128 + 1, as a shell reports it. */
   hangup: 129,
   interrupted: 130,
@@ -240,6 +244,50 @@ export class AnswerContractError extends DevsynthError {
     const json = super.toJSON();
     if (this.issues.length > 0) json.issues = [...this.issues];
     return json;
+  }
+}
+
+/** Which limit a SpendLimitError names: --max-cost, or one of the config's budgets. */
+export type SpendLimitName = 'max_cost' | 'per_run' | 'daily' | 'monthly';
+
+/**
+ * A spend limit was reached (exit 11): the next request could cost more than what is left, or
+ * what was spent already reached it. Nothing more is sent. `resetsAt`: when a daily or
+ * monthly budget starts again (ISO time, UTC); absent for a run's own limits.
+ */
+export class SpendLimitError extends DevsynthError {
+  readonly limit: SpendLimitName;
+  readonly limitUsd: number;
+  readonly spentUsd: number;
+  readonly resetsAt?: string;
+  constructor(message: string, details: { limit: SpendLimitName; limitUsd: number; spentUsd: number; resetsAt?: string }, options: DevsynthErrorOptions = {}) {
+    super('spend_limit', message, options);
+    this.limit = details.limit;
+    this.limitUsd = details.limitUsd;
+    this.spentUsd = details.spentUsd;
+    if (details.resetsAt !== undefined) this.resetsAt = details.resetsAt;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), limit: this.limit, limit_usd: this.limitUsd, spent_usd: this.spentUsd, ...(this.resetsAt ? { resets_at: this.resetsAt } : {}) };
+  }
+}
+
+/**
+ * `batch` finished with some items failed (exit 12); each failed item's own error is in the
+ * output. `failed` counts them by kind.
+ */
+export class BatchIncompleteError extends DevsynthError {
+  readonly succeeded: number;
+  readonly failed: Readonly<Record<string, number>>;
+  constructor(message: string, details: { succeeded: number; failed: Record<string, number> }, options: DevsynthErrorOptions = {}) {
+    super('batch_partial', message, options);
+    this.succeeded = details.succeeded;
+    this.failed = { ...details.failed };
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), succeeded: this.succeeded, failed: { ...this.failed } };
   }
 }
 

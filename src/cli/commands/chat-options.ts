@@ -16,6 +16,12 @@ const usdPerMillion = z.pipe(
   z.transform(Number),
 );
 
+/** A sum of money in USD (--max-cost): a number of 0 or more. */
+export const usdAmount = z.pipe(
+  z.string().check(z.trim(), z.refine((value) => /^\d+(\.\d+)?$/.test(value), { error: (issue) => `"${String(issue.input)}" is not an amount in USD (a number of 0 or more)` })),
+  z.transform(Number),
+);
+
 export const chatOptionsSchema = z.object({
   words: z.array(z.string()),
   model: z.optional(z.string().check(z.minLength(1))),
@@ -70,6 +76,10 @@ export const chatOptionsSchema = z.object({
   quantizations: z.optional(list(oneOf(QUANTIZATIONS))),
   web: z._default(z.boolean(), false),
   webMaxResults: z.optional(z.pipe(integer('web max results'), z.int().check(z.positive('web max results must be greater than 0'), z.maximum(100, 'web max results must be at most 100')))),
+  /** The most this run may spend, in USD (app/budget): reached, nothing more is sent (exit 11). */
+  maxCost: z.optional(usdAmount),
+  /** --cache / --no-cache: the response cache; undefined: the config's cache.responses. */
+  cache: z.optional(z.boolean()),
   param: z._default(z.array(z.string().check(z.regex(/^[A-Za-z_][\w-]*=/, '-p takes name=value (a name of letters, digits, "_" and "-")'))), []),
 });
 

@@ -55,6 +55,9 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--data-collection <allow|deny>', 'OpenRouter: deny: only providers that do not keep or train on the data')
     .option('--zdr', 'OpenRouter: only zero-data-retention endpoints')
     .option('--quantizations <q,…>', `OpenRouter: only endpoints at these quantisations (${QUANTIZATIONS.join(', ')})`)
+    .option('--max-cost <usd>', 'spend at most this many USD in this run: a request that could cost more is not sent (exit 11; also budget: in the config)')
+    .option('--cache', 'answer an identical request from the on-disk response cache, and keep this answer there (config cache.responses)')
+    .option('--no-cache', 'neither read nor write the response cache, whatever the config says')
     .option('--web', "OpenRouter: search the web (the web plugin); the answer's sources are listed after it")
     .option('--web-max-results <n>', 'how many web results the search gives the model (implies --web)')
     .addHelpText(

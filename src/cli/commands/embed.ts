@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import * as z from '../../config/zod.js';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
+import { usdAmount } from './chat-options.js';
 
 const count = (what: string, max: number) =>
   z.pipe(
@@ -18,6 +19,8 @@ const embedSchema = z.object({
   concurrency: z._default(count('concurrency', 32), 4),
   cache: z._default(z.boolean(), true),
   json: z._default(z.boolean(), false),
+  /** The most this run may spend, in USD (app/budget): reached, nothing more is sent (exit 11). */
+  maxCost: z.optional(usdAmount),
 });
 
 export function embedCommand(runtime: () => Runtime): Command {
@@ -29,6 +32,7 @@ export function embedCommand(runtime: () => Runtime): Command {
     .option('--batch-size <n>', 'inputs per request', '100')
     .option('--concurrency <n>', 'requests in flight at once', '4')
     .option('--no-cache', 'do not read or write the on-disk vector cache')
+    .option('--max-cost <usd>', 'spend at most this many USD in this run: a request that could cost more is not sent (exit 11)')
     .option('--json', 'one JSON object {model, data, usage} instead of NDJSON (at most 10,000 inputs)')
     .addHelpText('after', '\nExamples:\n  devsynth-or embed "first text" "second text"\n  devsynth-or embed -f sentences.txt > vectors.ndjson\n  cat notes.txt | devsynth-or embed --json | jq ".data | length"')
     .action(async (texts: string[], flags: Record<string, unknown>) => {
