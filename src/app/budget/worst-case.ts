@@ -1,7 +1,8 @@
 // The most a request can cost, for the budget's check before it is sent: catalogue prices ×
 // (the prompt's estimated tokens + the answer at its longest). Where the price is not known:
 // - `:free` models, and entries priced 0 (the openrouter/free router), cost 0;
-// - the offline provider and a server on this machine (a loopback base URL) cost 0;
+// - the offline provider and another provider's server on this machine (a loopback base URL:
+//   Ollama, LM Studio) cost 0; OpenRouter is priced by its catalogue wherever it is reached;
 // - on OpenRouter, a router or variable price ("-1": openrouter/auto) or a model the catalogue
 //   lacks is priced at the catalogue's highest prompt and completion prices, the most any model
 //   it could reach would cost;
@@ -47,8 +48,7 @@ export async function assumedPrices(
   models: readonly string[],
   kind: 'models' | 'embeddings' = 'models',
 ): Promise<Prices[] | undefined> {
-  if (provider.id === 'offline' || isLoopback(provider.endpoint())) return models.map(() => FREE);
-  if (provider.id !== 'openrouter') return undefined;
+  if (provider.id !== 'openrouter') return provider.id === 'offline' || isLoopback(provider.endpoint()) ? models.map(() => FREE) : undefined;
   let catalogue: readonly ModelInfo[];
   try {
     catalogue = (await loadCatalogue(runtime, kind)).models;
