@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { costOfFailure, createBudgetGuard, dollars, limitText, periodOf, type Limit } from '../../../../src/app/budget/guard.js';
-import { embedWorstCase, isLoopback } from '../../../../src/app/budget/worst-case.js';
+import { assumedPrices, embedWorstCase, isLoopback } from '../../../../src/app/budget/worst-case.js';
 import { OpenRouterConnectionError, SpendLimitError } from '../../../../src/core/index.js';
+import type { Runtime } from '../../../../src/app/runtime.js';
 import { createBudgetLedger, RESERVATION_STALE_MS } from '../../../../src/state/budget-ledger.js';
 import { THIS_HOST } from '../../../../src/state/safe-files.js';
 import { createUsageStore } from '../../../../src/state/usage-store.js';
@@ -185,7 +186,7 @@ describe('texts and helpers', () => {
   });
 
   it('a refused request (HTTP error, no answer) cost nothing; anything else is unknown', () => {
-    expect(costOfFailure(new OpenRouterConnectionError('http', '503', { status: 503 }))).toBe(0);
+    expect(costOfFailure(new OpenRouterConnectionError('server', '503', { status: 503 }))).toBe(0);
     expect(costOfFailure(new OpenRouterConnectionError('truncated', 'cut', { status: 502, partialContent: 'half' }))).toBeUndefined();
     expect(costOfFailure(new Error('boom'))).toBeUndefined();
   });
@@ -196,5 +197,14 @@ describe('texts and helpers', () => {
     expect(isLoopback('http://[::1]:11434/v1')).toBe(true);
     expect(isLoopback('http://localhost/v1')).toBe(true);
     expect(isLoopback('https://openrouter.invalid/api/v1')).toBe(false);
+  });
+
+  it('other providers publish no prices: a remote one is unknown (refused under a limit), a local server and offline cost 0', async () => {
+    // No catalogue is asked for: the runtime is never used.
+    const runtime = {} as Runtime;
+    const free = [{ prompt: 0, completion: 0, request: 0 }];
+    expect(await assumedPrices(runtime, { id: 'openai', endpoint: () => 'https://api.openai.invalid/v1' }, ['gpt-4o'])).toBeUndefined();
+    expect(await assumedPrices(runtime, { id: 'lmstudio', endpoint: () => 'http://127.0.0.1:1234/v1' }, ['qwen'])).toEqual(free);
+    expect(await assumedPrices(runtime, { id: 'offline', endpoint: () => 'offline' }, ['x'])).toEqual(free);
   });
 });
