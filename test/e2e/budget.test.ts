@@ -2,7 +2,7 @@
 // the config's daily budget shared by runs started together, and `status` showing budgets.
 // Prices are the fake catalogue's: openai/gpt-4 costs $0.00003 a prompt token and $0.00006 a
 // completion token, so 1,000 max tokens are a worst case of about $0.06.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
@@ -104,6 +104,27 @@ describe('the daily budget across processes', () => {
     expect(daily).toMatchObject({ budget: 'daily', limit_usd: 0.2, reserved_usd: 0 });
     expect(daily.spent_usd).toBeCloseTo(0.05 * answered);
     expect(daily.spent_usd as number).toBeLessThanOrEqual(0.2);
+  }, 60_000);
+});
+
+describe('a run killed mid-request', () => {
+  it('leaves a reservation that the next run drops (its process is gone) instead of waiting an hour', async () => {
+    const config = budgetConfig('  daily: 0.1\n');
+    fake.script({ kind: 'stall', afterChunks: 1 });
+    const killed = await cli.run(['chat', '--config', config, '-m', 'openai/gpt-4', '--max-tokens', '1000', 'hi'], {
+      onStdout: (text, child) => {
+        if (text.includes('part0')) child.kill('SIGKILL');
+      },
+      killAfterMs: 30_000,
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const ledger = JSON.parse(readFileSync(join(cli.home, 'state', 'budget.json'), 'utf8')) as { reservations: unknown[] };
+    expect(ledger.reservations).toHaveLength(1);
+    // $0.06 reserved by the dead run and $0.06 for this one would pass $0.10: it fits only once the dead one is dropped.
+    fake.script({ kind: 'reply', content: ['ok'] });
+    const next = await cli.run(['chat', '--config', config, '-m', 'openai/gpt-4', '--max-tokens', '1000', 'hi']);
+    expect(next.stderr).toBe('');
+    expect(next.code).toBe(0);
   }, 60_000);
 });
 
