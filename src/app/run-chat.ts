@@ -30,6 +30,8 @@ import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
 import { chatRouting } from './routing.js';
 import { applyTemplate } from './templates/apply-template.js';
 import { autoForChat } from './models/pick-model.js';
+import { costOfFailure, openBudget } from './budget/guard.js';
+import { chatWorstCase } from './budget/worst-case.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 
@@ -158,6 +160,13 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const reasoning = reasoningFor(runtime, options, settings, provider.id);
   const cacheMode = promptCacheModeFor(provider.id, options.cachePrompt, settings, runtime.warn);
 
+  // Spend limits: the worst case is reserved before anything is sent (refused: exit 11).
+  const budget = await openBudget(runtime, options);
+  const maxTokens = settings?.max_tokens ?? 4096;
+  const worst = budget && (await chatWorstCase(runtime, provider, { models: [model ?? provider.model, ...fallbacks], messages: [...output.instructions, ...messages], maxTokens }));
+  const reservation = await budget?.reserve(worst, `this chat (${model ?? provider.model}, up to ${maxTokens} tokens)`);
+  let cost: number | undefined;
+
   const controller = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => controller.abort());
   let answer = '';
@@ -206,10 +215,12 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     );
     answer = outcome.content;
     servedBy = outcome.provider;
+    cost = outcome.usage?.cost;
     // Recorded while the session is saved below: the two files are written side by side.
     recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
+    cost = costOfFailure(error);
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
     if (error instanceof CancelledError || error instanceof AnswerContractError) recorded = runtime.usage().record(model ?? provider.id, undefined);
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
@@ -229,6 +240,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       fresh: !options.session && !options.continue,
     };
     await Promise.all([recorded, answer ? runtime.sessions().appendTurn(options.session ?? session.name, turn) : undefined]);
+    // After the usage is recorded: the spend is counted there from now on.
+    await reservation?.settle(cost);
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');

@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 import { CancelledError, UsageError } from '../core/index.js';
 import { createEmbeddingsCache, textHash } from '../state/embeddings-cache.js';
 import { readLines } from './read-lines.js';
+import { costOfFailure, openBudget } from './budget/guard.js';
+import { assumedPrices, embedWorstCase } from './budget/worst-case.js';
 import type { Runtime } from './runtime.js';
 
 export interface EmbedOptions {
@@ -100,6 +102,9 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   const model = (await runtime.config()).resolveModel(options.model) ?? (await provider.resolveEmbeddingModel());
   const cache = options.cache ? createEmbeddingsCache(runtime.paths.cache, { provider: provider.id, endpoint: provider.endpoint(), model }, { warn: runtime.warn }) : undefined;
   const { stdout, stderr } = runtime.io;
+  // Spend limits: each batch's worst case is reserved before it is sent (embed records no usage: the ledger keeps its spend).
+  const budget = await openBudget(runtime, options);
+  const prices = budget && (await assumedPrices(runtime, provider, [model], 'embeddings'))?.[0];
 
   // Inputs read and not yet written, by index; texts waiting for a vector, by hash (a text
   // that repeats while its vector is on the way is sent once); the batch being filled.
@@ -151,8 +156,13 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   };
 
   const send = async (items: Array<{ hash: string; text: string }>) => {
+    const reservation = await budget?.reserve(prices && embedWorstCase(prices, items.map((item) => item.text)), `a batch of ${items.length} texts to ${model}`);
     requests += 1;
-    const result = await provider.embed({ input: items.map((item) => item.text), model });
+    const result = await provider.embed({ input: items.map((item) => item.text), model }).catch(async (error: unknown) => {
+      await reservation?.settle(costOfFailure(error), { recorded: false });
+      throw error;
+    });
+    await reservation?.settle(typeof result.usage?.cost === 'number' ? result.usage.cost : undefined, { recorded: false });
     const texts = result.data.map(({ embedding }) => JSON.stringify(embedding));
     texts.forEach((text, i) => {
       const hash = items[i]?.hash as string;

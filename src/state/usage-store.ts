@@ -106,6 +106,15 @@ export function createUsageStore(dir: string, options: { warn?: Warn; now?: () =
       }
       return sum;
     },
+    /** The cost recorded from `fromDay` to `toDay` (UTC "YYYY-MM-DD", both included), every model: the budgets' spend. */
+    spentBetween(fromDay: string, toDay: string): number {
+      let spent = 0;
+      for (const [day, models] of Object.entries(store.read().days)) {
+        if (day < fromDay || day > toDay) continue;
+        for (const t of Object.values(models)) spent += t.cost;
+      }
+      return spent;
+    },
   };
 }
 export type UsageStore = ReturnType<typeof createUsageStore>;

@@ -1,6 +1,7 @@
 // `devsynth-or status`: the key's credits and limits (GET /key), the circuit breakers, the
-// caches' ages, and accumulated usage.
+// caches' ages, accumulated usage, and the spend budgets.
 import { Command } from 'commander';
+import { budgetLine, budgetsReport } from '../../app/budget/report.js';
 import type { Runtime } from '../../app/runtime.js';
 import { providersInUse } from '../../config/providers-in-use.js';
 import { type BreakerState, DevsynthError, type KeyInfo } from '../../core/index.js';
@@ -26,7 +27,7 @@ function breakersOf(providers: readonly string[], recorded: Record<string, Break
 
 export function statusCommand(runtime: () => Runtime): Command {
   return new Command('status')
-    .description('providers, key credits and limits, circuit breakers, caches, usage')
+    .description('providers, key credits and limits, circuit breakers, caches, usage, budgets')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  devsynth-or status\n  devsynth-or status --json | jq .key.limit_remaining')
     .action(async (flags: { json?: boolean }) => {
@@ -50,6 +51,7 @@ export function statusCommand(runtime: () => Runtime): Command {
         breakers,
         caches: { models: catalogue.age('models') ?? null, embeddings: catalogue.age('embeddings') ?? null },
         usage: { today: usage.day(), total: usage.total() },
+        budgets: await budgetsReport(rt),
         state_dir: rt.paths.state,
       };
       if (flags.json) {
@@ -68,6 +70,7 @@ export function statusCommand(runtime: () => Runtime): Command {
       out.push(`caches:     models ${age(report.caches.models ?? undefined)}, embeddings ${age(report.caches.embeddings ?? undefined)}`);
       const total = report.usage.total;
       out.push(`usage:      ${count(total.requests, 'request')}, ${count(total.prompt_tokens + total.completion_tokens, 'token')}, ${formatDollars(total.cost) ?? '$0'} in all`);
+      out.push(`budgets:    ${report.budgets.length ? report.budgets.map(budgetLine).join('; ') : 'none (budget: in the config sets them)'}`);
       out.push(`state:      ${rt.paths.state}`);
       // The key's label and error come from the server, the breakers and paths from state files.
       rt.io.stdout.write(`${terminalSafe(out.join('\n'))}\n`);
