@@ -29,6 +29,7 @@ import { withModelAliases } from './model-aliases.js';
 import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
 import { chatRouting } from './routing.js';
 import { applyTemplate } from './templates/apply-template.js';
+import { costSettling, withSettledCost } from './cost/settle-cost.js';
 import { autoForChat } from './models/pick-model.js';
 import { costOfFailure, openBudget } from './budget/guard.js';
 import { chatWorstCase } from './budget/worst-case.js';
@@ -196,8 +197,10 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
           onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
         })
       : provider.chat(request, { signal: controller.signal }).batched();
+    // The cost settled before the last events go on: reported, looked up or estimated.
+    const settled = withSettledCost(reasoning.hide ? withoutReasoning(batches) : batches, costSettling(runtime, provider, model, controller.signal));
     const outcome = await write(
-      reasoning.hide ? withoutReasoning(batches) : batches,
+      settled,
       {
         ...(tools?.approvals ? { approvals: tools.approvals } : {}),
         json: output.format === 'json',

@@ -5,6 +5,7 @@ import type { ChatOptions } from '../cli/commands/chat-options.js';
 import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
 import { withoutReasoning } from './reasoning-options.js';
+import { costSettling, withSettledCost } from './cost/settle-cost.js';
 import { chatFlags, fitToContext, openSession, reasoningFor } from './run-chat.js';
 import { filesForPrompt } from './inputs/file-inputs.js';
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
@@ -98,7 +99,7 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
               { signal },
             )
             .batched();
-          yield* reasoning.hide ? withoutReasoning(batches) : batches;
+          yield* withSettledCost(reasoning.hide ? withoutReasoning(batches) : batches, costSettling(runtime, provider, turnModel || undefined, signal));
         })(),
       save: (conversation, result) => {
         // A turn (the last prompt and answer) is appended to the conversation as its file holds

@@ -10,6 +10,7 @@ import { embedCommand } from './commands/embed.js';
 import { mcpCommand } from './commands/mcp.js';
 import { modelsCommand } from './commands/models.js';
 import { statusCommand } from './commands/status.js';
+import { usageCommand } from './commands/usage.js';
 import { templateNamesCommand, templatesCommand } from './commands/templates.js';
 import { completionCommand, modelIdsCommand } from './commands/completion.js';
 import { packageVersion } from './version.js';
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIO): Command {
     embedCommand(getRuntime),
     modelsCommand(getRuntime),
     statusCommand(getRuntime),
+    usageCommand(getRuntime),
     configCommand(getRuntime),
     templatesCommand(getRuntime),
     authCommand(getRuntime),

@@ -4,7 +4,8 @@ export * from './errors.js';
 export type * from './types.js';
 export { ChatCollector, ChatStream, collectChat } from './chat-stream.js';
 export { BaseProvider, type GenerateParams } from './providers/base-provider.js';
-export { OpenRouterProvider, OPENROUTER_DEFAULTS, type OpenRouterProviderOptions } from './providers/openrouter.js';
+export { checkedGeneration, type Generation, isGenerationId } from './generation.js';
+export { GENERATION_NOT_READY_DELAYS_MS, OpenRouterProvider, OPENROUTER_DEFAULTS, type OpenRouterProviderOptions } from './providers/openrouter.js';
 export { HttpProvider, type HttpProviderOptions } from './providers/http-provider.js';
 export {
   COMPATIBLE_PRESETS,

@@ -3,11 +3,18 @@ import * as z from '../config/zod.js';
 import type { Usage } from '../core/index.js';
 import { defaultWarn, JsonStore, type Warn } from './json-store.js';
 
+/** The cost by where each figure came from (see app/cost/settle-cost.ts); absent in older files, whose cost was all reported. */
+const bySourceSchema = z.object({
+  reported: z.optional(z.number()),
+  looked_up: z.optional(z.number()),
+  estimated: z.optional(z.number()),
+});
 const countsSchema = z.object({
   requests: z.number(),
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   cost: z.number(),
+  cost_by_source: z.optional(bySourceSchema),
 });
 const totalsSchema = z.object({
   ...countsSchema.shape,
@@ -15,6 +22,9 @@ const totalsSchema = z.object({
   by_provider: z.optional(z.record(z.string(), countsSchema)),
 });
 export type UsageCounts = z.infer<typeof countsSchema>;
+export type CostBySource = z.infer<typeof bySourceSchema>;
+/** Where a recorded cost came from. */
+export type CostSource = keyof CostBySource;
 export type UsageTotals = z.infer<typeof totalsSchema>;
 
 /** The longest provider name kept as a key (a server names it). */
@@ -23,6 +33,22 @@ const MAX_PROVIDER_NAME = 200;
 /** days["2026-11-24"]["openai/gpt-4o"] = totals (and totals.by_provider["OpenAI"]) */
 const fileSchema = z.object({ days: z.record(z.string(), z.record(z.string(), totalsSchema)) });
 type UsageFile = z.infer<typeof fileSchema>;
+/** Per day, per model. */
+export type UsageDays = UsageFile['days'];
+
+const SOURCES: readonly CostSource[] = ['reported', 'looked_up', 'estimated'];
+
+/** The source of a usage's cost as settled (`cost_source`); a cost without one was reported. */
+function sourceOf(usage: Usage | undefined): CostSource {
+  const source = usage?.cost_source;
+  return SOURCES.includes(source as CostSource) ? (source as CostSource) : 'reported';
+}
+
+/** Counts' cost by source; counts from an older file, which has none, had only reported costs. */
+export function costBySource(counts: UsageCounts): Required<CostBySource> {
+  const by = counts.cost_by_source ?? { reported: counts.cost };
+  return { reported: by.reported ?? 0, looked_up: by.looked_up ?? 0, estimated: by.estimated ?? 0 };
+}
 
 const COUNTED = ['prompt_tokens', 'completion_tokens', 'cost'] as const;
 
@@ -54,15 +80,26 @@ function countable(usage: Usage | undefined, warn: Warn): Record<(typeof COUNTED
 /** A total that would overflow to Infinity (no longer storable as JSON) stays where it was. */
 const sum = (total: number, more: number) => (Number.isFinite(total + more) ? total + more : total);
 
-/** The counts with one more request and its figures added. */
-function addTo(before: UsageCounts | undefined, add: Record<(typeof COUNTED)[number], number>): UsageCounts {
+/**
+ * The counts with one more request and its figures added, its cost under `source`. The split
+ * by source is written only once a cost was not reported (before that, all of it was).
+ */
+function addTo(before: UsageCounts | undefined, add: Record<(typeof COUNTED)[number], number>, source: CostSource): UsageCounts {
   const counts = before ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
-  return {
+  const total: UsageCounts = {
     requests: counts.requests + 1,
     prompt_tokens: sum(counts.prompt_tokens, add.prompt_tokens),
     completion_tokens: sum(counts.completion_tokens, add.completion_tokens),
     cost: sum(counts.cost, add.cost),
   };
+  // A cost left out (an overflow) is left out of its part too: the parts add up to the whole.
+  const added = total.cost - counts.cost > 0 ? add.cost : 0;
+  if (counts.cost_by_source || (source !== 'reported' && added > 0)) {
+    const parts: CostBySource = { ...(counts.cost_by_source ?? (counts.cost > 0 ? { reported: counts.cost } : {})) };
+    if (added > 0) parts[source] = sum(parts[source] ?? 0, added);
+    total.cost_by_source = parts;
+  }
+  return total;
 }
 
 export function createUsageStore(dir: string, options: { warn?: Warn; now?: () => Date; secrets?: () => readonly string[] } = {}) {
@@ -71,23 +108,31 @@ export function createUsageStore(dir: string, options: { warn?: Warn; now?: () =
   const today = () => (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   return {
     path: store.path,
-    /** One request's usage; `provider`: the upstream that served it, when the server named one. */
+    /**
+     * One request's usage; `provider`: the upstream that served it, when the server named one.
+     * The cost's source is the usage's `cost_source` (settle-cost.ts), `reported` when it has none.
+     */
     async record(model: string, usage: Usage | undefined, provider?: string): Promise<void> {
       const day = today();
       const add = countable(usage, warn);
+      const source = sourceOf(usage);
       const upstream = provider?.slice(0, MAX_PROVIDER_NAME);
       await store.update((file) => {
         const before = file.days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
-        const totals: UsageTotals = { ...addTo(before, add) };
+        const totals: UsageTotals = { ...addTo(before, add, source) };
         if (before.by_provider) totals.by_provider = before.by_provider;
         if (upstream) {
           // fromEntries, as below: the server names the provider.
-          totals.by_provider = Object.fromEntries([...Object.entries(before.by_provider ?? {}), [upstream, addTo(before.by_provider?.[upstream], add)]]);
+          totals.by_provider = Object.fromEntries([...Object.entries(before.by_provider ?? {}), [upstream, addTo(before.by_provider?.[upstream], add, source)]]);
         }
         // fromEntries: a model named "__proto__" (the server names it) is a key like any other.
         const models = Object.fromEntries([...Object.entries(file.days[day] ?? {}), [model, totals]]);
         return { days: Object.fromEntries([...Object.entries(file.days), [day, models]]) };
       });
+    },
+    /** Per day and model, the days from `fromDay` (YYYY-MM-DD) on. */
+    daysFrom(fromDay: string): UsageDays {
+      return Object.fromEntries(Object.entries(store.read().days).filter(([day]) => day >= fromDay));
     },
     /** Per model for one day (default today). */
     day(day = today()): Record<string, UsageTotals> {

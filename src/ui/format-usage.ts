@@ -42,6 +42,19 @@ export function formatCost(cost: number | undefined): string | undefined {
 }
 
 /**
+ * A usage's cost with where it came from, when not OpenRouter's own figure in the answer:
+ * "$0.0012 (looked up)" (GET /generation), "~$0.0012 (estimated)" (catalogue prices); `short`
+ * for the footer: "~$0.0012 est.".
+ */
+export function formatUsageCost(usage: Usage | undefined, short = false): string | undefined {
+  const cost = formatCost(usage?.cost);
+  if (cost === undefined) return undefined;
+  if (usage?.cost_source === 'estimated') return short ? `~${cost} est.` : `~${cost} (estimated)`;
+  if (usage?.cost_source === 'looked_up') return `${cost} (looked up)`;
+  return cost;
+}
+
+/**
  * Milliseconds as seconds: two decimals below ten seconds, one above. Rounding is monotonic
  * (a longer time never reads shorter), so the total never reads less than the first token.
  */
@@ -167,7 +180,7 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
     provider: figures.provider,
     tokens: usage ? `${usage.prompt_tokens} + ${usage.completion_tokens} tokens` : undefined,
     cache: cacheText(cache, true),
-    cost: usage ? formatCost(usage.cost) : undefined,
+    cost: usage ? formatUsageCost(usage, true) : undefined,
     firstToken: firstToken !== undefined ? `first token ${formatSeconds(firstToken)}` : undefined,
     speed: speed !== undefined ? `${speed} tok/s` : undefined,
     total: formatSeconds(total),
@@ -211,7 +224,7 @@ export function formatUsageLine(figures: UsageFigures): string {
       const counts = [cache.cached ? `${cache.cached} cached` : undefined, cache.written ? `${cache.written} written to the cache` : undefined];
       parts.push(`${counts.filter(Boolean).join(', ')}${cache.saving !== undefined ? ` (${savingText(cache.saving)})` : ''}`);
     }
-    const cost = formatCost(usage.cost);
+    const cost = formatUsageCost(usage);
     if (cost) parts.push(cost);
   }
   const { total, firstToken, speed } = times(figures);

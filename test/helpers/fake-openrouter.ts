@@ -35,6 +35,8 @@ export interface ReplyStep {
    * writes cost more).
    */
   cache?: { read?: number; written?: number; discount?: number };
+  /** Leave `cost` out of the usage (the generation's record still has it: GET /generation). */
+  omitCost?: boolean;
   /**
    * `url_citation` annotations (the web plugin's sources): on the last content chunk's delta
    * when streaming, as OpenRouter sends them, else on the message.
@@ -182,6 +184,11 @@ export interface FakeOptions {
   embeddingDimensions?: number;
   /** false: bodies sent are not kept in `sent` (gigabytes of vectors). Default true. */
   keepSent?: boolean;
+  /**
+   * GET /generation?id= answers 404 this many times for each generation before its stats are
+   * served (the real service's stats lag the answer for a moment). Default 0.
+   */
+  generationNotReady?: number;
 }
 
 export interface FakeOpenRouter {
@@ -333,6 +340,8 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
   }
   const queue: Step[] = [];
   const requests: RecordedRequest[] = [];
+  /** The answers given, by generation id, for GET /generation. */
+  const generations = new Map<string, { answer: Answer; tokensPrompt: number; tokensCompletion: number; totalCost: number; asked: number }>();
   const violations: string[] = [];
   const sent: FakeOpenRouter['sent'] = [];
   const sockets = new Set<Socket>();
@@ -463,6 +472,59 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     }
   }
 
+  /**
+   * Keeps what GET /generation tells of an answer (its cost: the usage's, else the default
+   * price of its tokens); the usage as sent, without its cost when `omitCost`.
+   */
+  function remember(answer: Answer, usage: Json, omitCost = false): Json {
+    if (openai) return usage;
+    const tokensPrompt = typeof usage.prompt_tokens === 'number' ? usage.prompt_tokens : 0;
+    const tokensCompletion = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
+    const totalCost = typeof usage.cost === 'number' ? usage.cost : 0.0000015 * (tokensPrompt + tokensCompletion);
+    generations.set(answer.id, { answer, tokensPrompt, tokensCompletion, totalCost, asked: 0 });
+    if (!omitCost) return usage;
+    const { cost: _cost, ...rest } = usage;
+    return rest;
+  }
+
+  /** GenerationResponse for an answer given (404 while `generationNotReady` says it is not ready). */
+  function serveGeneration(res: ServerResponse, path: string, id: string | null) {
+    const known = id ? generations.get(id) : undefined;
+    if (!known || known.asked++ < (options.generationNotReady ?? 0)) {
+      return sendJson(res, path, 404, { error: { code: 404, message: `Generation ${id ?? ''} not found` } });
+    }
+    const { answer } = known;
+    return sendJson(res, path, 200, {
+      data: {
+        id: answer.id,
+        api_type: 'completions',
+        created_at: new Date(answer.created * 1000).toISOString(),
+        model: answer.model,
+        provider_name: answer.provider ?? null,
+        total_cost: known.totalCost,
+        usage: known.totalCost,
+        upstream_inference_cost: null,
+        cache_discount: null,
+        tokens_prompt: known.tokensPrompt,
+        tokens_completion: known.tokensCompletion,
+        native_tokens_prompt: known.tokensPrompt,
+        native_tokens_completion: known.tokensCompletion,
+        native_tokens_reasoning: 0,
+        native_tokens_cached: 0,
+        finish_reason: 'stop',
+        native_finish_reason: 'stop',
+        latency: 120,
+        generation_time: 100,
+        moderation_latency: null,
+        streamed: true,
+        cancelled: false,
+        is_byok: false,
+        origin: '',
+        app_id: null,
+      },
+    });
+  }
+
   function stallWith(res: ServerResponse, keepAliveEveryMs: number | undefined, headersSent: boolean) {
     if (keepAliveEveryMs === undefined) return;
     if (!headersSent) res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -480,7 +542,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const reasoning = step.reasoning ?? [];
     const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
-    const usage = withCache(step.usage ?? (openai ? openAiUsage(promptTokens, content.length) : defaultUsage(promptTokens, content.length)), step.cache);
+    const usage = remember(answer, withCache(step.usage ?? (openai ? openAiUsage(promptTokens, content.length) : defaultUsage(promptTokens, content.length)), step.cache), step.omitCost);
     const finishReason = step.finishReason ?? 'stop';
     const genHeaders = { 'x-generation-id': answer.id };
     if (!stream) {
@@ -524,7 +586,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
     const content = step.content ?? [];
     const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(messages).length / 4));
-    const usage = step.usage ?? defaultUsage(promptTokens, calls.reduce((sum, call) => sum + Math.ceil(call.arguments.length / 4), 1));
+    const usage = remember(answer, step.usage ?? defaultUsage(promptTokens, calls.reduce((sum, call) => sum + Math.ceil(call.arguments.length / 4), 1)));
     const finishReason = step.finishReason ?? 'tool_calls';
     if (!stream) {
       const message = {
@@ -630,6 +692,7 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
       if (req.method === 'GET' && (path === '/key' || path === '/auth/key')) {
         return sendJson(res, path, 200, { data: options.keyInfo ?? defaultKeyInfo() });
       }
+      if (req.method === 'GET' && path === '/generation' && !openai) return serveGeneration(res, path, url.searchParams.get('id'));
       if (req.method === 'POST' && (path === '/chat/completions' || path === '/embeddings')) {
         if (validate) {
           const problems = requestProblems(path, body, openai);

@@ -102,7 +102,7 @@ describe('hostile server: usage numbers', () => {
     const result = await run(reply, ['chat', '--json', 'hi']);
     expect(result.code).toBe(0);
     const usage = JSON.parse(result.stdout).usage;
-    expect(usage).toEqual({ cost: 0.5, completion_tokens_details: {} });
+    expect(usage).toEqual({ cost: 0.5, cost_source: 'reported', completion_tokens_details: {} });
     expectStateIntact(current!.cli);
     // A second run against the same state: no "corrupt" warning about what the first stored.
     const again = await current!.cli.run([...current!.config, 'chat', 'hi again']);

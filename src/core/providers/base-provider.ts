@@ -3,6 +3,7 @@
 // else they speak.
 import type { ChatStream } from '../chat-stream.js';
 import type { BreakerState } from '../internal/circuit-breaker.js';
+import type { Generation } from '../generation.js';
 import type {
   CallOptions,
   ChatMessage,
@@ -63,6 +64,14 @@ export abstract class BaseProvider {
    * GET /models?providers=…); undefined: this provider has no such list.
    */
   async modelsServedBy(_hosts: readonly string[], _options: CallOptions = {}): Promise<string[] | undefined> {
+    return undefined;
+  }
+
+  /**
+   * What an answered request cost, by its generation id (OpenRouter's GET /generation);
+   * undefined: this provider has no such look-up.
+   */
+  async generation(_id: string, _options: CallOptions = {}): Promise<Generation | undefined> {
     return undefined;
   }
 

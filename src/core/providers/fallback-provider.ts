@@ -6,6 +6,7 @@
 import { ChatStream } from '../chat-stream.js';
 import { OpenRouterCircuitOpenError, OpenRouterConnectionError } from '../errors.js';
 import type { BreakerState } from '../internal/circuit-breaker.js';
+import type { Generation } from '../generation.js';
 import type { CallOptions, ChatRequest, EmbedRequest, EmbedResult, KeyInfo, ModelEndpoints, ModelEndpointsOptions,
   ListModelsOptions, ModelInfo, StreamEvent } from '../types.js';
 import { BaseProvider } from './base-provider.js';
@@ -97,6 +98,11 @@ export class FallbackProvider extends BaseProvider {
 
   override modelsServedBy(hosts: readonly string[], options?: CallOptions): Promise<string[] | undefined> {
     return this.primary.modelsServedBy(hosts, options);
+  }
+
+  /** The chosen provider's look-up: a fallback's answer is not asked about (see settle-cost). */
+  override generation(id: string, options?: CallOptions): Promise<Generation | undefined> {
+    return this.primary.generation(id, options);
   }
 
   override getKeyInfo(options?: CallOptions): Promise<KeyInfo> {

@@ -1,7 +1,9 @@
 // OpenRouter's OpenAI-compatible API: the specification's OpenRouterProvider. What is
 // OpenRouter's own lives here (defaults, attribution headers, routing preferences, free-model
 // pacing, GET /models and GET /key); the wire machinery is HttpProvider's.
-import { LLMProviderError, OpenRouterInvalidModelError } from '../errors.js';
+import { LLMProviderError, OpenRouterConnectionError, OpenRouterInvalidModelError } from '../errors.js';
+import { checkedGeneration, type Generation, isGenerationId, MAX_GENERATION_BODY_BYTES } from '../generation.js';
+import { sleep } from '../internal/attempt-deadline.js';
 import { checkedCatalogue, checkedEndpoints } from '../internal/check-response.js';
 import { FREE_MODEL_REQUESTS_PER_MINUTE, isFreeModel } from '../internal/request-pacer.js';
 import { validateModelId } from '../internal/validate-request.js';
@@ -102,6 +104,27 @@ export class OpenRouterProvider extends HttpProvider {
     return checkedCatalogue(response.data).models.map((entry) => entry.id);
   }
 
+  /**
+   * What one answered request cost and who served it (GET /generation?id=…). Its stats can be
+   * missing (404) for a moment after the answer ends: asked again a few times, a few seconds at
+   * most in all (GENERATION_NOT_READY_DELAYS_MS), then the 404 is thrown.
+   */
+  override async generation(id: string, options: CallOptions = {}): Promise<Generation> {
+    this.requireKey();
+    if (!isGenerationId(id)) throw new OpenRouterConnectionError('protocol', `invalid response from ${this.profile.label}: no usable generation id`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const body = await this.call('GET', '/generation', options, undefined, undefined, { query: { id }, maxBodyBytes: MAX_GENERATION_BODY_BYTES });
+        return checkedGeneration(body, id, this.profile.label);
+      } catch (error) {
+        const delay = GENERATION_NOT_READY_DELAYS_MS[attempt];
+        if (!(error instanceof LLMProviderError && error.status === 404) || delay === undefined) throw error;
+        this.debug?.(`generation ${id}: no stats yet (404), asking again in ${delay} ms`);
+        await (this.options.sleep ?? sleep)(delay, options.signal);
+      }
+    }
+  }
+
   /** What the key may spend and has spent (GET /key). */
   override async getKeyInfo(options: CallOptions = {}): Promise<KeyInfo> {
     this.requireKey();
@@ -109,6 +132,9 @@ export class OpenRouterProvider extends HttpProvider {
     return (response.data ?? {}) as KeyInfo;
   }
 }
+
+/** The pauses before asking again for a generation's stats that are not ready yet (404): 4.25 s in all. */
+export const GENERATION_NOT_READY_DELAYS_MS: readonly number[] = [500, 750, 1000, 1000, 1000];
 
 /** A model's endpoints list is a few kilobytes (a few dozen providers at most). */
 export const MAX_ENDPOINTS_BODY_BYTES = 4 * 1024 * 1024;
