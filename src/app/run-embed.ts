@@ -147,8 +147,9 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
     showProgress();
   };
   const waitForDrain = () => {
-    if (stopped) return;
     const sink = stdout as { once?: (event: 'drain', listener: () => void) => unknown };
+    // A sink that never says it drained is written to without waiting.
+    if (stopped || !sink.once) return;
     draining = new Promise((done) => {
       const drained = () => {
         draining = undefined;
@@ -156,12 +157,10 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
       };
       // A reader that went away never drains it: stopping ends the wait too.
       endDrainWait = drained;
-      if (sink.once) {
-        sink.once('drain', () => {
-          drained();
-          flush();
-        });
-      } else drained();
+      sink.once?.('drain', () => {
+        drained();
+        flush();
+      });
     });
   };
 
