@@ -30,6 +30,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     // read when V8 decides to grow, so it can be set now; the heap's sizes themselves cannot.
     // Set before the bundle is compiled: V8's code cache must see the same flags every run.
     require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+    // Likewise the old generation: V8 lets it grow to up to 4 times what the last full
+    // collection kept before collecting again. What the CLI keeps is small (10 to 25 MB, the same
+    // at 100,000 embedded lines as at 10,000), but a long `embed` promotes every vector it holds
+    // across a network wait, so it ran at 4 times that: 130 to 160 MB where 1.5 times gives 95 to
+    // 100 (docs/benchmarks.md). No limit: a larger live heap still gets a larger heap.
+    require('node:v8').setFlagsFromString('--heap-growing-percent=50');
     // The bundle's import() of the terminal UI's ES modules goes through this module's own.
     start.runCli(require('node:path').join(__dirname, '../dist/bundle/cli.cjs'), process.argv, (specifier) => import(specifier)).catch((error) => {
       // The CLI handles its own errors; this is the bundle failing to load (a broken install).

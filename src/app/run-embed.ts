@@ -123,7 +123,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   let requests = 0;
   let failure: { error: unknown } | undefined;
   let stopped = false;
-  // Set while stdout's buffer is full (a slow reader on a pipe): reading waits for it to drain.
+  // Set while stdout's buffer is full (a slow reader on a pipe): writing and reading wait for it to drain.
   let draining: Promise<void> | undefined;
   let endDrainWait = () => {};
   const progress = Boolean(stderr.isTTY);
@@ -135,24 +135,38 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
     stderr.write(`\rembedding ${written}/${read}${last ? '\n' : ''}`);
   };
 
+  /**
+   * Writes every line that is ready, in order, one write a line (no string of many vectors is
+   * ever made), until stdout's buffer is full: the rest waits, as text, until it drains. A line
+   * is never queued as a copy beside its text, so what a slow reader costs is bounded by the
+   * read-ahead.
+   */
   const flush = () => {
-    let out = '';
-    for (let slot = unwritten.get(written); slot?.vector; slot = unwritten.get(written)) {
+    for (let slot = unwritten.get(written); slot?.vector && !(draining && !stopped); slot = unwritten.get(written)) {
       if (options.json) collected.push(slot.vector);
       // What JSON.stringify({ index, embedding }) gives, without turning the numbers into text again.
-      else out += `{"index":${written},"embedding":${slot.vector}}\n`;
+      else if (stdout.write(`{"index":${written},"embedding":${slot.vector}}\n`) === false) waitForDrain();
       unwritten.delete(written);
       written += 1;
     }
-    if (out && stdout.write(out) === false && !draining && !stopped) {
-      const sink = stdout as { once?: (event: 'drain', listener: () => void) => unknown };
-      draining = new Promise((done) => {
-        // A reader that went away never drains it: stopping ends the wait too.
-        endDrainWait = done;
-        sink.once?.('drain', done) ?? done();
-      });
-    }
     showProgress();
+  };
+  const waitForDrain = () => {
+    const sink = stdout as { once?: (event: 'drain', listener: () => void) => unknown };
+    // A sink that never says it drained is written to without waiting.
+    if (stopped || !sink.once) return;
+    draining = new Promise((done) => {
+      const drained = () => {
+        draining = undefined;
+        done();
+      };
+      // A reader that went away never drains it: stopping ends the wait too.
+      endDrainWait = drained;
+      sink.once?.('drain', () => {
+        drained();
+        flush();
+      });
+    });
   };
 
   const send = async (items: Array<{ hash: string; text: string }>) => {
@@ -198,6 +212,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
   const stopListening = runtime.io.onInterrupt?.(() => {
     stopped = true;
     endDrainWait();
+    flush();
   });
   try {
     for await (const text of inputs) {
@@ -218,10 +233,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
         batch.push({ hash, text });
         if (batch.length === options.batchSize) await dispatch();
       }
-      if (draining) {
-        await draining;
-        draining = undefined;
-      }
+      if (draining) await draining;
       while (read - written >= maxAhead && !stopped) {
         if (inFlight.size > 0) await oneDone();
         else if (batch.length > 0) await dispatch();
@@ -231,6 +243,7 @@ export async function runEmbed(runtime: Runtime, options: EmbedOptions): Promise
     if (!stopped) await dispatch();
     while (inFlight.size > 0) await oneDone();
     if (failure) throw failure.error;
+    while (draining && written < read) await draining;
   } finally {
     stopListening?.();
     showProgress(true);

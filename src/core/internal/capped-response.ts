@@ -21,6 +21,8 @@ export interface HttpResponse {
   text(): Promise<string>;
   /** The body's bytes as they arrive, no line longer than MAX_LINE_BYTES; null without a body. */
   readonly body: AsyncIterable<Uint8Array> | null;
+  /** The body's bytes as they arrive, within text()'s cap in all (lines of any length). */
+  chunks(): AsyncIterable<Uint8Array>;
 }
 
 export interface BodyLimits {
@@ -43,22 +45,26 @@ export function responseTooLarge(providerLabel: string, limitBytes: number): Ope
 export function capResponse(raw: Response, providerLabel: string, limits: BodyLimits = DEFAULT_BODY_LIMITS): HttpResponse {
   const source = (raw.body ?? null) as AsyncIterable<Uint8Array> | null;
   const tooLarge = (limit: number) => responseTooLarge(providerLabel, limit);
+  async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (!source) return;
+    const limit = raw.status >= 400 ? limits.errorBodyBytes : limits.bodyBytes;
+    let size = 0;
+    // Leaving the loop by a throw destroys the body (a Readable) or cancels it (a web stream).
+    for await (const chunk of source) {
+      size += chunk.byteLength;
+      if (size > limit) throw tooLarge(limit);
+      yield chunk;
+    }
+  }
   return {
     status: raw.status,
     headers: raw.headers,
     body: source ? lineCapped(source, limits.lineBytes, tooLarge) : null,
+    chunks,
     async text() {
-      if (!source) return '';
-      const limit = raw.status >= 400 ? limits.errorBodyBytes : limits.bodyBytes;
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      // Leaving the loop by a throw destroys the body (a Readable) or cancels it (a web stream).
-      for await (const chunk of source) {
-        size += chunk.byteLength;
-        if (size > limit) throw tooLarge(limit);
-        chunks.push(chunk);
-      }
-      return Buffer.concat(chunks).toString('utf8');
+      const read: Uint8Array[] = [];
+      for await (const chunk of chunks()) read.push(chunk);
+      return Buffer.concat(read).toString('utf8');
     },
   };
 }

@@ -3,6 +3,7 @@
 import { OpenRouterConnectionError } from '../errors.js';
 import { AttemptDeadline } from './attempt-deadline.js';
 import type { HttpClient, SendOptions } from './http-client.js';
+import { parseJsonStream } from './json-object-stream.js';
 import { type ErrorContext, errorFromInBand, errorFromResponse, errorFromTransport } from './to-provider-error.js';
 
 export interface JsonAttemptOptions extends Omit<SendOptions, 'signal'> {
@@ -10,6 +11,11 @@ export interface JsonAttemptOptions extends Omit<SendOptions, 'signal'> {
   timeoutMs: number;
   signal?: AbortSignal;
   ctx: ErrorContext;
+  /**
+   * Top-level arrays of a large answer (an embeddings response's `data`) parsed an element at
+   * a time as the body arrives, instead of from its whole text (json-object-stream.ts).
+   */
+  streamArrays?: readonly string[];
 }
 
 export async function requestJson(options: JsonAttemptOptions): Promise<Record<string, unknown>> {
@@ -24,18 +30,28 @@ export async function requestJson(options: JsonAttemptOptions): Promise<Record<s
     if (options.query) send.query = options.query;
     if (options.maxBodyBytes !== undefined) send.maxBodyBytes = options.maxBodyBytes;
     const response = await http.send(send);
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw deadline.reason ?? errorFromTransport(error, ctx, http.host, 'read');
-    }
-    if (response.status >= 400) throw errorFromResponse(response.status, response.headers, text, ctx);
+    const notJson = () => new OpenRouterConnectionError('protocol', `invalid response from ${ctx.providerLabel}: the body is not JSON`);
     let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new OpenRouterConnectionError('protocol', `invalid response from ${ctx.providerLabel}: the body is not JSON`);
+    if (options.streamArrays && response.status < 400) {
+      try {
+        body = await parseJsonStream(response.chunks(), { arrays: options.streamArrays });
+      } catch (error) {
+        if (error instanceof SyntaxError) throw notJson();
+        throw deadline.reason ?? errorFromTransport(error, ctx, http.host, 'read');
+      }
+    } else {
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw deadline.reason ?? errorFromTransport(error, ctx, http.host, 'read');
+      }
+      if (response.status >= 400) throw errorFromResponse(response.status, response.headers, text, ctx);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw notJson();
+      }
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new OpenRouterConnectionError('protocol', `invalid response from ${ctx.providerLabel}: not a JSON object`);

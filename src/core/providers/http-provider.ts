@@ -304,7 +304,7 @@ export abstract class HttpProvider extends BaseProvider {
     this.profile.checkModelId(model, 'embedding model');
     const body: Record<string, unknown> = { model, input: request.input, encoding_format: 'float' };
     if (request.dimensions !== undefined) body.dimensions = request.dimensions;
-    const response = await this.call('POST', '/embeddings', options, body, model);
+    const response = await this.call('POST', '/embeddings', options, body, model, { streamArrays: ['data'] });
     const result: EmbedResult = {
       model: typeof response.model === 'string' ? response.model : model,
       data: checkedEmbeddings(response.data, request.input.length, this.profile.label),
@@ -326,7 +326,7 @@ export abstract class HttpProvider extends BaseProvider {
     options: CallOptions,
     body?: Record<string, unknown>,
     pacedModel?: string,
-    extra: { query?: Record<string, string>; maxBodyBytes?: number } = {},
+    extra: { query?: Record<string, string>; maxBodyBytes?: number; streamArrays?: readonly string[] } = {},
   ): Promise<Record<string, unknown>> {
     const ticket = await this.breaker.acquire();
     let outcome: BreakerOutcome = 'neutral';

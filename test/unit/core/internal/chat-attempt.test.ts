@@ -40,7 +40,7 @@ function scriptedServer() {
           }
         },
       };
-      const response: HttpResponse = { status: 200, headers: new Headers({ 'content-type': 'text/event-stream' }), body, text: async () => '' };
+      const response: HttpResponse = { status: 200, headers: new Headers({ 'content-type': 'text/event-stream' }), body, chunks: () => body, text: async () => '' };
       return response;
     },
   };
