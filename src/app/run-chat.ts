@@ -32,6 +32,7 @@ import { applyTemplate } from './templates/apply-template.js';
 import { autoForChat } from './models/pick-model.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
+import { chatCache } from './response-cache/index.js';
 
 /**
  * The user message: the words (written in the editor with -e), then piped stdin after a blank
@@ -178,7 +179,10 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       ...routing,
     };
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
-    const batches = tools
+    // --cache: an identical request answered before is replayed from disk, and nothing is sent.
+    const cache = chatCache({ flag: options.cache, config: loaded.config.cache, withTools: Boolean(tools), provider, request, cacheDir: runtime.paths.cache, warn: runtime.warn,
+      defaults: { temperature: settings?.temperature, max_tokens: settings?.max_tokens, routing: settings && 'routing' in settings ? settings.routing : undefined } });
+    const live = () => tools
       ? toolChatBatches(provider, request, {
           toolbox: tools.toolbox,
           gate: tools.gate,
@@ -187,6 +191,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
           onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
         })
       : provider.chat(request, { signal: controller.signal }).batched();
+    const batches = cache ? cache.batches(live) : live();
     const outcome = await write(
       reasoning.hide ? withoutReasoning(batches) : batches,
       {
@@ -202,12 +207,15 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         stderr: runtime.io.stderr,
         terminal: Boolean(runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined,
         color: runtime.color,
+        ...(cache?.hit ? { cached: true } : {}),
       },
     );
+    cache?.keep();
     answer = outcome.content;
     servedBy = outcome.provider;
-    // Recorded while the session is saved below: the two files are written side by side.
-    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
+    // Recorded while the session is saved below: the two files are written side by side. A
+    // cached answer made no request and spent nothing: it is not recorded.
+    if (!cache?.hit) recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
