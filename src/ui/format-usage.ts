@@ -88,9 +88,10 @@ export function cacheFigures(usage: Usage | undefined): CacheFigures | undefined
   return { cached, written, ...(saving !== undefined ? { saving } : {}) };
 }
 
-/** A cached answer's cost: nothing this run, and what the original answer cost. */
-function cachedCost(usage: Usage | undefined): string {
+/** A cached answer's cost: nothing this run, and what the original answer cost (said shorter in the footer). */
+function cachedCost(usage: Usage | undefined, short = false): string {
   const original = formatCost(usage?.cost);
+  if (short) return `cached, $0 spent${original ? ` (was ${original})` : ''}`;
   return `cached: $0 spent${original ? ` (the original answer cost ${original})` : ''}`;
 }
 
@@ -175,7 +176,7 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
     provider: figures.provider,
     tokens: usage ? `${usage.prompt_tokens} + ${usage.completion_tokens} tokens` : undefined,
     cache: cacheText(cache, true),
-    cost: figures.cached ? cachedCost(usage) : usage ? formatCost(usage.cost) : undefined,
+    cost: figures.cached ? cachedCost(usage, true) : usage ? formatCost(usage.cost) : undefined,
     firstToken: firstToken !== undefined ? `first token ${formatSeconds(firstToken)}` : undefined,
     speed: speed !== undefined ? `${speed} tok/s` : undefined,
     total: formatSeconds(total),
