@@ -139,6 +139,20 @@ describe('the response cache', () => {
     expect(chats()).toBe(2);
   }, 120_000);
 
+  it('a cached answer is still appended to the session (--session), with no request', async () => {
+    const { cli } = env;
+    reply('remembered');
+    expect((await cli.run(['chat', '--cache', '-m', 'openai/gpt-4o-mini', 'hello'])).code).toBe(0);
+    // A new session holds no earlier turns: the request is the same, and answered from disk.
+    const hit = await cli.run(['chat', '--cache', '--session', 'notes', '-m', 'openai/gpt-4o-mini', 'hello']);
+    expect([hit.code, hit.stdout, chats()]).toEqual([0, 'remembered\n', 1]);
+    const saved = JSON.parse(readFileSync(join(cli.env.DEVSYNTH_HOME as string, 'sessions', 'notes.json'), 'utf8'));
+    expect(saved.messages.slice(-2)).toEqual([
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: 'remembered', provider: 'FakeProvider' },
+    ]);
+  }, 120_000);
+
   it('an entry older than cache.ttl is not served, and is asked again', async () => {
     const { cli } = env;
     const short = config('cache:\n  responses: true\n  ttl: 1s\n');
