@@ -165,6 +165,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   /** The upstream that served the answer (OpenRouter names it), kept with the turn and the usage. */
   let servedBy: string | undefined;
   let recorded: Promise<void> | undefined;
+  /** Answered from the response cache: no request was made, none is recorded. */
+  let replayed = false;
   let tools: Awaited<ReturnType<typeof chatTools>>;
   try {
     // A person can be asked only where the live UI runs (a shaped or JSON answer is printed plainly).
@@ -192,6 +194,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         })
       : provider.chat(request, { signal: controller.signal }).batched();
     const batches = cache ? cache.batches(live) : live();
+    replayed = cache?.hit ?? false;
     const outcome = await write(
       reasoning.hide ? withoutReasoning(batches) : batches,
       {
@@ -215,11 +218,11 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     servedBy = outcome.provider;
     // Recorded while the session is saved below: the two files are written side by side. A
     // cached answer made no request and spent nothing: it is not recorded.
-    if (!cache?.hit) recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
+    if (!replayed) recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
-    if (error instanceof CancelledError || error instanceof AnswerContractError) recorded = runtime.usage().record(model ?? provider.id, undefined);
+    if (!replayed && (error instanceof CancelledError || error instanceof AnswerContractError)) recorded = runtime.usage().record(model ?? provider.id, undefined);
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {

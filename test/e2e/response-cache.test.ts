@@ -139,6 +139,18 @@ describe('the response cache', () => {
     expect(chats()).toBe(2);
   }, 120_000);
 
+  it('a cached answer that -x cannot extract from (exit 10) records no usage: nothing was asked', async () => {
+    const { cli } = env;
+    reply('no code here');
+    expect((await cli.run(['chat', '--cache', '-m', 'openai/gpt-4o-mini', 'hello'])).code).toBe(0);
+    const usageBefore = usageFile();
+    expect(usageBefore).toContain('openai/gpt-4o-mini');
+    const extracted = await cli.run(['chat', '--cache', '-x', '-m', 'openai/gpt-4o-mini', 'hello']);
+    expect(extracted.code).toBe(10);
+    expect(chats()).toBe(1);
+    expect(usageFile()).toBe(usageBefore);
+  }, 120_000);
+
   it('a cached answer is still appended to the session (--session), with no request', async () => {
     const { cli } = env;
     reply('remembered');

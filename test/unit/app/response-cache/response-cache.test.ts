@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectChat, type ChatRequest, type ChatResult, type StreamEvent } from '../../../../src/core/index.js';
+import { collectChat, OpenRouterConnectionError, type ChatRequest, type ChatResult, type StreamEvent } from '../../../../src/core/index.js';
 import { canonicalJson, chatCache, openResponseStore, replayAnswer, responseKey, watchAnswer } from '../../../../src/app/response-cache/index.js';
 
 const dirs: string[] = [];
@@ -116,6 +116,9 @@ describe('replay and storage', () => {
     const errored = watchAnswer(live([[{ type: 'token', text: 'hi' }], [{ type: 'done', finishReason: 'error' }]]));
     await drain(errored.batches);
     expect(errored.complete()).toBeUndefined();
+    const fellBack = watchAnswer(live([[{ type: 'fallback', from: 'openrouter', to: 'lmstudio', reason: 'down', error: new OpenRouterConnectionError('network', 'down') }], [{ type: 'token', text: 'hi' }], [{ type: 'done', finishReason: 'stop' }]]));
+    await drain(fellBack.batches);
+    expect(fellBack.complete()).toBeUndefined();
     const thrown = watchAnswer(failing());
     await expect(drain(thrown.batches)).rejects.toThrow('cut');
     expect(thrown.complete()).toBeUndefined();
