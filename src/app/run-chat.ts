@@ -31,10 +31,11 @@ import { chatRouting } from './routing.js';
 import { applyTemplate } from './templates/apply-template.js';
 import { costSettling, withSettledCost } from './cost/settle-cost.js';
 import { autoForChat } from './models/pick-model.js';
-import { costOfFailure, openBudget } from './budget/guard.js';
+import { costOfFailure, openBudget, type Reservation } from './budget/guard.js';
 import { chatWorstCase } from './budget/worst-case.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
+import { chatCache } from './response-cache/index.js';
 
 /**
  * The user message: the words (written in the editor with -e), then piped stdin after a blank
@@ -161,11 +162,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const reasoning = reasoningFor(runtime, options, settings, provider.id);
   const cacheMode = promptCacheModeFor(provider.id, options.cachePrompt, settings, runtime.warn);
 
-  // Spend limits: the worst case is reserved before anything is sent (refused: exit 11).
   const budget = await openBudget(runtime, options);
-  const maxTokens = settings?.max_tokens ?? 4096;
-  const worst = budget && (await chatWorstCase(runtime, provider, { models: [model ?? provider.model, ...fallbacks], messages: [...output.instructions, ...messages], maxTokens }));
-  const reservation = await budget?.reserve(worst, `this chat (${model ?? provider.model}, up to ${maxTokens} tokens)`);
+  let reservation: Reservation | undefined;
   let cost: number | undefined;
 
   const controller = new AbortController();
@@ -174,6 +172,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   /** The upstream that served the answer (OpenRouter names it), kept with the turn and the usage. */
   let servedBy: string | undefined;
   let recorded: Promise<void> | undefined;
+  /** Answered from the response cache: no request was made, none is recorded. */
+  let replayed = false;
   let tools: Awaited<ReturnType<typeof chatTools>>;
   try {
     // A person can be asked only where the live UI runs (a shaped or JSON answer is printed plainly).
@@ -188,7 +188,10 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       ...routing,
     };
     const write = output.format === 'stream-json' ? (await import('./output/write-stream-json.js')).writeStreamJson : renderChat;
-    const batches = tools
+    // --cache: an identical request answered before is replayed from disk, and nothing is sent.
+    const cache = chatCache({ flag: options.cache, config: loaded.config.cache, withTools: Boolean(tools), provider, request, cacheDir: runtime.paths.cache, warn: runtime.warn,
+      defaults: { temperature: settings?.temperature, max_tokens: settings?.max_tokens, routing: settings && 'routing' in settings ? settings.routing : undefined } });
+    const live = () => tools
       ? toolChatBatches(provider, request, {
           toolbox: tools.toolbox,
           gate: tools.gate,
@@ -197,10 +200,20 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
           onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
         })
       : provider.chat(request, { signal: controller.signal }).batched();
-    // The cost settled before the last events go on: reported, looked up or estimated.
-    const settled = withSettledCost(reasoning.hide ? withoutReasoning(batches) : batches, costSettling(runtime, provider, model, controller.signal));
+    replayed = cache?.hit ?? false;
+    if (!replayed && budget) {
+      // Spend limits: the worst case is reserved before anything is sent (refused: exit 11).
+      // A cached answer sends nothing and spends nothing: no reservation.
+      const maxTokens = settings?.max_tokens ?? 4096;
+      const worst = await chatWorstCase(runtime, provider, { models: [model ?? provider.model, ...fallbacks], messages: request.messages, maxTokens });
+      reservation = await budget.reserve(worst, `this chat (${model ?? provider.model}, up to ${maxTokens} tokens)`);
+    }
+    // The cost settled before the last events go on: reported, looked up or estimated (a
+    // replayed answer keeps the cost it was stored with, and nothing is looked up for it).
+    const answered = () => withSettledCost(live(), costSettling(runtime, provider, model, controller.signal));
+    const batches = cache ? cache.batches(answered) : answered();
     const outcome = await write(
-      settled,
+      reasoning.hide ? withoutReasoning(batches) : batches,
       {
         ...(tools?.approvals ? { approvals: tools.approvals } : {}),
         json: output.format === 'json',
@@ -214,18 +227,21 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
         stderr: runtime.io.stderr,
         terminal: Boolean(runtime.io.stdout.isTTY) && runtime.io.env.CI === undefined,
         color: runtime.color,
+        ...(cache?.hit ? { cached: true } : {}),
       },
     );
+    cache?.keep();
     answer = outcome.content;
     servedBy = outcome.provider;
-    cost = outcome.usage?.cost;
-    // Recorded while the session is saved below: the two files are written side by side.
-    recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
+    cost = replayed ? 0 : outcome.usage?.cost;
+    // Recorded while the session is saved below: the two files are written side by side. A
+    // cached answer made no request and spent nothing: it is not recorded.
+    if (!replayed) recorded = runtime.usage().record(outcome.model ?? model ?? provider.id, outcome.usage, servedBy);
   } catch (error) {
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     cost = costOfFailure(error);
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
-    if (error instanceof CancelledError || error instanceof AnswerContractError) recorded = runtime.usage().record(model ?? provider.id, undefined);
+    if (!replayed && (error instanceof CancelledError || error instanceof AnswerContractError)) recorded = runtime.usage().record(model ?? provider.id, undefined);
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDER_NAMES } from '../config/schema.js';
 import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
 import { authCommand } from './commands/auth.js';
+import { cacheCommand } from './commands/cache.js';
 import { chatCommand } from './commands/chat.js';
 import { configCommand } from './commands/config.js';
 import { embedCommand } from './commands/embed.js';
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIO): Command {
     templatesCommand(getRuntime),
     authCommand(getRuntime),
     mcpCommand(getRuntime),
+    cacheCommand(getRuntime),
     completionCommand(getRuntime),
   ]) {
     program.addCommand(routed(command, io));

@@ -31,9 +31,11 @@ export interface ChatAppProps {
   readonly startedAt?: number;
   /** Tool calls waiting for a yes or no (MCP tools in a terminal). */
   readonly approvals?: ApprovalChannel;
+  /** Replayed from the response cache: the footer says so. */
+  readonly cached?: boolean;
 }
 
-export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, startedAt, approvals }: ChatAppProps) {
+export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, startedAt, approvals, cached }: ChatAppProps) {
   const { exit } = useApp();
   const { stdout, write } = useStdout();
   // Written as each frame is about to be shown: Ink erases the live part (which still holds the
@@ -60,7 +62,7 @@ export function ChatApp({ batches, footer, now = Date.now, maxLive, onFinish, st
   }, [state.phase, state.error, exit]);
   return (
     <>
-      <TurnView state={state} footer={footer} now={now} />
+      <TurnView state={state} footer={footer} now={now} cached={cached} />
       {pending && state.phase !== 'done' && state.phase !== 'error' ? <ApprovalPrompt pending={pending} /> : null}
     </>
   );

@@ -11,6 +11,8 @@ export interface UsageFigures {
   startedAt: number;
   firstTokenAt?: number | undefined;
   endedAt: number;
+  /** Replayed from the response cache: the usage is the original answer's, and nothing was spent. */
+  cached?: boolean | undefined;
 }
 
 /** Significant digits below a dollar: $0.0123, $0.00000081. */
@@ -99,6 +101,13 @@ export function cacheFigures(usage: Usage | undefined): CacheFigures | undefined
   return { cached, written, ...(saving !== undefined ? { saving } : {}) };
 }
 
+/** A cached answer's cost: nothing this run, and what the original answer cost (said shorter in the footer). */
+function cachedCost(usage: Usage | undefined, short = false): string {
+  const original = formatCost(usage?.cost);
+  if (short) return `cached, $0 spent${original ? ` (was ${original})` : ''}`;
+  return `cached: $0 spent${original ? ` (the original answer cost ${original})` : ''}`;
+}
+
 /** A saving as a change of cost: "−$0.0031" (cheaper), "+$0.0012" (dearer). */
 function savingText(saving: number): string {
   return `${saving > 0 ? '\u2212' : '+'}${formatDollars(Math.abs(saving))}`;
@@ -180,7 +189,7 @@ export function formatFooter(figures: UsageFigures, columns: number): string {
     provider: figures.provider,
     tokens: usage ? `${usage.prompt_tokens} + ${usage.completion_tokens} tokens` : undefined,
     cache: cacheText(cache, true),
-    cost: usage ? formatUsageCost(usage, true) : undefined,
+    cost: figures.cached ? cachedCost(usage, true) : usage ? formatUsageCost(usage, true) : undefined,
     firstToken: firstToken !== undefined ? `first token ${formatSeconds(firstToken)}` : undefined,
     speed: speed !== undefined ? `${speed} tok/s` : undefined,
     total: formatSeconds(total),
@@ -225,8 +234,9 @@ export function formatUsageLine(figures: UsageFigures): string {
       parts.push(`${counts.filter(Boolean).join(', ')}${cache.saving !== undefined ? ` (${savingText(cache.saving)})` : ''}`);
     }
     const cost = formatUsageCost(usage);
-    if (cost) parts.push(cost);
+    if (cost && !figures.cached) parts.push(cost);
   }
+  if (figures.cached) parts.push(cachedCost(usage));
   const { total, firstToken, speed } = times(figures);
   parts.push(formatSeconds(total));
   if (firstToken !== undefined) parts.push(`first token ${formatSeconds(firstToken)}`);

@@ -58,6 +58,7 @@ export async function renderInk(
   const app = createElement(ChatApp, {
     batches: tap(batches, collector, times),
     footer: !options.quiet,
+    ...(options.cached ? { cached: true } : {}),
     maxLive: maxLiveFor(stdout),
     startedAt,
     ...(options.approvals ? { approvals: options.approvals } : {}),

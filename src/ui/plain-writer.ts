@@ -31,6 +31,8 @@ export interface PlainWriterOptions {
   shaper?: AnswerShaper;
   /** -m auto: how the model was chosen, the `auto` member of --json. */
   auto?: Record<string, unknown>;
+  /** The answer was replayed from the response cache: `"cached": true` in --json, said in the usage line. */
+  cached?: boolean;
 }
 
 /** Turns the answer into what is printed instead of it (app/output: --schema, --extract). */
@@ -142,7 +144,7 @@ export async function writePlain(
   const result = outcome();
   const shaped = options.shaper?.finish(result.content);
   if (options.json) {
-    options.stdout.write(`${terminalSafeJson({ ...jsonResult(result, options.providerId, options.auto), ...shaped?.fields })}\n`);
+    options.stdout.write(`${terminalSafeJson({ ...jsonResult(result, options.providerId, options.auto), ...(options.cached ? { cached: true } : {}), ...shaped?.fields })}\n`);
   } else if (shaped) {
     if (shaped.text) options.stdout.write(toTerminal ? terminalSafe(shaped.text) : shaped.text);
   } else if (lastChar !== '\n') {
@@ -151,7 +153,7 @@ export async function writePlain(
   // The sources go to stderr: stdout is the answer alone (with --json, they are in the object).
   if (!options.json && !options.quiet && result.citations?.length) options.stderr.write(citationLines(result.citations));
   if (options.usage && !options.quiet && result.usage) {
-    options.stderr.write(`${terminalSafe(formatUsageLine(result))}\n`);
+    options.stderr.write(`${terminalSafe(formatUsageLine({ ...result, ...(options.cached ? { cached: true } : {}) }))}\n`);
   }
   return result;
 }

@@ -49,6 +49,6 @@ export async function writeStreamJson(batches: AsyncIterable<StreamEvent[]>, opt
   }
   const result = collector.result();
   const shaped = options.shaper?.finish(result.content);
-  options.stdout.write(line({ type: 'result', ...jsonResult(result, options.providerId, options.auto), ...shaped?.fields }));
+  options.stdout.write(line({ type: 'result', ...jsonResult(result, options.providerId, options.auto), ...(options.cached ? { cached: true } : {}), ...shaped?.fields }));
   return { ...result, startedAt, ...(firstTokenAt !== undefined ? { firstTokenAt } : {}), endedAt: now() };
 }

@@ -85,11 +85,16 @@ export interface DiskCacheOptions {
 export interface DiskCacheStats {
   entries: number;
   bytes: number;
+  /** When the least and the most recently used entries were last written or read (ms since the epoch); absent when empty. */
+  oldest?: number;
+  newest?: number;
 }
 
 /** The store of one namespace. Every method is synchronous and none throws on a filesystem problem. */
 export interface DiskCache {
   readonly dir: string;
+  /** The namespace's size cap in bytes. */
+  readonly maxBytes: number;
   /** The value stored under `key`, or undefined (absent, damaged, unreadable, not ours). */
   get(key: string): Buffer | undefined;
   /** The JSON value stored under `key` by putJson, or undefined. */
@@ -98,6 +103,8 @@ export interface DiskCache {
   putMany(entries: Iterable<{ key: string; value: Uint8Array }>): void;
   put(key: string, value: Uint8Array): void;
   putJson(key: string, value: unknown): void;
+  /** Removes the entry stored under `key`, if any (an expired one, say). */
+  delete(key: string): void;
   /** What the namespace holds, counted on disk (lists every entry). */
   stats(): DiskCacheStats;
   /** Removes every entry of the namespace. */
@@ -343,6 +350,7 @@ export function openDiskCache(cacheDir: string, options: DiskCacheOptions): Disk
 
   const cache: DiskCache = {
     dir,
+    maxBytes,
     get(key) {
       const hash = keyHash(key);
       const fan = fanOf(hash);
@@ -390,9 +398,37 @@ export function openDiskCache(cacheDir: string, options: DiskCacheOptions): Disk
     putJson(key, value) {
       cache.put(key, Buffer.from(JSON.stringify(value), 'utf8'));
     },
+    delete(key) {
+      const hash = keyHash(key);
+      const fan = fanOf(hash);
+      if (!canRead(fan)) return;
+      const path = join(fan, hash);
+      let size: number;
+      try {
+        const stats = lstatSync(path);
+        if (!stats.isFile()) return;
+        size = stats.size;
+        unlinkSync(path);
+      } catch {
+        return;
+      }
+      counted ??= readCount();
+      counted = Math.max(0, counted - size);
+      try {
+        appendStateFile(sizeLog, `-${size}\n`);
+      } catch (error) {
+        tellUnsafe(error);
+      }
+    },
     stats() {
       const entries = list();
-      return { entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) };
+      const stats: DiskCacheStats = { entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) };
+      if (entries.length > 0) {
+        // A loop, not Math.min(...): a spread of a million entries overflows the stack.
+        stats.oldest = entries.reduce((min, e) => Math.min(min, e.mtimeMs), Infinity);
+        stats.newest = entries.reduce((max, e) => Math.max(max, e.mtimeMs), -Infinity);
+      }
+      return stats;
     },
     clear() {
       for (const entry of list()) unlinkQuietly(entry.path);

@@ -26,7 +26,7 @@ function Reasoning({ reasoning }: { readonly reasoning: ReasoningView }) {
   );
 }
 
-export function TurnView({ state, footer, now = Date.now }: { readonly state: ChatViewState; readonly footer: boolean; readonly now?: () => number }) {
+export function TurnView({ state, footer, now = Date.now, cached }: { readonly state: ChatViewState; readonly footer: boolean; readonly now?: () => number; readonly cached?: boolean | undefined }) {
   const error = state.error;
   const cancelled = error instanceof CancelledError;
   return (
@@ -51,6 +51,7 @@ export function TurnView({ state, footer, now = Date.now }: { readonly state: Ch
           startedAt={state.startedAt}
           firstTokenAt={state.firstTokenAt}
           endedAt={state.endedAt ?? now()}
+          cached={cached}
         />
       ) : null}
     </Box>

@@ -11,6 +11,7 @@ export interface UsageLineProps {
   readonly startedAt: number;
   readonly firstTokenAt?: number | undefined;
   readonly endedAt: number;
+  readonly cached?: boolean | undefined;
 }
 
 export function UsageLine(figures: UsageLineProps) {

@@ -32,6 +32,26 @@ const filesUnder = (dir: string): string[] =>
     .map((e) => e.name);
 
 describe('disk cache', () => {
+  it('stats name the oldest and newest entries and the cap; delete removes one entry and its size', () => {
+    const dir = tempDir();
+    const cache = openDiskCache(dir, { namespace: 'responses', maxBytes: 123_456 });
+    expect(cache.maxBytes).toBe(123_456);
+    cache.put('old', bytes('first'));
+    cache.put('new', bytes('second'));
+    utimesSync(entryPath(dir, 'old', 'responses'), new Date(1_000_000), new Date(1_000_000));
+    const stats = cache.stats();
+    expect(stats).toMatchObject({ entries: 2, oldest: 1_000_000 });
+    expect(stats.newest).toBeGreaterThan(Date.now() - 60_000);
+    cache.delete('old');
+    cache.delete('never stored');
+    expect(cache.get('old')).toBeUndefined();
+    expect(cache.get('new')?.toString()).toBe('second');
+    expect(cache.stats()).toMatchObject({ entries: 1, bytes: lstatSync(entryPath(dir, 'new', 'responses')).size });
+    // The size count follows: one put after the delete adds to what is left, not to what was.
+    const sizeLog = readFileSync(join(dir, 'store', 'responses', 'size.log'), 'utf8');
+    expect(sizeLog.trim().split('\n').at(-1)).toMatch(/^-\d+$/);
+  });
+
   it('stores values under keys and reads each back alone; namespaces are apart', () => {
     const dir = tempDir();
     const vectors = openDiskCache(dir, { namespace: 'embeddings' });

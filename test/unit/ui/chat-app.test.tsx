@@ -31,6 +31,17 @@ const frame = () => new Promise((resolve) => setTimeout(resolve, FRAME_MS * 2.5)
 const usage = { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cost: 0.00042 };
 
 describe('ChatApp', () => {
+  it('a cached answer (the response cache): the footer says so, and that nothing was spent', async () => {
+    const stream = controlledStream();
+    const app = render(<ChatApp batches={stream.batches} footer cached />);
+    stream.push([{ type: 'meta', model: 'm/x' }, { type: 'token', text: 'Hi' }]);
+    stream.push([{ type: 'usage', usage }, { type: 'done', finishReason: 'stop' }]);
+    stream.push(null);
+    await frame();
+    expect(app.lastFrame()).toContain('cached, $0 spent (was $0.00042)');
+    app.unmount();
+  });
+
   it('with startedAt (the request went out before the UI loaded), the footer counts from it', async () => {
     const stream = controlledStream();
     const now = () => 10_000;

@@ -210,4 +210,12 @@ describe('what the prompt cache did', () => {
     expect(formatUsageLine(figures(cachedUsage({ cached_tokens: 2_048 })))).toContain('tokens, 2048 cached, $0.0045');
     expect(formatUsageLine(figures(cachedUsage({})))).not.toContain('cache');
   });
+
+  it('a cached answer: $0 spent, and what the original answer cost, in the footer and the --usage line', () => {
+    const cached = { ...figures(cachedUsage({})), cached: true };
+    expect(formatFooter(cached, 120)).toContain('cached, $0 spent (was $0.0045)');
+    expect(formatFooter(cached, 120)).not.toMatch(/· \$0\.0045/);
+    expect(formatUsageLine(cached)).toContain('cached: $0 spent (the original answer cost $0.0045)');
+    expect(formatUsageLine(cached)).not.toContain(', $0.0045,');
+  });
 });

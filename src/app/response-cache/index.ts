@@ -1,0 +1,1 @@
+export { canonicalJson, type CachedAnswer, type ChatCache, chatCache, DEFAULT_TTL, openResponseStore, replayAnswer, RESPONSES_NAMESPACE, responseKey, type ResponseStore, watchAnswer } from './response-cache.js';
