@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDER_NAMES } from '../config/schema.js';
 import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
 import { authCommand } from './commands/auth.js';
+import { batchCommand } from './commands/batch.js';
 import { chatCommand } from './commands/chat.js';
 import { configCommand } from './commands/config.js';
 import { embedCommand } from './commands/embed.js';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIO): Command {
   for (const command of [
     chatCommand(getRuntime),
     embedCommand(getRuntime),
+    batchCommand(getRuntime),
     modelsCommand(getRuntime),
     statusCommand(getRuntime),
     configCommand(getRuntime),
