@@ -69,15 +69,15 @@ export function createUsageStore(dir: string, options: { warn?: Warn; now?: () =
   const warn = options.warn ?? defaultWarn;
   const store = new JsonStore<UsageFile>({ dir, name: 'usage', schema: fileSchema, empty: () => ({ days: {} }), warn, ...(options.secrets ? { secrets: options.secrets } : {}) });
   const today = () => (options.now?.() ?? new Date()).toISOString().slice(0, 10);
-  return {
-    path: store.path,
-    /** One request's usage; `provider`: the upstream that served it, when the server named one. */
-    async record(model: string, usage: Usage | undefined, provider?: string): Promise<void> {
-      const day = today();
-      const add = countable(usage, warn);
-      const upstream = provider?.slice(0, MAX_PROVIDER_NAME);
-      await store.update((file) => {
-        const before = file.days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
+  /** Several requests' usage in one locked update (a batch records its items a group at a time). */
+  async function recordMany(records: ReadonlyArray<{ model: string; usage: Usage | undefined; provider?: string }>): Promise<void> {
+    if (records.length === 0) return;
+    const day = today();
+    const adds = records.map((entry) => ({ model: entry.model, add: countable(entry.usage, warn), upstream: entry.provider?.slice(0, MAX_PROVIDER_NAME) }));
+    await store.update((file) => {
+      let days = file.days;
+      for (const { model, add, upstream } of adds) {
+        const before = days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
         const totals: UsageTotals = { ...addTo(before, add) };
         if (before.by_provider) totals.by_provider = before.by_provider;
         if (upstream) {
@@ -85,10 +85,19 @@ export function createUsageStore(dir: string, options: { warn?: Warn; now?: () =
           totals.by_provider = Object.fromEntries([...Object.entries(before.by_provider ?? {}), [upstream, addTo(before.by_provider?.[upstream], add)]]);
         }
         // fromEntries: a model named "__proto__" (the server names it) is a key like any other.
-        const models = Object.fromEntries([...Object.entries(file.days[day] ?? {}), [model, totals]]);
-        return { days: Object.fromEntries([...Object.entries(file.days), [day, models]]) };
-      });
+        const models = Object.fromEntries([...Object.entries(days[day] ?? {}), [model, totals]]);
+        days = Object.fromEntries([...Object.entries(days), [day, models]]);
+      }
+      return { days };
+    });
+  }
+  return {
+    path: store.path,
+    /** One request's usage; `provider`: the upstream that served it, when the server named one. */
+    record(model: string, usage: Usage | undefined, provider?: string): Promise<void> {
+      return recordMany([{ model, usage, ...(provider !== undefined ? { provider } : {}) }]);
     },
+    recordMany,
     /** Per model for one day (default today). */
     day(day = today()): Record<string, UsageTotals> {
       return store.read().days[day] ?? {};

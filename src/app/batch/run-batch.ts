@@ -14,6 +14,7 @@ import {
   EXIT_CODES,
   type ErrorKind,
   redactSecrets,
+  type Usage,
   UsageError,
 } from '../../core/index.js';
 import { terminalSafeJson } from '../../ui/terminal-safe.js';
@@ -140,10 +141,27 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
 
   const counts: BatchCounts = { succeeded: 0, failed: 0, failedByKind: new Map(), skipped: 0, cost: 0 };
   const inFlight = new Set<Promise<void>>();
-  const controller = new AbortController();
+  // One controller per item in flight (a listener per request on one shared signal would pile
+  // up: adding one is linear in how many it has). Ctrl+C aborts those in flight.
+  const controllers = new Set<AbortController>();
   let stopped = false;
   let stopError: DevsynthError | undefined;
-  let recording: Promise<void> = Promise.resolve();
+  // Usage is recorded a group at a time: each record is a locked update of the usage file
+  // (milliseconds), which one per item would make the batch's pace.
+  const usageStore = runtime.usage();
+  let unrecorded: Array<{ model: string; usage: Usage | undefined; provider?: string }> = [];
+  let recording: Promise<void> | undefined;
+  const record = (entry: (typeof unrecorded)[number]) => {
+    unrecorded.push(entry);
+    recording ??= (async () => {
+      while (unrecorded.length > 0) {
+        const group = unrecorded;
+        unrecorded = [];
+        await usageStore.recordMany(group);
+      }
+      recording = undefined;
+    })();
+  };
   // --ordered: the items read and not yet written, in input order; each gets its line once done.
   const window: Array<{ line?: string; key: string }> = [];
   const maxAhead = options.concurrency * 4 + 16;
@@ -198,10 +216,11 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
       try {
         const request = await itemRequest(context, read.item ?? {});
         if (stopped || stopError) return drop(slot);
-        const answer = await answerItem(context, request, controller.signal);
+        const controller = new AbortController();
+        controllers.add(controller);
+        const answer = await answerItem(context, request, controller.signal).finally(() => controllers.delete(controller));
         finish(read, slot, { answer });
-        // One record at a time: each is a locked update of the usage file.
-        recording = recording.then(() => runtime.usage().record(answer.model ?? context.model ?? context.provider.id, answer.usage ?? undefined, answer.provider ?? undefined));
+        record({ model: answer.model ?? context.model ?? context.provider.id, usage: answer.usage ?? undefined, ...(answer.provider ? { provider: answer.provider } : {}) });
       } catch (error) {
         if (error instanceof CancelledError && stopped) return drop(slot);
         if (error instanceof DevsynthError && STOPPING.has(error.kind)) stopError ??= error;
@@ -213,7 +232,7 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
 
   const stopListening = runtime.io.onInterrupt?.(() => {
     stopped = true;
-    controller.abort();
+    for (const controller of controllers) controller.abort();
     endDrainWait();
   });
   let total = 0;
@@ -248,7 +267,7 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
     await Promise.all(inFlight);
   } finally {
     stopListening?.();
-    await recording.catch(() => undefined);
+    await recording;
     // Items still in the window are those whose earlier ones were cancelled: written now.
     for (const slot of window) if (slot.line !== undefined) emit(slot.line, slot.key);
     file?.close();
