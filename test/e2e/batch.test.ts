@@ -257,6 +257,33 @@ describe('batch -o: resume', () => {
   });
 });
 
+describe('batch: input that cannot be read', () => {
+  it('invalid UTF-8 mid-way stops reading (exit 2); the items already sent are written', async () => {
+    const { fake, cli } = await start({ delayOf: () => 300 });
+    const out = join(cli.home, 'out.ndjson');
+    // The first items arrive, are sent; then bytes that are not UTF-8.
+    const stdin = (async function* () {
+      yield Buffer.from('q0\nq1\n');
+      while (chats(fake).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      yield Buffer.from([0xff, 0xfe, 0x0a]);
+      yield Buffer.from('q3\n');
+    })();
+    const result = await cli.run(['batch', '-', '-o', out, '-m', MODEL], { stdin });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not valid UTF-8/);
+    expect(chats(fake).map(promptOf)).toEqual(['q0', 'q1']);
+    expect(results(readFileSync(out, 'utf8')).map((line) => line.content)).toEqual(expect.arrayContaining(['answer to q0', 'answer to q1']));
+  });
+
+  it('a missing input file is a usage error before anything is sent', async () => {
+    const { fake, cli } = await start();
+    const result = await cli.run(['batch', 'nope.txt']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot read nope\.txt: no such file/);
+    expect(chats(fake)).toHaveLength(0);
+  });
+});
+
 describe('batch --shard and batch merge', () => {
   it('shards 1/3, 2/3 and 3/3 take every item exactly once; merge restores input order', async () => {
     const { fake, cli } = await start();

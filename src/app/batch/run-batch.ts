@@ -266,6 +266,12 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
     }
     await Promise.all(inFlight);
   } finally {
+    // Reading failed mid-way (invalid UTF-8, a line over the cap, bad CSV): nothing more is
+    // sent, and the items in flight are written before the file is closed.
+    if (inFlight.size > 0) {
+      stopped = true;
+      await Promise.allSettled(inFlight);
+    }
     stopListening?.();
     await recording;
     // Items still in the window are those whose earlier ones were cancelled: written now.
