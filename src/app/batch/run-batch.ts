@@ -279,10 +279,10 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
     file?.close();
     progress.clear();
   }
+  if (total === 0 && !options.shard && !stopped) throw new UsageError(`nothing to do: ${input.what} has no items`);
   if (!options.quiet) stderr.write(`${progress.summary(counts)}\n`);
   if (stopped) throw new CancelledError('cancelled by the user');
   if (stopError) throw stopError;
-  if (total === 0 && !options.shard) throw new UsageError(`nothing to do: ${input.what} has no items`);
   if (counts.failed > 0) {
     const kinds = [...counts.failedByKind.entries()].map(([kind, n]) => `${n} ${kind}`).join(', ');
     throw new BatchIncompleteError(`${counts.failed} of ${counts.succeeded + counts.failed} items failed (${kinds}); each one's error is in its output line`, { succeeded: counts.succeeded, failed: Object.fromEntries(counts.failedByKind) }, {
