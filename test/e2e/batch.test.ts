@@ -243,6 +243,15 @@ describe('batch -o: resume', () => {
     expect(lines.every((line) => line.error === undefined)).toBe(true);
   });
 
+  it('warns once when two items share a key (an id, or the same line), which -o counts as one', async () => {
+    const { cli } = await start();
+    const out = join(cli.home, 'out.ndjson');
+    const result = await cli.run(['batch', '-', '-o', out], { stdin: '{"id":"x","prompt":"a"}\n{"id":"x","prompt":"b"}\nsame\nsame\n' });
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/warning: item 1 has the id "x" of an earlier item/g)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/item 3 has/);
+  });
+
   it('refuses an -o that is a symbolic link', async () => {
     const { fake, cli } = await start();
     const target = join(cli.home, 'elsewhere.ndjson');

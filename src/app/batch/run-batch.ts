@@ -236,12 +236,21 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
     endDrainWait();
   });
   let total = 0;
+  // With -o, an item is known by its key: two items with one key (the same id, or the same
+  // line twice) are one item to a resumed run and to the compacted file. Said once.
+  const keysSeen = file ? new Set<string>() : undefined;
+  let warnedDuplicate = false;
   try {
     for await (const read of input.items) {
       if (stopped || stopError) break;
       const key = itemKey(read);
       if (options.shard && shardOf(key, options.shard.count) !== options.shard.index - 1) continue;
       total += 1;
+      if (keysSeen?.has(key) && !warnedDuplicate) {
+        warnedDuplicate = true;
+        runtime.warn(`item ${read.index} has the ${read.id !== null ? `id "${read.id}"` : 'same line'} of an earlier item: in ${options.output} they count as one (give each item its own id)`);
+      }
+      keysSeen?.add(key);
       if (file?.done.has(key)) {
         counts.skipped += 1;
         continue;
