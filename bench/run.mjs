@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, root, startBench } from './harness.mjs';
+import { runBatchRows } from './batch.mjs';
 
 const QUICK = process.argv.includes('--quick');
 // --embed: only the embedding rows (printed, docs/benchmarks.md left as it is).
@@ -29,9 +30,11 @@ const log = (name, m) => {
   process.stderr.write(`${name.padEnd(48)} ${m.wall.toFixed(3)} s wall  ${m.cpu.toFixed(3)} s cpu  ${m.rss.toFixed(0)} MB\n`);
 };
 
+let batchTargets;
 try {
   if (!EMBED_ONLY) runChatRows();
   runEmbedRows();
+  if (!EMBED_ONLY) batchTargets = runBatchRows({ home, measure, log, quick: QUICK });
 } finally {
   bench.close();
 }
@@ -113,6 +116,7 @@ const targets = [
     : []),
   ['embed one new text, 100,000 cached (wall s)', get('embed one new text, 100,000 vectors cached').wall, '< 0.15'],
   ['models from cache vs --version (wall)', ratio('devsynth-or models (from cache)', 'devsynth-or --version'), '≤ 1.5'],
+  ...batchTargets(get),
 ];
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const report = `# Benchmarks

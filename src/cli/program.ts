@@ -5,6 +5,7 @@ import { PROVIDER_NAMES } from '../config/schema.js';
 import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
 import { authCommand } from './commands/auth.js';
 import { cacheCommand } from './commands/cache.js';
+import { batchCommand } from './commands/batch.js';
 import { chatCommand } from './commands/chat.js';
 import { configCommand } from './commands/config.js';
 import { embedCommand } from './commands/embed.js';
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIO): Command {
   for (const command of [
     chatCommand(getRuntime),
     embedCommand(getRuntime),
+    batchCommand(getRuntime),
     modelsCommand(getRuntime),
     statusCommand(getRuntime),
     usageCommand(getRuntime),

@@ -106,19 +106,18 @@ export function createUsageStore(dir: string, options: { warn?: Warn; now?: () =
   const warn = options.warn ?? defaultWarn;
   const store = new JsonStore<UsageFile>({ dir, name: 'usage', schema: fileSchema, empty: () => ({ days: {} }), warn, ...(options.secrets ? { secrets: options.secrets } : {}) });
   const today = () => (options.now?.() ?? new Date()).toISOString().slice(0, 10);
-  return {
-    path: store.path,
-    /**
-     * One request's usage; `provider`: the upstream that served it, when the server named one.
-     * The cost's source is the usage's `cost_source` (settle-cost.ts), `reported` when it has none.
-     */
-    async record(model: string, usage: Usage | undefined, provider?: string): Promise<void> {
-      const day = today();
-      const add = countable(usage, warn);
-      const source = sourceOf(usage);
-      const upstream = provider?.slice(0, MAX_PROVIDER_NAME);
-      await store.update((file) => {
-        const before = file.days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
+  /**
+   * Several requests' usage in one locked update (a batch records its items a group at a time).
+   * The cost's source is each usage's `cost_source` (settle-cost.ts), `reported` when it has none.
+   */
+  async function recordMany(records: ReadonlyArray<{ model: string; usage: Usage | undefined; provider?: string }>): Promise<void> {
+    if (records.length === 0) return;
+    const day = today();
+    const adds = records.map((entry) => ({ model: entry.model, add: countable(entry.usage, warn), source: sourceOf(entry.usage), upstream: entry.provider?.slice(0, MAX_PROVIDER_NAME) }));
+    await store.update((file) => {
+      let days = file.days;
+      for (const { model, add, source, upstream } of adds) {
+        const before = days[day]?.[model] ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost: 0 };
         const totals: UsageTotals = { ...addTo(before, add, source) };
         if (before.by_provider) totals.by_provider = before.by_provider;
         if (upstream) {
@@ -126,10 +125,19 @@ export function createUsageStore(dir: string, options: { warn?: Warn; now?: () =
           totals.by_provider = Object.fromEntries([...Object.entries(before.by_provider ?? {}), [upstream, addTo(before.by_provider?.[upstream], add, source)]]);
         }
         // fromEntries: a model named "__proto__" (the server names it) is a key like any other.
-        const models = Object.fromEntries([...Object.entries(file.days[day] ?? {}), [model, totals]]);
-        return { days: Object.fromEntries([...Object.entries(file.days), [day, models]]) };
-      });
+        const models = Object.fromEntries([...Object.entries(days[day] ?? {}), [model, totals]]);
+        days = Object.fromEntries([...Object.entries(days), [day, models]]);
+      }
+      return { days };
+    });
+  }
+  return {
+    path: store.path,
+    /** One request's usage; `provider`: the upstream that served it, when the server named one. */
+    record(model: string, usage: Usage | undefined, provider?: string): Promise<void> {
+      return recordMany([{ model, usage, ...(provider !== undefined ? { provider } : {}) }]);
     },
+    recordMany,
     /** Per day and model, the days from `fromDay` (YYYY-MM-DD) on. */
     daysFrom(fromDay: string): UsageDays {
       return Object.fromEntries(Object.entries(store.read().days).filter(([day]) => day >= fromDay));

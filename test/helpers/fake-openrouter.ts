@@ -189,6 +189,11 @@ export interface FakeOptions {
    * served (the real service's stats lag the answer for a moment). Default 0.
    */
   generationNotReady?: number;
+  /**
+   * A chat request's step chosen by its last user message's text (concurrent requests, whose
+   * order a queue cannot know); undefined: the queue, else the default reply.
+   */
+  replyFor?: (prompt: string, body: Json) => Step | undefined;
 }
 
 export interface FakeOpenRouter {
@@ -294,6 +299,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The text of a chat body's last user message (its text parts joined). */
+function lastUserText(body: Json | undefined): string {
+  const messages = Array.isArray(body?.messages) ? (body.messages as Json[]) : [];
+  const last = messages.filter((message) => message.role === 'user').at(-1);
+  if (typeof last?.content === 'string') return last.content;
+  return Array.isArray(last?.content) ? (last.content as Json[]).map((part) => (typeof part.text === 'string' ? part.text : '')).join('') : '';
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -702,7 +715,8 @@ export async function startFakeOpenRouter(options: FakeOptions = {}): Promise<Fa
             return sendJson(res, path, 400, { error: { code: 400, message: `Invalid request: ${problems[0]}`, metadata: { problems } } });
           }
         }
-        const step = queue.shift();
+        const chosen = path === '/chat/completions' && options.replyFor ? options.replyFor(lastUserText(body), body ?? {}) : undefined;
+        const step = chosen ?? queue.shift();
         if (path === '/embeddings') return serveEmbeddings(step, req, res, body, path);
         return serveChat(step ?? { kind: 'reply' }, req, res, body, path);
       }

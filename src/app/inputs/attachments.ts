@@ -52,7 +52,8 @@ function kindOfType(type: string): MediaKind {
   return kind;
 }
 
-async function readAttachment(runtime: Runtime, source: string, override: MediaKind | undefined): Promise<ContentPart> {
+/** One attachment (a path, an https URL, or - for stdin), as a media part. */
+export async function readAttachment(runtime: Runtime, source: string, override: MediaKind | undefined): Promise<ContentPart> {
   if (source === '-') {
     if (runtime.io.stdin.isTTY) throw new UsageError('-a - attaches standard input, but it is a terminal', { hint: 'pipe the file in: devsynth-or chat -a - "describe it" < photo.jpg' });
     const bytes = (await readStdinBytes(runtime.io.stdin, MAX_ATTACHMENT_BYTES)) ?? Buffer.alloc(0);

@@ -13,7 +13,7 @@ import { missingVariables, parseParams, renderPrompt, variablesOf, fillVariables
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** An attachment named by the template: a relative path is the template file's neighbour. */
-function attachmentPath(template: Template, entry: string): string {
+export function attachmentPath(template: Template, entry: string): string {
   if (entry === '-' || URL_LIKE.test(entry) || entry.startsWith('data:') || isAbsolute(entry)) return entry;
   return resolve(dirname(template.path), entry);
 }
@@ -22,7 +22,7 @@ function attachmentPath(template: Template, entry: string): string {
  * The schema as --schema takes it: an object as its JSON; a string that names a file next to the
  * template as that file's full path; any other string (inline JSON, the concise form) as it is.
  */
-function schemaArgument(template: Template): string | undefined {
+export function schemaArgument(template: Template): string | undefined {
   const schema = template.data.schema;
   if (schema === undefined) return undefined;
   if (typeof schema !== 'string') return JSON.stringify(schema);

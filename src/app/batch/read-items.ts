@@ -1,0 +1,124 @@
+// The batch's input as a stream of items, never the whole of it in memory: lines of text or
+// JSON Lines (readLines: UTF-8, each line capped), or CSV/TSV records with a header (csv-parse,
+// streamed). Blank lines are not items. The format: --input-format, else the file's extension
+// (.csv, .tsv, .jsonl/.ndjson), else text (where a line starting with "{" is a JSON item).
+import { open } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { UsageError } from '../../core/index.js';
+import { MAX_LINE_CHARS, readLines } from '../read-lines.js';
+import type { Runtime } from '../runtime.js';
+import { itemOfLine, itemOfRecord, lineHash, type ReadItem } from './items.js';
+
+export const INPUT_FORMATS = ['text', 'jsonl', 'csv', 'tsv'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+/** The format of `input`: the one given, else by extension. */
+export function inputFormatOf(input: string, given: InputFormat | undefined): InputFormat {
+  if (given) return given;
+  const extension = input === '-' ? '' : extname(input).toLowerCase();
+  if (extension === '.csv') return 'csv';
+  if (extension === '.tsv' || extension === '.tab') return 'tsv';
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
+  return 'text';
+}
+
+/** Why a file could not be read, in words. */
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? (error as Error).message;
+}
+
+export interface OpenedInput {
+  items: AsyncGenerator<ReadItem>;
+  /** What the input is called in messages. */
+  what: string;
+  /** The file's path (not for stdin): its items can be counted ahead for the progress line. */
+  path?: string;
+}
+
+/** Opens the input now (a file that cannot be read fails before anything is sent); items are read as they are asked for. */
+export async function openInput(runtime: Runtime, input: string, format: InputFormat): Promise<OpenedInput> {
+  if (input === '-') {
+    if (runtime.io.stdin.isTTY) throw new UsageError('batch - reads the items from standard input, but it is a terminal', { hint: 'devsynth-or batch prompts.txt, or pipe them in' });
+    return { items: itemsOf(runtime.io.stdin, format, 'standard input'), what: 'standard input' };
+  }
+  const path = resolve(runtime.io.cwd, input);
+  const handle = await open(path).catch((error: unknown) => {
+    throw new UsageError(`cannot read ${input}: ${fileProblem(error)}`);
+  });
+  const stats = await handle.stat();
+  if (!stats.isFile() && !stats.isFIFO()) {
+    await handle.close();
+    throw new UsageError(`cannot read ${input}: not a regular file`);
+  }
+  return { items: itemsOf(handle.createReadStream(), format, input), what: input, path };
+}
+
+async function* itemsOf(source: AsyncIterable<Buffer | string>, format: InputFormat, what: string): AsyncGenerator<ReadItem> {
+  if (format === 'csv' || format === 'tsv') {
+    yield* recordsOf(source, format, what);
+    return;
+  }
+  let index = 0;
+  let lineNumber = 0;
+  for await (const line of readLines(source, what)) {
+    lineNumber += 1;
+    if (line.trim() === '') continue;
+    // Text: a line starting with "{" is a JSON item; JSON Lines: every line is one.
+    yield format === 'jsonl' && !line.trim().startsWith('{')
+      ? { index, id: null, hash: lineHash(line), error: new UsageError(`line ${lineNumber} of ${what} is not a JSON object (--input-format jsonl)`) }
+      : itemOfLine(line, index, lineNumber, what);
+    index += 1;
+  }
+}
+
+async function* recordsOf(source: AsyncIterable<Buffer | string>, format: 'csv' | 'tsv', what: string): AsyncGenerator<ReadItem> {
+  // Loaded only for CSV/TSV input.
+  const { parse } = await import('csv-parse');
+  const parser = Readable.from(source).pipe(
+    parse({
+      columns: (header: string[]) => header.map((name) => name.trim()),
+      delimiter: format === 'tsv' ? '\t' : ',',
+      bom: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_LINE_CHARS,
+      // TSV fields are not quoted: a quote is a character like any other.
+      ...(format === 'tsv' ? { quote: false } : {}),
+    }),
+  );
+  let index = 0;
+  try {
+    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+      yield itemOfRecord(record, index);
+      index += 1;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${what} is not valid ${format.toUpperCase()}: ${(error as Error).message}`);
+  }
+}
+
+/** How many items a file holds (its non-blank lines; for CSV/TSV, less the header): for the progress line only. */
+export async function countItems(path: string, format: InputFormat): Promise<number> {
+  const handle = await open(path);
+  let count = 0;
+  let blank = true;
+  try {
+    for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {
+      for (const byte of chunk) {
+        if (byte === 10) {
+          if (!blank) count += 1;
+          blank = true;
+        } else if (byte !== 32 && byte !== 13 && byte !== 9) blank = false;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  if (!blank) count += 1;
+  return format === 'csv' || format === 'tsv' ? Math.max(0, count - 1) : count;
+}

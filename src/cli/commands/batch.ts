@@ -1,0 +1,134 @@
+// `devsynth-or batch <input|->` and `batch merge <files...>`: parse and validate the flags, then
+// hand over to runBatch / runMerge.
+import { Command } from 'commander';
+import * as z from '../../config/zod.js';
+import type { Runtime } from '../../app/runtime.js';
+import { parseOptions } from '../parse-options.js';
+import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
+import { chatOptionsSchema } from './chat-options.js';
+import { QUANTIZATIONS } from '../../config/routing-schema.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The most requests in flight at once: far past any rate limit; a bound on the sockets and memory. */
+export const MAX_CONCURRENCY = 64;
+
+const shard = z.pipe(
+  z.string().check(z.regex(/^\d+\/\d+$/, 'shard is i/n, e.g. 2/3')),
+  z.pipe(
+    z.transform((value: string) => {
+      const [index, count] = value.split('/').map(Number) as [number, number];
+      return { index, count };
+    }),
+    z.object({ index: z.number(), count: z.number() }).check(z.refine((s) => s.count >= 1 && s.index >= 1 && s.index <= s.count, 'shard i/n needs 1 ≤ i ≤ n')),
+  ),
+);
+
+// The chat flags that apply to every item, as chat checks them.
+const chatFlags = z.pick(chatOptionsSchema, {
+  model: true,
+  system: true,
+  temperature: true,
+  maxTokens: true,
+  fallbackModel: true,
+  quiet: true,
+  schema: true,
+  attach: true,
+  template: true,
+  param: true,
+  providerOrder: true,
+  only: true,
+  ignore: true,
+  sort: true,
+  maxPrice: true,
+  fallbacks: true,
+  dataCollection: true,
+  zdr: true,
+  quantizations: true,
+  web: true,
+  webMaxResults: true,
+  maxCost: true,
+  cache: true,
+});
+
+const batchSchema = z.extend(chatFlags, {
+  input: z.string().check(z.minLength(1)),
+  inputFormat: z.optional(z.enum(['text', 'jsonl', 'csv', 'tsv'], 'input format must be text, jsonl, csv or tsv')),
+  output: z.optional(z.string().check(z.minLength(1))),
+  ordered: z._default(z.boolean(), false),
+  concurrency: z._default(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d+$/, 'concurrency must be a whole number')), z.transform(Number)),
+      z.number().check(z.minimum(1, 'concurrency must be at least 1'), z.maximum(MAX_CONCURRENCY, `concurrency is at most ${MAX_CONCURRENCY}`)),
+    ),
+    4,
+  ),
+  shard: z.optional(shard),
+});
+
+export function batchCommand(runtime: () => Runtime): Command {
+  const command = new Command('batch')
+    .description('one chat request per input line (text, JSON Lines, CSV/TSV), NDJSON results; resumable, shardable')
+    .argument('<input>', 'the items: a file, or - for standard input (batch merge joins shard outputs)')
+    .option('-o, --output <file>', 'write the results here; running again with the same file resumes (answered items are skipped)')
+    .option('--ordered', 'write the results in input order (else each as soon as it is done)')
+    .option('--concurrency <n>', `requests in flight at once (at most ${MAX_CONCURRENCY})`, '4')
+    .option('--shard <i/n>', 'take only this machine\'s share of the items (stable by id or line); batch merge joins the shards')
+    .option('--input-format <text|jsonl|csv|tsv>', 'how to read the input (default: by extension; text reads a line starting with "{" as a JSON item)')
+    .option('-m, --model <id>', 'model id for every item (an item\'s "model" wins)')
+    .option('-s, --system <text>', 'system prompt for every item (an item\'s "system" wins)')
+    .option('-t, --temperature <0..2>', 'sampling temperature')
+    .option('--max-tokens <n>', 'most tokens in each answer')
+    .option('--fallback-model <id>', 'model to try when the first fails (repeatable)', collect, [])
+    .option('--template <name>', "a template for every item: CSV/TSV columns and an item's \"vars\" fill its {{variables}}, a plain line is {{input}}")
+    .option('-p, --param <name=value>', 'a template variable for every item (repeatable; columns and "vars" win)', collect, [])
+    .option('--schema <file|json|concise>', `each answer must be JSON matching this schema (${CONCISE_SCHEMA_HELP}); the result has "data"; a mismatch is that item's error (exit 10 kind)`)
+    .option('-a, --attach <path|url>', 'attach an image, PDF or audio file to every item (repeatable; an item\'s "attach" adds its own)', collect, [])
+    .option('-q, --quiet', 'no progress and no summary on stderr')
+    .option('--provider-order <a,b>', 'OpenRouter: try these providers first, in this order (provider slugs)')
+    .option('--only <a,b>', 'OpenRouter: use only these providers')
+    .option('--ignore <a,b>', 'OpenRouter: never use these providers')
+    .option('--sort <price|throughput|latency>', 'OpenRouter: choose the provider by lowest price, highest throughput or lowest latency')
+    .option('--max-price <usd>', 'OpenRouter: the most to pay, in USD per million prompt tokens')
+    .option('--no-fallbacks', 'OpenRouter: no other provider when the chosen ones fail')
+    .option('--data-collection <allow|deny>', 'OpenRouter: deny: only providers that do not keep or train on the data')
+    .option('--zdr', 'OpenRouter: only zero-data-retention endpoints')
+    .option('--quantizations <q,…>', `OpenRouter: only endpoints at these quantisations (${QUANTIZATIONS.join(', ')})`)
+    .option('--web', 'OpenRouter: search the web (the web plugin)')
+    .option('--web-max-results <n>', 'how many web results the search gives the model (implies --web)')
+    .option('--max-cost <usd>', 'spend at most this many USD in this run (exit 11; also budget: in the config)')
+    .option('--cache', 'answer identical requests from the on-disk response cache (config cache.responses)')
+    .option('--no-cache', 'neither read nor write the response cache')
+    .addHelpText(
+      'after',
+      `
+Input: one item per line: a plain prompt, or a JSON object
+  {"id": "a1", "prompt": "…" | "messages": [...], "system": "…", "model": "…", "vars": {…}, "attach": ["x.png"], "temperature": 0, "max_tokens": 100}
+  CSV/TSV (.csv, .tsv): a header row; the columns are --template variables, an "id" column is the id.
+Output: one NDJSON line per item: {"id","index","hash","content" (or "data"),"model","provider","usage","finish_reason"}
+  or {"id","index","hash","error":{"kind","message","exit_code"}}. Exit 0: all answered; 12: some failed; or the
+  code of the error that stopped the batch (4 auth, 8 breaker open, 9 credits, 11 spend limit).
+
+Examples:
+  devsynth-or batch prompts.txt -m openai/gpt-4o-mini > answers.ndjson
+  devsynth-or batch items.jsonl -o answers.ndjson --concurrency 8      (run again to resume)
+  devsynth-or batch reviews.csv --template classify --schema 'label, confidence num' -o labels.ndjson
+  devsynth-or batch items.jsonl --shard 2/3 -o part2.ndjson; devsynth-or batch merge part*.ndjson > all.ndjson`,
+    )
+    .action(async (input: string, flags: Record<string, unknown>) => {
+      const options = parseOptions(batchSchema, { ...flags, input });
+      const { runBatch } = await import('../../app/batch/run-batch.js');
+      const rt = runtime();
+      rt.quiet = options.quiet;
+      await runBatch(rt, options);
+    });
+  command
+    .command('merge')
+    .description("join shards' outputs (batch --shard … -o) into one, in input order; warns about gaps and duplicates")
+    .argument('<files...>', 'the shard output files')
+    .action(async (files: string[]) => {
+      const { runMerge } = await import('../../app/batch/merge.js');
+      await runMerge(runtime(), files);
+    });
+  return command;
+}
