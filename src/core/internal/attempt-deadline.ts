@@ -51,9 +51,12 @@ export class AttemptDeadline {
   /**
    * Ends the attempt: clears the limits and aborts the request, so that a consumer that stops
    * reading early (break, return) closes the connection instead of leaving it open.
+   * `completed`: the response was read to its end; nothing is aborted.
    */
-  dispose(): void {
-    this.abort(new CancelledError('the consumer stopped reading'));
+  dispose(options: { completed?: boolean } = {}): void {
+    // A body read to its end has nothing left to close (and its connection is back in the
+    // pool): no abort, and no error made for it (a stack trace per request, in a batch).
+    if (!options.completed) this.abort(new CancelledError('the consumer stopped reading'));
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.userSignal?.removeEventListener('abort', this.onUserAbort);

@@ -12,7 +12,7 @@ import { ChunkReader } from './chunk-reader.js';
 import type { ToolArgumentChecker } from './tool-arguments.js';
 import type { HttpResponse } from './capped-response.js';
 import type { HttpClient } from './http-client.js';
-import { decodeSse } from './sse-decoder.js';
+import { decodeSse, type SseItem } from './sse-decoder.js';
 import { type ErrorContext, errorFromResponse, errorFromTransport } from './to-provider-error.js';
 
 export interface ChatAttemptOptions {
@@ -33,12 +33,44 @@ export interface ChatAttemptOptions {
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
+/**
+ * After [DONE], how long the rest of the body is waited for. Nothing should follow it but the
+ * end of the response; read to that end, the connection goes back to the agent's pool for the
+ * next request (a batch's thousands of them) instead of being torn down and opened anew. A
+ * server that keeps the response open after [DONE] is cut off after this, as before.
+ */
+const DRAIN_GRACE_MS = 250;
+
+/** Reads what is left of a finished stream, ignoring it; true when the body ended in time. */
+async function drainRest(events: AsyncIterator<unknown>, graceMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+    timer.unref();
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([events.next(), late]);
+      if (next === false) return false;
+      if (next.done) return true;
+    }
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Yields event batches; throws typed errors carrying the partial text. */
 export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerator<StreamEvent[], void, undefined> {
   const { http, stream, ctx } = options;
   const label = ctx.providerLabel;
   const deadline = new AttemptDeadline(options.signal);
   const reader = new ChunkReader(ctx, options.tools);
+  /** The stream's batches, read by hand: leaving the loop at [DONE] must not destroy the body. */
+  let events: AsyncGenerator<SseItem[], void, undefined> | undefined;
+  let drained = false;
+  let drainTimedOut = false;
   try {
     if (stream) {
       deadline.arm('headers', options.callTimeoutMs, () =>
@@ -98,7 +130,11 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
     );
     let sawDone = false;
     let contentArmed = false;
-    for await (const items of decodeSse(response.body, () => deadline.refresh('silence'))) {
+    events = decodeSse(response.body, () => deadline.refresh('silence'));
+    for (;;) {
+      const next = await events.next();
+      if (next.done) break;
+      const items = next.value;
       const out: StreamEvent[] = [];
       const progress = reader.progress;
       // An error may arrive in the same read as text before it: that text is passed on first.
@@ -155,10 +191,23 @@ export async function* runChatAttempt(options: ChatAttemptOptions): AsyncGenerat
     reader.emitToolCalls(last);
     last.push(reader.done());
     yield last;
+    // The answer is out; the body's end (nothing more should come) lets the connection be reused.
+    if (sawDone) {
+      drained = await drainRest(events, DRAIN_GRACE_MS);
+      drainTimedOut = !drained;
+    }
   } catch (error) {
     throw explain(error, deadline, reader, http.host, ctx);
   } finally {
-    deadline.dispose();
+    // A body not read to its end is torn down with its connection; the decoder, left
+    // suspended by the hand-read loop, is closed so that its stream is too.
+    if (events && !drained && !drainTimedOut) {
+      // Suspended between reads: closing it destroys the body before the abort below, which
+      // would otherwise fail a stream nobody reads any more.
+      await events.return(undefined).catch(() => undefined);
+    }
+    // After a timed-out drain a read is still pending: the abort ends it (and the connection).
+    deadline.dispose({ completed: drained });
   }
 }
 
