@@ -48,7 +48,7 @@ http
         const data = texts.map((text, index) => `{"object":"embedding","index":${index},"embedding":${vectorFor(String(text))}}`).join(',');
         const answer = () => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(`{"object":"list","model":"bench/embed","data":[${data}],"usage":{"prompt_tokens":${texts.length},"total_tokens":${texts.length}}}`);
+          res.end(`{"object":"list","model":"bench/embed","data":[${data}],"usage":{"prompt_tokens":${texts.length},"total_tokens":${texts.length},"cost":${texts.length * 2e-8}}}`);
         };
         if (latencyMs > 0) setTimeout(answer, latencyMs);
         else answer();
@@ -81,7 +81,7 @@ function stream(res, chunks) {
       else res.once('drain', pump);
       return;
     }
-    out += `data: {"id":"gen-bench","object":"chat.completion.chunk","created":1,"model":"bench/model","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":${chunks},"total_tokens":${chunks + 5}}}\n\ndata: [DONE]\n\n`;
+    out += `data: {"id":"gen-bench","object":"chat.completion.chunk","created":1,"model":"bench/model","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":${chunks},"total_tokens":${chunks + 5},"cost":${(5 + chunks) * 1e-7}}}\n\ndata: [DONE]\n\n`;
     res.end(out);
   };
   pump();
