@@ -7,9 +7,17 @@ import {
   type ChatMessage,
   type ChatRequest,
   type ContentPart,
+  collectChat,
+  estimateTokens,
+  type StreamEvent,
   type Usage,
   UsageError,
 } from '../../core/index.js';
+import { type BudgetGuard, costOfFailure, type Reservation } from '../budget/guard.js';
+import { assumedPrices } from '../budget/worst-case.js';
+import { type Prices, worstCaseCost } from '../cost/prices.js';
+import { costSettling, withSettledCost } from '../cost/settle-cost.js';
+import { chatCache } from '../response-cache/index.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { refuseUnreadableAttachments } from '../inputs/attachment-modalities.js';
 import { readAttachment, userContent } from '../inputs/attachments.js';
@@ -40,6 +48,12 @@ export interface BatchContext {
   media: ContentPart[];
   /** --schema: the check, and what the request must say to get JSON. */
   schema?: { shaper: AnswerShaper; extra?: Record<string, unknown>; instructions: ChatMessage[] };
+  /** --max-cost and the config's budgets (app/budget): every item's worst case is reserved before it is sent. */
+  budget?: BudgetGuard;
+  /** --cache / cache.responses: an item asked before is answered from disk (app/response-cache). */
+  cache?: { flag: boolean | undefined; config: { responses?: boolean | undefined; ttl?: string | undefined } | undefined; defaults: Record<string, unknown> };
+  /** The provider's max_tokens: an item's answer at its longest when neither it nor -m says. */
+  defaultMaxTokens: number;
 }
 
 /** A finished item's answer, as its output line says it. */
@@ -51,6 +65,28 @@ export interface ItemAnswer {
   provider: string | null;
   usage: Usage | null;
   finish_reason: string | null;
+  /** Answered from the response cache: nothing was sent or spent. */
+  cached?: boolean;
+  /** The item's reservation of the budget, settled once its usage is recorded (run-batch.ts). */
+  reservation?: Reservation;
+}
+
+/** The prices of each model list, looked up once a batch (the catalogue is read from disk each time otherwise). */
+const pricesMemo = new WeakMap<BatchContext, Map<string, Promise<Prices[] | undefined>>>();
+
+/** The most an item's request can cost: its prompt's estimated tokens and the answer at its longest. */
+async function itemWorstCase(context: BatchContext, request: ChatRequest): Promise<number | undefined> {
+  const models = [request.model ?? context.provider.model, ...(request.models ?? [])];
+  let memo = pricesMemo.get(context);
+  if (!memo) pricesMemo.set(context, (memo = new Map()));
+  const key = models.join('\n');
+  let prices = memo.get(key);
+  if (!prices) memo.set(key, (prices = assumedPrices(context.runtime, context.provider, models)));
+  const known = await prices;
+  if (!known) return undefined;
+  const promptTokens = request.messages.reduce((sum, message) => sum + estimateTokens(message), 0);
+  const maxTokens = request.maxTokens ?? context.defaultMaxTokens;
+  return Math.max(0, ...known.map((p) => worstCaseCost(p, promptTokens, maxTokens)));
 }
 
 /** The request of one item; a problem of the item itself (a missing variable, an attachment) is a UsageError. */
@@ -113,17 +149,51 @@ export async function itemRequest(context: BatchContext, item: BatchItem): Promi
  * mismatch is an AnswerContractError, exit 10 kind). Every failure is thrown as it came.
  */
 export async function answerItem(context: BatchContext, request: ChatRequest, signal: AbortSignal): Promise<ItemAnswer> {
-  const result = await context.provider.chat(request, { signal }).collect();
+  const { runtime, provider } = context;
+  const cache = context.cache
+    ? chatCache({ ...context.cache, withTools: false, provider, request, cacheDir: runtime.paths.cache, warn: runtime.warn })
+    : undefined;
+  // A cached answer sends nothing and spends nothing: no reservation, no cost look-up.
+  let reservation: Reservation | undefined;
+  if (!cache?.hit && context.budget) {
+    reservation = await context.budget.reserve(await itemWorstCase(context, request), `this item (${request.model ?? provider.model})`);
+  }
+  let result;
+  try {
+    // The cost settled before the stream ends: reported, looked up (GET /generation) or estimated.
+    const live = (): AsyncIterable<StreamEvent[]> => withSettledCost(provider.chat(request, { signal }).batched(), costSettling(runtime, provider, request.model, signal));
+    const batches = cache ? cache.batches(live) : live();
+    result = await collectChat(flatten(batches));
+  } catch (error) {
+    // Failed: no usage is recorded for it, so what it cost (nothing, if refused outright) stays in the ledger.
+    await reservation?.settle(costOfFailure(error), { recorded: false });
+    throw error;
+  }
   const answer: ItemAnswer = {
     content: result.content,
     model: result.model ?? request.model ?? null,
     provider: result.provider ?? null,
     usage: result.usage ?? null,
     finish_reason: result.finishReason,
+    ...(cache?.hit ? { cached: true } : {}),
+    ...(reservation ? { reservation } : {}),
   };
   if (context.schema) {
-    const shaped = context.schema.shaper.finish(result.content);
+    let shaped;
+    try {
+      shaped = context.schema.shaper.finish(result.content);
+    } catch (error) {
+      // The answer was paid for: its usage is not recorded (the item failed), so the ledger keeps it.
+      await reservation?.settle(result.usage?.cost, { recorded: false });
+      throw error;
+    }
     answer.data = shaped.fields?.data;
   }
+  // Only an answer that passed its checks is kept for the next identical request.
+  cache?.keep();
   return answer;
+}
+
+async function* flatten(batches: AsyncIterable<StreamEvent[]>): AsyncIterable<StreamEvent> {
+  for await (const batch of batches) yield* batch;
 }

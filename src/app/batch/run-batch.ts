@@ -18,6 +18,7 @@ import {
   UsageError,
 } from '../../core/index.js';
 import { terminalSafeJson } from '../../ui/terminal-safe.js';
+import { openBudget } from '../budget/guard.js';
 import { readAttachment } from '../inputs/attachments.js';
 import { prepareOutput } from '../output/prepare-output.js';
 import { chatRouting, type RoutingFlags } from '../routing.js';
@@ -55,6 +56,9 @@ export interface BatchOptions extends RoutingFlags {
   cache?: boolean;
 }
 
+/** How long usage records gather before they are written as one group. */
+const USAGE_GROUP_MS = 250;
+
 /** Errors that would fail every item after them: the batch stops at the first. */
 const STOPPING: ReadonlySet<ErrorKind> = new Set(['auth', 'circuit_open', 'credits', 'spend_limit']);
 
@@ -87,10 +91,18 @@ async function batchContext(runtime: Runtime, options: BatchOptions): Promise<Ba
     if (source === '-') throw new UsageError('batch cannot attach standard input (-a -): name a file');
     media.push(await readAttachment(runtime, source, undefined));
   }
+  const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
+  const budget = await openBudget(runtime, options);
+  const cacheWanted = options.cache ?? loaded.config.cache?.responses ?? false;
   return {
     runtime,
     provider,
     loaded,
+    defaultMaxTokens: settings?.max_tokens ?? 4096,
+    ...(budget ? { budget } : {}),
+    ...(cacheWanted
+      ? { cache: { flag: options.cache, config: loaded.config.cache, defaults: { temperature: settings?.temperature, max_tokens: settings?.max_tokens, routing: settings && 'routing' in settings ? settings.routing : undefined } } }
+      : {}),
     ...(model ? { model } : {}),
     fallbacks: options.fallbackModel.map((id) => loaded.resolveModel(id) ?? id),
     ...(options.system !== undefined ? { system: options.system } : {}),
@@ -110,7 +122,7 @@ function resultLine(read: ReadItem, outcome: { answer: ItemAnswer } | { error: u
   if ('answer' in outcome) {
     const { answer } = outcome;
     const body = answer.data !== undefined ? { data: answer.data } : { content: answer.content };
-    return `${terminalSafeJson({ ...head, ...body, model: answer.model, provider: answer.provider, usage: answer.usage, finish_reason: answer.finish_reason })}\n`;
+    return `${terminalSafeJson({ ...head, ...body, model: answer.model, provider: answer.provider, usage: answer.usage, finish_reason: answer.finish_reason, ...(answer.cached ? { cached: true } : {}) })}\n`;
   }
   const { error } = outcome;
   const json =
@@ -146,22 +158,41 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
   const controllers = new Set<AbortController>();
   let stopped = false;
   let stopError: DevsynthError | undefined;
-  // Usage is recorded a group at a time: each record is a locked update of the usage file
-  // (milliseconds), which one per item would make the batch's pace.
+  // Usage is recorded a group at a time: each record is a locked, synced update of the usage
+  // file (milliseconds), which one per item would make the batch's pace. A group is what came in
+  // USAGE_GROUP_MS; a run killed in between loses that much of its usage record (its output has it).
   const usageStore = runtime.usage();
   let unrecorded: Array<{ model: string; usage: Usage | undefined; provider?: string }> = [];
-  let recording: Promise<void> | undefined;
-  const record = (entry: (typeof unrecorded)[number]) => {
-    unrecorded.push(entry);
-    recording ??= (async () => {
-      while (unrecorded.length > 0) {
-        const group = unrecorded;
-        unrecorded = [];
-        await usageStore.recordMany(group);
-      }
-      recording = undefined;
-    })();
+  let recording: Promise<void> = Promise.resolve();
+  let groupTimer: NodeJS.Timeout | undefined;
+  /** The group being gathered; its promise settles once the group is in the usage file. */
+  let nextGroup: { written: Promise<void>; done: () => void; failed: (error: unknown) => void } | undefined;
+  const writeGroup = () => {
+    clearTimeout(groupTimer);
+    groupTimer = undefined;
+    const group = unrecorded;
+    const waiting = nextGroup;
+    unrecorded = [];
+    nextGroup = undefined;
+    if (group.length === 0 || !waiting) return;
+    recording = recording.then(() => usageStore.recordMany(group)).then(waiting.done, waiting.failed);
   };
+  const record = (entry: (typeof unrecorded)[number]): Promise<void> => {
+    unrecorded.push(entry);
+    if (!nextGroup) {
+      let done = () => {};
+      let failed: (error: unknown) => void = () => {};
+      const written = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
+      // Nobody may wait on it (no budget): a failure is the store's warning, not an unhandled rejection.
+      written.catch(() => undefined);
+      nextGroup = { written, done, failed };
+    }
+    groupTimer ??= setTimeout(writeGroup, USAGE_GROUP_MS);
+    return nextGroup.written;
+  };
+  // Budget reservations are settled once their item's usage is in the usage file (both count
+  // for a moment, never neither); the run ends after every one of them.
+  const settling = new Set<Promise<void>>();
   // --ordered: the items read and not yet written, in input order; each gets its line once done.
   const window: Array<{ line?: string; key: string }> = [];
   const maxAhead = options.concurrency * 4 + 16;
@@ -188,7 +219,8 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
     if ('answer' in outcome) {
       counts.succeeded += 1;
       const cost = outcome.answer.usage?.cost;
-      if (typeof cost === 'number' && Number.isFinite(cost)) counts.cost += cost;
+      // A cached answer cost nothing this run.
+      if (!outcome.answer.cached && typeof cost === 'number' && Number.isFinite(cost)) counts.cost += cost;
     } else {
       counts.failed += 1;
       const kind = kindOf(outcome.error);
@@ -220,7 +252,17 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
         controllers.add(controller);
         const answer = await answerItem(context, request, controller.signal).finally(() => controllers.delete(controller));
         finish(read, slot, { answer });
-        record({ model: answer.model ?? context.model ?? context.provider.id, usage: answer.usage ?? undefined, ...(answer.provider ? { provider: answer.provider } : {}) });
+        // A cached answer made no request: nothing is recorded.
+        if (!answer.cached) {
+          const recorded = record({ model: answer.model ?? context.model ?? context.provider.id, usage: answer.usage ?? undefined, ...(answer.provider ? { provider: answer.provider } : {}) });
+          const { reservation } = answer;
+          if (reservation) {
+            const settled: Promise<void> = recorded
+              .then(() => reservation.settle(answer.usage?.cost ?? undefined), () => reservation.settle(answer.usage?.cost ?? undefined, { recorded: false }))
+              .finally(() => settling.delete(settled));
+            settling.add(settled);
+          }
+        }
       } catch (error) {
         if (error instanceof CancelledError && stopped) return drop(slot);
         if (error instanceof DevsynthError && STOPPING.has(error.kind)) stopError ??= error;
@@ -282,7 +324,9 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
       await Promise.allSettled(inFlight);
     }
     stopListening?.();
+    writeGroup();
     await recording;
+    await Promise.allSettled(settling);
     // Items still in the window are those whose earlier ones were cancelled: written now.
     for (const slot of window) if (slot.line !== undefined) emit(slot.line, slot.key);
     file?.close();
