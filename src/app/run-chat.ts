@@ -13,24 +13,17 @@ import {
 } from '../core/index.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
-import { editPrompt } from './inputs/edit-prompt.js';
-import { filesText } from './inputs/file-inputs.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
-import { createApprovalChannel } from '../ui/approval-channel.js';
 import { renderChat } from '../ui/render-chat.js';
 import { loadCatalogue, modelIdsForHints } from './catalogue.js';
 import { openToolbox } from './mcp/open-toolbox.js';
-import { toolChatBatches } from './mcp/tool-chat.js';
-import { ToolGate } from './mcp/tool-gate.js';
 import { type ReasoningChoice, type ReasoningSettings, resolveReasoning, withoutReasoning } from './reasoning-options.js';
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
 import { readAttachments, userContent } from './inputs/attachments.js';
 import { withModelAliases } from './model-aliases.js';
 import { placeCacheBreakpoints, promptCacheModeFor } from './prompt-cache.js';
 import { chatRouting } from './routing.js';
-import { applyTemplate } from './templates/apply-template.js';
 import { costSettling, withSettledCost } from './cost/settle-cost.js';
-import { autoForChat } from './models/pick-model.js';
 import { costOfFailure, openBudget, type Reservation } from './budget/guard.js';
 import { chatWorstCase } from './budget/worst-case.js';
 import type { Runtime } from './runtime.js';
@@ -48,7 +41,7 @@ export async function readPrompt(
   inputs: { editor?: boolean; before?: string; attached?: boolean } = {},
 ): Promise<string> {
   const piped = (await readStdin(runtime.io.stdin))?.replace(/\s+$/, '');
-  const typed = inputs.editor ? await editPrompt(runtime.io, words.join(' ').trim()) : words.join(' ').trim();
+  const typed = inputs.editor ? await (await import('./inputs/edit-prompt.js')).editPrompt(runtime.io, words.join(' ').trim()) : words.join(' ').trim();
   const asked = typed && piped ? `${typed}\n\n${piped}` : typed || piped || '';
   const prompt = inputs.before ? `${inputs.before}${asked ? `\n${asked}` : ''}` : asked;
   if (prompt.trim() === '' && !inputs.attached) {
@@ -118,7 +111,9 @@ export function atTerminal(runtime: Runtime): boolean {
 }
 
 export async function runChat(runtime: Runtime, options: ChatOptions): Promise<void> {
-  options = await applyTemplate(runtime, options);
+  // What only some runs need is loaded when they need it: a plain chat starts without the
+  // template, file-walking (.gitignore, globs), editor, model-picking and tool modules.
+  if (options.template || options.param.length > 0) options = await (await import('./templates/apply-template.js')).applyTemplate(runtime, options);
   const terminal = atTerminal(runtime) && outputFormatOf(options) === 'text' && !shapesAnswer(options);
   if (options.interactive && !terminal) {
     throw new UsageError('-i needs a terminal on stdin and stdout, and the answer as text (no --json, --format, --schema or -x)');
@@ -130,7 +125,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     return runRepl(runtime, options);
   }
   const media = await readAttachments(runtime, options);
-  const files = await filesText(runtime, options.file);
+  const files = options.file.length > 0 ? await (await import('./inputs/file-inputs.js')).filesText(runtime, options.file) : '';
   const prompt = await readPrompt(runtime, options.words, { editor: options.editor, before: files, attached: media.length > 0 });
   const session = openSession(runtime, options);
   const flags = chatFlags(options);
@@ -152,7 +147,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   const conversation: ChatMessage[] = [...system, ...history, user];
   const settings = loaded.config.llm.providers[provider.id as keyof typeof loaded.config.llm.providers];
   // -m auto: the model that fits this prompt, by policy; the runners-up are the fallback list.
-  const auto = await autoForChat(runtime, options, { model: asked, providerId: provider.id, messages: conversation, media, maxTokens: settings?.max_tokens ?? 4096 });
+  const choosing = asked === 'auto' || options.pick !== undefined || options.minContext !== undefined || options.free;
+  const auto = choosing ? await (await import('./models/pick-model.js')).autoForChat(runtime, options, { model: asked, providerId: provider.id, messages: conversation, media, maxTokens: settings?.max_tokens ?? 4096 }) : undefined;
   const model = auto?.chosen ?? asked;
   const fallbacks = [...new Set([...options.fallbackModel, ...(auto?.fallbacks ?? [])])];
 
@@ -191,7 +187,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // --cache: an identical request answered before is replayed from disk, and nothing is sent.
     const cache = chatCache({ flag: options.cache, config: loaded.config.cache, withTools: Boolean(tools), provider, request, cacheDir: runtime.paths.cache, warn: runtime.warn,
       defaults: { temperature: settings?.temperature, max_tokens: settings?.max_tokens, routing: settings && 'routing' in settings ? settings.routing : undefined } });
-    const live = () => tools
+    const toolChatBatches = tools ? (await import('./mcp/tool-chat.js')).toolChatBatches : undefined;
+    const live = () => tools && toolChatBatches
       ? toolChatBatches(provider, request, {
           toolbox: tools.toolbox,
           gate: tools.gate,
@@ -278,6 +275,7 @@ async function chatTools(runtime: Runtime, options: ChatOptions, canAsk: boolean
   const toolbox = await openToolbox(runtime, options.mcp, signal);
   if (!toolbox) return undefined;
   const { config } = await runtime.config();
+  const [{ createApprovalChannel }, { ToolGate }] = await Promise.all([import('../ui/approval-channel.js'), import('./mcp/tool-gate.js')]);
   const approvals = canAsk ? createApprovalChannel() : undefined;
   const gate = new ToolGate([...(config.allow_tools ?? []), ...options.allowTool], approvals?.ask);
   const unknown = options.allowTool.filter((name) => !toolbox.find(name));
