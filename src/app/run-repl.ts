@@ -6,6 +6,8 @@ import type { ModelCheck } from '../ui/Repl.js';
 import { loadCatalogue } from './catalogue.js';
 import { withoutReasoning } from './reasoning-options.js';
 import { costSettling, withSettledCost } from './cost/settle-cost.js';
+import { costOfFailure, openBudget, type Reservation } from './budget/guard.js';
+import { chatWorstCase } from './budget/worst-case.js';
 import { chatFlags, fitToContext, openSession, reasoningFor } from './run-chat.js';
 import { filesForPrompt } from './inputs/file-inputs.js';
 import { refuseUnreadableAttachments } from './inputs/attachment-modalities.js';
@@ -66,6 +68,11 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
   // the run ends with their code (cli/main.ts).
   const stop = new AbortController();
   const stopListening = runtime.io.onInterrupt?.(() => stop.abort());
+  // Spend limits hold for the whole REPL (one run): each turn's worst case is reserved before
+  // it is sent; once a limit is reached, every later turn is refused (exit-11 kind, shown).
+  const budget = await openBudget(runtime, options);
+  /** The answered turn's reservation, settled once its usage is recorded (save below). */
+  let answered: Reservation | undefined;
   await renderRepl(
     {
       initial: { messages: session.messages.filter((m) => m.role !== 'system'), model, name: options.session ?? session.name, ...(system ? { system } : {}) },
@@ -86,20 +93,35 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
           // An empty model: the provider's own choice (a local server's first model).
           await refuseUnreadableAttachments(runtime, provider.id, turnModel, mediaPartsOf(messages.at(-1)?.content ?? ''));
           const fitted = turnModel ? await fitToContext(runtime, messages, turnModel, maxTokens) : messages;
-          const batches = provider
-            .chat(
-              {
-                messages: placeCacheBreakpoints(fitted, { mode: cacheMode, model: turnModel || provider.model }),
-                ...(turnModel ? { model: turnModel } : {}),
-                stream: options.stream,
-                ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
-                ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
-                ...routing,
-              },
-              { signal },
-            )
-            .batched();
-          yield* withSettledCost(reasoning.hide ? withoutReasoning(batches) : batches, costSettling(runtime, provider, turnModel || undefined, signal));
+          const models = [turnModel || provider.model, ...options.fallbackModel];
+          const reservation = budget ? await budget.reserve(await chatWorstCase(runtime, provider, { models, messages: fitted, maxTokens }), `this turn (${turnModel || provider.model}, up to ${maxTokens} tokens)`) : undefined;
+          let complete = false;
+          try {
+            const batches = provider
+              .chat(
+                {
+                  messages: placeCacheBreakpoints(fitted, { mode: cacheMode, model: turnModel || provider.model }),
+                  ...(turnModel ? { model: turnModel } : {}),
+                  stream: options.stream,
+                  ...(options.fallbackModel.length ? { models: options.fallbackModel } : {}),
+                  ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+                  ...routing,
+                },
+                { signal },
+              )
+              .batched();
+            yield* withSettledCost(reasoning.hide ? withoutReasoning(batches) : batches, costSettling(runtime, provider, turnModel || undefined, signal));
+            complete = true;
+          } catch (error) {
+            // Not recorded as usage: what it cost (nothing, if refused outright) stays in the ledger.
+            await reservation?.settle(costOfFailure(error), { recorded: false });
+            throw error;
+          } finally {
+            // Answered: settled once its usage is recorded (save). Left unread (the REPL stopped
+            // reading): its worst case is kept as spent (settling twice does nothing).
+            if (complete) answered = reservation;
+            else void reservation?.settle(undefined, { recorded: false });
+          }
         })(),
       save: (conversation, result) => {
         // A turn (the last prompt and answer) is appended to the conversation as its file holds
@@ -121,7 +143,11 @@ export async function runRepl(runtime: Runtime, options: ChatOptions, resume?: s
           : sessions.save({ ...session, name: conversation.name, model: conversation.model, messages });
         fresh = false;
         saved.catch((error: unknown) => runtime.warn(`could not save the session: ${(error as Error).message}`));
-        if (result) void runtime.usage().record(result.model ?? conversation.model, result.usage, result.provider);
+        if (result) {
+          const reservation = answered;
+          answered = undefined;
+          void runtime.usage().record(result.model ?? conversation.model, result.usage, result.provider).then(() => reservation?.settle(result.usage?.cost));
+        }
       },
     },
     {
