@@ -39,3 +39,12 @@ export async function* readLines(source: AsyncIterable<Buffer | string>, what: s
   yield* split(decode(), true);
   if (carry !== '') yield carry;
 }
+
+/** Why a file could not be read, in words. */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? (error as Error).message;
+}

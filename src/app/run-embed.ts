@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CancelledError, UsageError } from '../core/index.js';
 import { createEmbeddingsCache, textHash } from '../state/embeddings-cache.js';
-import { readLines } from './read-lines.js';
+import { fileProblem, readLines } from './read-lines.js';
 import { costOfFailure, openBudget } from './budget/guard.js';
 import { assumedPrices, embedWorstCase } from './budget/worst-case.js';
 import type { Runtime } from './runtime.js';
@@ -32,15 +32,6 @@ export interface EmbedOptions {
  * has no such limit.
  */
 export const MAX_JSON_INPUTS = 10_000;
-
-/** Why a file could not be read, in words. */
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? (error as Error).message;
-}
 
 /** Every input in order: the arguments, then the file's non-empty lines, then stdin's. */
 async function openInputs(runtime: Runtime, options: EmbedOptions): Promise<AsyncGenerator<string>> {

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { UsageError } from '../../core/index.js';
-import { MAX_LINE_CHARS, readLines } from '../read-lines.js';
+import { fileProblem, MAX_LINE_CHARS, readLines } from '../read-lines.js';
 import type { Runtime } from '../runtime.js';
 import { itemOfLine, itemOfRecord, lineHash, type ReadItem } from './items.js';
 
@@ -21,15 +21,6 @@ export function inputFormatOf(input: string, given: InputFormat | undefined): In
   if (extension === '.tsv' || extension === '.tab') return 'tsv';
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
   return 'text';
-}
-
-/** Why a file could not be read, in words. */
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? (error as Error).message;
 }
 
 export interface OpenedInput {

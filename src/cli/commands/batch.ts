@@ -6,7 +6,7 @@ import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
 import { chatOptionsSchema } from './chat-options.js';
-import { QUANTIZATIONS } from '../../config/routing-schema.js';
+import { addRoutingOptions } from './routing-options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -84,18 +84,8 @@ export function batchCommand(runtime: () => Runtime): Command {
     .option('-p, --param <name=value>', 'a template variable for every item (repeatable; columns and "vars" win)', collect, [])
     .option('--schema <file|json|concise>', `each answer must be JSON matching this schema (${CONCISE_SCHEMA_HELP}); the result has "data"; a mismatch is that item's error (exit 10 kind)`)
     .option('-a, --attach <path|url>', 'attach an image, PDF or audio file to every item (repeatable; an item\'s "attach" adds its own)', collect, [])
-    .option('-q, --quiet', 'no progress and no summary on stderr')
-    .option('--provider-order <a,b>', 'OpenRouter: try these providers first, in this order (provider slugs)')
-    .option('--only <a,b>', 'OpenRouter: use only these providers')
-    .option('--ignore <a,b>', 'OpenRouter: never use these providers')
-    .option('--sort <price|throughput|latency>', 'OpenRouter: choose the provider by lowest price, highest throughput or lowest latency')
-    .option('--max-price <usd>', 'OpenRouter: the most to pay, in USD per million prompt tokens')
-    .option('--no-fallbacks', 'OpenRouter: no other provider when the chosen ones fail')
-    .option('--data-collection <allow|deny>', 'OpenRouter: deny: only providers that do not keep or train on the data')
-    .option('--zdr', 'OpenRouter: only zero-data-retention endpoints')
-    .option('--quantizations <q,…>', `OpenRouter: only endpoints at these quantisations (${QUANTIZATIONS.join(', ')})`)
-    .option('--web', 'OpenRouter: search the web (the web plugin)')
-    .option('--web-max-results <n>', 'how many web results the search gives the model (implies --web)')
+    .option('-q, --quiet', 'no progress and no summary on stderr');
+  addRoutingOptions(command)
     .option('--max-cost <usd>', 'spend at most this many USD in this run (exit 11; also budget: in the config)')
     .option('--cache', 'answer identical requests from the on-disk response cache (config cache.responses)')
     .option('--no-cache', 'neither read nor write the response cache')

@@ -4,12 +4,12 @@ import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
 import { chatOptionsSchema } from './chat-options.js';
-import { QUANTIZATIONS } from '../../config/routing-schema.js';
+import { addRoutingOptions } from './routing-options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function chatCommand(runtime: () => Runtime): Command {
-  return new Command('chat')
+  const command = new Command('chat')
     .description('ask a model; the answer streams to stdout')
     .argument('[prompt...]', 'the prompt (piped stdin is added after it, or is the prompt)')
     .option('-m, --model <id>', 'model id, e.g. openai/gpt-4o-mini (default: config, OPENROUTER_MODEL, openrouter/free)')
@@ -46,20 +46,14 @@ export function chatCommand(runtime: () => Runtime): Command {
     .option('--pick <policy>', 'with -m auto: cheapest, fastest or best (default best); see models recommend --help for what each weighs')
     .option('--min-context <n>', 'with -m auto: only models with at least this many tokens of context')
     .option('--free', 'with -m auto: only free models')
-    .option('--provider-order <a,b>', 'OpenRouter: try these providers first, in this order (provider slugs)')
-    .option('--only <a,b>', 'OpenRouter: use only these providers')
-    .option('--ignore <a,b>', 'OpenRouter: never use these providers')
-    .option('--sort <price|throughput|latency>', 'OpenRouter: choose the provider by lowest price, highest throughput or lowest latency')
-    .option('--max-price <usd>', 'OpenRouter: the most to pay, in USD per million prompt tokens (with -m auto: only models at or under it)')
-    .option('--no-fallbacks', 'OpenRouter: no other provider when the chosen ones fail (--fallback-model still applies)')
-    .option('--data-collection <allow|deny>', 'OpenRouter: deny: only providers that do not keep or train on the data')
-    .option('--zdr', 'OpenRouter: only zero-data-retention endpoints')
-    .option('--quantizations <q,…>', `OpenRouter: only endpoints at these quantisations (${QUANTIZATIONS.join(', ')})`)
     .option('--max-cost <usd>', 'spend at most this many USD in this run: a request that could cost more is not sent (exit 11; also budget: in the config)')
     .option('--cache', 'answer an identical request from the on-disk response cache, and keep this answer there (config cache.responses)')
-    .option('--no-cache', 'neither read nor write the response cache, whatever the config says')
-    .option('--web', "OpenRouter: search the web (the web plugin); the answer's sources are listed after it")
-    .option('--web-max-results <n>', 'how many web results the search gives the model (implies --web)')
+    .option('--no-cache', 'neither read nor write the response cache, whatever the config says');
+  return addRoutingOptions(command, {
+    maxPrice: 'OpenRouter: the most to pay, in USD per million prompt tokens (with -m auto: only models at or under it)',
+    noFallbacks: 'OpenRouter: no other provider when the chosen ones fail (--fallback-model still applies)',
+    web: "OpenRouter: search the web (the web plugin); the answer's sources are listed after it",
+  })
     .addHelpText(
       'after',
       `
