@@ -74,7 +74,9 @@ describe('/file in the REPL', () => {
     expect(prompts()[0]).toBe(
       `## notes.md\n\n\`\`\`markdown\nremember the cache\n\`\`\`\n\n## src/a.ts\n\n\`\`\`typescript\n${'export const a = 1;\n'.repeat(100)}\`\`\`\n\nWhat do these say?`,
     );
-    const after = await waitFor((text) => /\[file: src\/a\.ts 2 KB\]\s*\n› What do these say\?/.test(text));
+    // Waited for until the screen settles: Ink writes the transcript above before it redraws the
+    // live area below, and a capture in between still shows the old live area (its pending files).
+    const after = await waitFor((text) => /\[file: src\/a\.ts 2 KB\]\s*\n› What do these say\?/.test(text) && !text.includes('(pending)'));
     expect(after).not.toContain('(pending)');
     // Sent once: the next prompt carries no files.
     type('and then?');
