@@ -29,7 +29,7 @@ function sameState(a: BreakerState, b: BreakerState): boolean {
 }
 
 export function createFileBreakerStore(dir: string, warn?: Warn): FileBreakerStore {
-  const store = new JsonStore<BreakerFile>({ dir, name: 'breakers', schema: fileSchema, empty: () => ({ breakers: {} }), ...(warn ? { warn } : {}) });
+  const store = new JsonStore<BreakerFile>({ dir, name: 'breakers', schema: fileSchema, empty: () => ({ breakers: {} }), cacheReads: true, ...(warn ? { warn } : {}) });
   return {
     path: store.path,
     async get(key) {

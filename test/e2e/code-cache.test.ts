@@ -1,7 +1,7 @@
 // The bin runs the CLI bundle through V8's code cache (src/cli/compiled-bundle.ts): written in
 // the cache directory after the first run, used by the next, off with DEVSYNTH_CODE_CACHE=0,
 // and never a change in what a command prints.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
@@ -33,6 +33,21 @@ describe('the code cache', () => {
     expect(second.stderr).toContain(`[debug] code cache: used (${cacheDir()})`);
     expect(second.stdout).toBe(first.stdout);
     expect(withoutDebug(second.stderr).replace(/\d+ ms/g, '')).toBe(withoutDebug(first.stderr).replace(/\d+ ms/g, ''));
+  });
+
+  it('batch, which lets V8 grow its young generation while it runs, writes a cache chat uses, and uses chat\'s', async () => {
+    // V8 refuses a code cache made under other flags: batch must put its flag back before the
+    // cache is written, or every command after it would compile the bundle again.
+    const items = join(cli.env.DEVSYNTH_HOME!, '..', 'items.txt');
+    writeFileSync(items, 'one\ntwo\n');
+    const batch = await cli.run(['--debug', 'batch', items, '-q']);
+    expect(batch.code).toBe(0);
+    expect(batch.stderr).toContain('[debug] code cache: compiled; cached after this run');
+    const chat = await cli.run(['--debug', 'chat', 'hello']);
+    expect(chat.stderr).toContain(`[debug] code cache: used (${cacheDir()})`);
+    const again = await cli.run(['--debug', 'batch', items, '-q']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`[debug] code cache: used (${cacheDir()})`);
   });
 
   it('is neither read nor written with DEVSYNTH_CODE_CACHE=0', async () => {

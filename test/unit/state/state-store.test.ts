@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,6 +67,42 @@ describe('breaker store on disk', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await breaker.release('success', await breaker.acquire());
     expect(statSync(file)).toMatchObject({ ino, mtimeMs });
+  });
+
+  it('reads from memory while the file is unchanged, and sees every other process\'s write', async () => {
+    const dir = tempDir();
+    const store = createFileBreakerStore(dir);
+    const file = join(dir, 'breakers.json');
+    const put = (failures: number) => `{"breakers": {"openrouter": {"state": "closed", "failures": ${failures}}}}`;
+    await expect(store.get('openrouter')).resolves.toBeUndefined();
+    // Another process writes the file (created, then replaced by rename as ours are).
+    writeFileSync(file, put(1));
+    await expect(store.get('openrouter')).resolves.toEqual({ state: 'closed', failures: 1 });
+    writeFileSync(`${file}.new`, put(2));
+    renameSync(`${file}.new`, file);
+    await expect(store.get('openrouter')).resolves.toEqual({ state: 'closed', failures: 2 });
+    // Rewritten in place, a new size.
+    writeFileSync(file, put(13));
+    await expect(store.get('openrouter')).resolves.toEqual({ state: 'closed', failures: 13 });
+    // A change under the lock reads the file itself, never the copy in memory.
+    await store.update('openrouter', (current) => ({ state: 'closed', failures: current.failures + 1 }));
+    expect(JSON.parse(readFileSync(file, 'utf8')).breakers.openrouter.failures).toBe(14);
+    // Removed: back to nothing.
+    rmSync(file);
+    await expect(store.get('openrouter')).resolves.toBeUndefined();
+  });
+
+  it('a link planted where the cached file was is refused, not followed', async () => {
+    const dir = tempDir();
+    const store = createFileBreakerStore(dir, () => undefined);
+    const file = join(dir, 'breakers.json');
+    writeFileSync(file, '{"breakers": {"openrouter": {"state": "closed", "failures": 1}}}');
+    await expect(store.get('openrouter')).resolves.toEqual({ state: 'closed', failures: 1 });
+    const elsewhere = join(tempDir(), 'target.json');
+    writeFileSync(elsewhere, '{"breakers": {"openrouter": {"state": "closed", "failures": 7}}}');
+    rmSync(file);
+    symlinkSync(elsewhere, file);
+    await expect(store.get('openrouter')).resolves.toBeUndefined();
   });
 
   it('8 parallel processes × 20 locked updates: a valid file and no lost update', async () => {
