@@ -18,6 +18,7 @@
 // node_modules only by a run with MCP servers, tools or a schema: bundled, the SDK made cli.cjs
 // 1.15 MB instead of 0.70, and ajv 0.91 MB, which every run's start-up reads).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -95,6 +96,14 @@ await build({
   format: 'cjs',
 });
 
+// The loader reads the bundles as Latin-1 (src/cli/compiled-bundle.ts): a byte over 0x7f would
+// come out as another character. esbuild escapes them (its charset is ASCII unless told otherwise).
+for (const file of ['cli.cjs', 'terminal/libraries.cjs']) {
+  const text = readFileSync(`${outdir}${file}`, 'latin1');
+  const wide = /[^\x00-\x7f]/.exec(text);
+  if (wide) throw new Error(`${file} is not ASCII: ${JSON.stringify(text.slice(wide.index - 40, wide.index + 40))}`);
+}
+
 // config/default.yml compiled to JSON (src/config/default-config.ts), so that a start without
 // config files parses no YAML.
 const { compileDefaults, COMPILED_DEFAULTS_FILE } = await import(new URL('dist/config/default-config.js', root).href);
@@ -124,22 +133,32 @@ function ofetchWithoutGlobals() {
 }
 
 /**
- * Node built-ins that dependencies import for paths we never take, required on first use
- * instead of as the bundle loads: commander's child_process (for executable subcommands; 7 ms
- * with net and dgram), measured with --cpu-prof.
+ * Node built-ins required on first use instead of as the bundle loads, where the importer uses
+ * them on some paths only: commander's child_process (for executable subcommands; 7 ms with net
+ * and dgram), and our own node:crypto (hashes: cache keys, attachments, batch ids; 9 ms, most of
+ * it not in Node's start-up snapshot) and node:zlib (crc32 of cache entries), which every command
+ * loaded through the session store and the caches whether it hashed anything or not. Measured
+ * with --cpu-prof and process.moduleLoadList.
  */
 function lazyBuiltins() {
+  const ours = /[\\/]dist[\\/](?!bundle[\\/])/;
+  // commander requires child_process (CommonJS): it gets a proxy that loads on a property read.
+  // Our ES modules import functions by name, which esbuild's interop copies as the import runs
+  // (a proxy would be read then): they get functions of the same names that load on a call.
   const lazy = [
-    { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/ },
+    { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/, namespace: 'lazy-builtin' },
+    { from: ours, builtin: /^node:(crypto|zlib)$/, namespace: 'lazy-builtin-functions' },
   ];
+  const load = (path) => `let loaded; const load = () => (loaded ??= require(${JSON.stringify(path)}));`;
   return {
     name: 'lazy-builtins',
     setup(builder) {
-      builder.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-        lazy.some(({ from, builtin }) => from.test(args.importer) && builtin.test(args.path)) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
-      );
+      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib)$/ }, (args) => {
+        const rule = lazy.find(({ from, builtin }) => from.test(args.importer) && builtin.test(args.path));
+        return rule ? { path: args.path, namespace: rule.namespace } : undefined;
+      });
       builder.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-        contents: `let loaded; const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
+        contents: `${load(args.path)}
 module.exports = new Proxy({}, {
   // esbuild's interop asks whether a module is transpiled ESM as it imports it: no, without loading.
   get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
@@ -147,6 +166,16 @@ module.exports = new Proxy({}, {
 });`,
         loader: 'js',
       }));
+      // Functions only (lower-case names: not classes, which `new` needs): importing anything
+      // else from these modules fails the build here ("No matching export"), not at run time.
+      builder.onLoad({ filter: /.*/, namespace: 'lazy-builtin-functions' }, (args) => {
+        const real = createRequire(import.meta.url)(args.path);
+        const names = Object.keys(real).filter((name) => /^[a-z]/.test(name) && typeof real[name] === 'function');
+        return {
+          contents: `${load(args.path)}\n${names.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`).join('\n')}`,
+          loader: 'js',
+        };
+      });
     },
   };
 }

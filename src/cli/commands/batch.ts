@@ -1,70 +1,15 @@
 // `devsynth-or batch <input|->` and `batch merge <files...>`: parse and validate the flags, then
 // hand over to runBatch / runMerge.
 import { Command } from 'commander';
-import * as z from '../../config/zod.js';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
-import { chatOptionsSchema } from './chat-options.js';
 import { addRoutingOptions } from './routing-options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The most requests in flight at once: far past any rate limit; a bound on the sockets and memory. */
 export const MAX_CONCURRENCY = 64;
-
-const shard = z.pipe(
-  z.string().check(z.regex(/^\d+\/\d+$/, 'shard is i/n, e.g. 2/3')),
-  z.pipe(
-    z.transform((value: string) => {
-      const [index, count] = value.split('/').map(Number) as [number, number];
-      return { index, count };
-    }),
-    z.object({ index: z.number(), count: z.number() }).check(z.refine((s) => s.count >= 1 && s.index >= 1 && s.index <= s.count, 'shard i/n needs 1 ≤ i ≤ n')),
-  ),
-);
-
-// The chat flags that apply to every item, as chat checks them.
-const chatFlags = z.pick(chatOptionsSchema, {
-  model: true,
-  system: true,
-  temperature: true,
-  maxTokens: true,
-  fallbackModel: true,
-  quiet: true,
-  schema: true,
-  attach: true,
-  template: true,
-  param: true,
-  providerOrder: true,
-  only: true,
-  ignore: true,
-  sort: true,
-  maxPrice: true,
-  fallbacks: true,
-  dataCollection: true,
-  zdr: true,
-  quantizations: true,
-  web: true,
-  webMaxResults: true,
-  maxCost: true,
-  cache: true,
-});
-
-const batchSchema = z.extend(chatFlags, {
-  input: z.string().check(z.minLength(1)),
-  inputFormat: z.optional(z.enum(['text', 'jsonl', 'csv', 'tsv'], 'input format must be text, jsonl, csv or tsv')),
-  output: z.optional(z.string().check(z.minLength(1))),
-  ordered: z._default(z.boolean(), false),
-  concurrency: z._default(
-    z.pipe(
-      z.pipe(z.string().check(z.regex(/^\d+$/, 'concurrency must be a whole number')), z.transform(Number)),
-      z.number().check(z.minimum(1, 'concurrency must be at least 1'), z.maximum(MAX_CONCURRENCY, `concurrency is at most ${MAX_CONCURRENCY}`)),
-    ),
-    4,
-  ),
-  shard: z.optional(shard),
-});
 
 /**
  * Runs a batch with V8's young generation free to grow (its default), which the bin holds at its
@@ -123,6 +68,7 @@ Examples:
   devsynth-or batch items.jsonl --shard 2/3 -o part2.ndjson; devsynth-or batch merge part*.ndjson > all.ndjson`,
     )
     .action(async (input: string, flags: Record<string, unknown>) => {
+      const { batchSchema } = await import('./batch-options.js');
       const options = parseOptions(batchSchema, { ...flags, input });
       const { runBatch } = await import('../../app/batch/run-batch.js');
       const rt = runtime();

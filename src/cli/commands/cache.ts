@@ -1,14 +1,14 @@
 // `devsynth-or cache stats|clear`: what the on-disk caches hold (the response cache and the
 // embedding vectors, each a namespace of state/disk-cache/), and emptying them.
 import { Command } from 'commander';
-import { RESPONSES_NAMESPACE } from '../../app/response-cache/index.js';
 import type { Runtime } from '../../app/runtime.js';
 import { formatBytes } from '../../core/index.js';
-import { openDiskCache } from '../../state/disk-cache/index.js';
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafeJson } from '../../ui/terminal-safe.js';
 
-const NAMESPACES = [RESPONSES_NAMESPACE, 'embeddings'] as const;
+// The response cache's namespace is RESPONSES_NAMESPACE (app/response-cache/), named here so that
+// defining the command loads neither that module nor the store.
+const NAMESPACES = ['responses', 'embeddings'] as const;
 
 const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -19,7 +19,8 @@ export function cacheCommand(runtime: () => Runtime): Command {
     .description('entries, size, oldest and newest entry, and size cap of each cache')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  devsynth-or cache stats\n  devsynth-or cache stats --json | jq .responses.entries')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const { openDiskCache } = await import('../../state/disk-cache/index.js');
       const rt = runtime();
       const stats = NAMESPACES.map((namespace) => {
         const store = openDiskCache(rt.paths.cache, { namespace, warn: rt.warn });
@@ -42,7 +43,8 @@ export function cacheCommand(runtime: () => Runtime): Command {
     .option('--responses', 'only the response cache')
     .option('--embeddings', 'only the embedding cache')
     .addHelpText('after', '\nExamples:\n  devsynth-or cache clear\n  devsynth-or cache clear --responses')
-    .action((flags: { responses?: boolean; embeddings?: boolean }) => {
+    .action(async (flags: { responses?: boolean; embeddings?: boolean }) => {
+      const { openDiskCache } = await import('../../state/disk-cache/index.js');
       const rt = runtime();
       const chosen = NAMESPACES.filter((namespace) => (!flags.responses && !flags.embeddings) || flags[namespace]);
       for (const namespace of chosen) {

@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
 import { CONCISE_SCHEMA_HELP } from '../../app/output/concise-schema.js';
-import { chatOptionsSchema } from './chat-options.js';
 import { addRoutingOptions } from './routing-options.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -75,8 +74,10 @@ Examples:
   devsynth-or chat --web --web-max-results 3 "What changed in Node 24 this week?"`,
     )
     .action(async (words: string[], flags: Record<string, unknown>) => {
+      // The flags' schema and the command are loaded when it runs: other commands' start-up does
+      // not pay for building them (the schemas alone were a tenth of every command's start).
+      const { chatOptionsSchema } = await import('./chat-options.js');
       const options = parseOptions(chatOptionsSchema, { ...flags, words });
-      // Loaded when the command runs: other commands' start-up does not pay for it.
       const { runChat } = await import('../../app/run-chat.js');
       const rt = runtime();
       rt.quiet = options.quiet;

@@ -5,7 +5,6 @@
 // from the cached catalogue through the hidden `__models` command (never a request), which
 // the bin answers before the CLI loads (fast-catalogue.ts).
 import { Argument, Command } from 'commander';
-import { completableIds } from '../../app/list-models.js';
 import type { Runtime } from '../../app/runtime.js';
 import { completionSpec, type CompletionSpec } from '../completion-spec.js';
 
@@ -231,6 +230,7 @@ export function modelIdsCommand(runtime: () => Runtime): Command {
       .then((loaded) => [...loaded.aliases.keys()])
       .catch(() => []);
     const cached = (await runtime().catalogue()).read(flags.embeddings ? 'embeddings' : 'models');
+    const { completableIds } = await import('../../app/list-models.js');
     const ids = completableIds([...aliases, ...(cached?.models.map((model) => model.id) ?? [])]);
     if (ids.length) runtime().io.stdout.write(`${ids.join('\n')}\n`);
   });

@@ -1,27 +1,7 @@
 // `devsynth-or embed [text...]`: parse and validate the flags, then hand over to runEmbed.
 import { Command } from 'commander';
-import * as z from '../../config/zod.js';
 import type { Runtime } from '../../app/runtime.js';
 import { parseOptions } from '../parse-options.js';
-import { usdAmount } from './chat-options.js';
-
-const count = (what: string, max: number) =>
-  z.pipe(
-    z.pipe(z.string().check(z.regex(/^\d+$/, `${what} must be a whole number`)), z.transform(Number)),
-    z.number().check(z.minimum(1, `${what} must be at least 1`), z.maximum(max, `${what} is at most ${max}`)),
-  );
-
-const embedSchema = z.object({
-  texts: z.array(z.string()),
-  file: z.optional(z.string()),
-  model: z.optional(z.string().check(z.minLength(1))),
-  batchSize: z._default(count('batch size', 2048), 100),
-  concurrency: z._default(count('concurrency', 32), 4),
-  cache: z._default(z.boolean(), true),
-  json: z._default(z.boolean(), false),
-  /** The most this run may spend, in USD (app/budget): reached, nothing more is sent (exit 11). */
-  maxCost: z.optional(usdAmount),
-});
 
 export function embedCommand(runtime: () => Runtime): Command {
   return new Command('embed')
@@ -36,8 +16,9 @@ export function embedCommand(runtime: () => Runtime): Command {
     .option('--json', 'one JSON object {model, data, usage} instead of NDJSON (at most 10,000 inputs)')
     .addHelpText('after', '\nExamples:\n  devsynth-or embed "first text" "second text"\n  devsynth-or embed -f sentences.txt > vectors.ndjson\n  cat notes.txt | devsynth-or embed --json | jq ".data | length"')
     .action(async (texts: string[], flags: Record<string, unknown>) => {
-      const options = parseOptions(embedSchema, { ...flags, texts });
       // Loaded when the command runs: other commands' start-up does not pay for it.
+      const { embedSchema } = await import('./embed-options.js');
+      const options = parseOptions(embedSchema, { ...flags, texts });
       const { runEmbed } = await import('../../app/run-embed.js');
       await runEmbed(runtime(), options);
     });

@@ -1,7 +1,6 @@
 // `devsynth-or mcp tools`: the tools of the configured MCP servers (and of --mcp ones), as the
 // model would see them.
 import { Command } from 'commander';
-import { openToolbox } from '../../app/mcp/open-toolbox.js';
 import type { Runtime } from '../../app/runtime.js';
 import { UsageError } from '../../core/index.js';
 import { renderTable } from '../../ui/render-table.js';
@@ -19,6 +18,7 @@ export function mcpCommand(runtime: () => Runtime): Command {
     .addHelpText('after', '\nExamples:\n  devsynth-or mcp tools\n  devsynth-or mcp tools --mcp "npx -y @modelcontextprotocol/server-everything" --json')
     .action(async (flags: { mcp: string[]; json?: boolean }) => {
       const rt = runtime();
+      const { openToolbox } = await import('../../app/mcp/open-toolbox.js');
       const toolbox = await openToolbox(rt, flags.mcp);
       if (!toolbox) {
         throw new UsageError('no MCP servers: none under mcp_servers: in the config, and no --mcp given', {

@@ -2,10 +2,11 @@
 // hidden `__templates` that the completion scripts ask for names.
 import { Command } from 'commander';
 import type { Runtime } from '../../app/runtime.js';
-import { listTemplates, MAX_TEMPLATE_BYTES, readTemplateFile, requireTemplate, templateDirs } from '../../app/templates/template-files.js';
-import { readConfigFile } from '../../config/read-config-file.js';
 import { renderTable } from '../../ui/render-table.js';
 import { terminalSafe } from '../../ui/terminal-safe.js';
+
+/** The template files' module (and the YAML parser under it), loaded when a subcommand runs. */
+const templateFiles = () => import('../../app/templates/template-files.js');
 
 /** `--json` given to the subcommand or to `templates` itself (commander gives it to the parent). */
 const wantsJson = (self: Command) => Boolean(self.optsWithGlobals<{ json?: boolean }>().json);
@@ -30,7 +31,8 @@ Examples:
     .command('list', { isDefault: true })
     .description('the templates, where each is, and what it is for')
     .option('--json', 'print JSON')
-    .action((_flags: unknown, self: Command) => {
+    .action(async (_flags: unknown, self: Command) => {
+      const { listTemplates, readTemplateFile } = await templateFiles();
       const rt = runtime();
       const rows = listTemplates(rt.io).map((template) => {
         try {
@@ -56,7 +58,8 @@ Examples:
     .command('show')
     .description("print a template's file")
     .argument('<name>', 'template name')
-    .action((name: string) => {
+    .action(async (name: string) => {
+      const [{ MAX_TEMPLATE_BYTES, requireTemplate }, { readConfigFile }] = await Promise.all([templateFiles(), import('../../config/read-config-file.js')]);
       const rt = runtime();
       const text = readConfigFile(requireTemplate(rt.io, name).path, MAX_TEMPLATE_BYTES);
       // A project's template came with the project: to a terminal it is shown, never obeyed.
@@ -68,7 +71,8 @@ Examples:
     .description("the template folders searched (nearest first), or one template's file")
     .argument('[name]', 'template name')
     .option('--json', 'print JSON')
-    .action((name: string | undefined, _flags: unknown, self: Command) => {
+    .action(async (name: string | undefined, _flags: unknown, self: Command) => {
+      const { requireTemplate, templateDirs } = await templateFiles();
       const rt = runtime();
       const paths = name !== undefined ? [requireTemplate(rt.io, name).path] : templateDirs(rt.io).map((dir) => dir.path);
       rt.io.stdout.write(wantsJson(self) ? `${JSON.stringify(name !== undefined ? paths[0] : paths)}\n` : `${paths.map(terminalSafe).join('\n')}\n`);
@@ -89,7 +93,8 @@ Examples:
 
 /** Hidden: the template names, one per line, for the completion scripts. */
 export function templateNamesCommand(runtime: () => Runtime): Command {
-  return new Command('__templates').action(() => {
+  return new Command('__templates').action(async () => {
+    const { listTemplates } = await templateFiles();
     const rt = runtime();
     const names = listTemplates(rt.io).map((template) => template.name);
     if (names.length) rt.io.stdout.write(`${names.join('\n')}\n`);

@@ -2,7 +2,7 @@
 // (format-usage.ts drops parts as the terminal narrows), in the format the REPL uses too.
 import { Text, useStdout } from 'ink';
 import type { Usage } from '../../core/index.js';
-import { formatFooter } from '../format-usage.js';
+import { formatFooter } from '../format-footer.js';
 
 export interface UsageLineProps {
   readonly model?: string | undefined;

@@ -1,7 +1,8 @@
 // A cost that OpenRouter did not report in the answer says where it came from, in the --usage
 // line and the footer; a reported one reads as before.
 import { describe, expect, it } from '@jest/globals';
-import { formatFooter, formatUsageCost, formatUsageLine } from '../../../src/ui/format-usage.js';
+import { formatFooter } from '../../../src/ui/format-footer.js';
+import { formatUsageCost, formatUsageLine } from '../../../src/ui/format-usage.js';
 
 const usage = (cost: number, source?: string) => ({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12, cost, ...(source ? { cost_source: source } : {}) });
 const figures = (u: ReturnType<typeof usage>) => ({ usage: u, model: 'openai/gpt-4o-mini', startedAt: 0, endedAt: 1000 });

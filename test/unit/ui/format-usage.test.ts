@@ -3,7 +3,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
-import { cacheFigures, formatCost, formatDollars, formatFooter, formatSeconds, formatTokenCount, formatUsageLine, type UsageFigures } from '../../../src/ui/format-usage.js';
+import { formatFooter } from '../../../src/ui/format-footer.js';
+import { cacheFigures, formatCost, formatDollars, formatSeconds, formatTokenCount, formatUsageLine, type UsageFigures } from '../../../src/ui/format-usage.js';
 
 const dollars = (text: string) => Number(text.replace(/^(-?)\$/, '$1').replace(/ \(free\)$/, ''));
 const usage = { prompt_tokens: 1234, completion_tokens: 5678, total_tokens: 6912, cost: 0.0123 };
