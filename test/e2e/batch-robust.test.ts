@@ -98,3 +98,73 @@ describe('batch: a failed item that was paid for', () => {
     expect(usage.total.requests).toBe(1);
   }, 60_000);
 });
+
+describe('batch -o: one writer per output file', () => {
+  it('a second batch on the same -o exits 2 at once, naming the file and the holder; the server sees only the first one\'s requests', async () => {
+    const { fake, cli } = await start(echo(150));
+    const out = join(cli.home, 'same.ndjson');
+    const first = join(cli.home, 'a.txt');
+    writeFileSync(first, `${Array.from({ length: 16 }, (_, i) => `a${i}`).join('\n')}\n`);
+    let firstPid: number | undefined;
+    let second: Awaited<ReturnType<CliSandbox['run']>> | undefined;
+    let secondRun: Promise<void> | undefined;
+    const firstRun = cli.run(['batch', first, '-o', out, '--concurrency', '2', '-m', MODEL], {
+      onSpawn: (child) => {
+        firstPid = child.pid;
+        // The second starts once the first is sending (so it holds the file).
+        const timer = setInterval(() => {
+          if (chats(fake).length < 1 || secondRun) return;
+          clearInterval(timer);
+          secondRun = cli.run(['batch', '-', '-o', out, '-m', MODEL], { stdin: 'b0\nb1\nb2\n' }).then((result) => void (second = result));
+        }, 20);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    const firstResult = await firstRun;
+    await secondRun;
+    expect(second?.code).toBe(2);
+    expect(second?.stderr).toContain(`same.ndjson is being written by another batch (pid ${firstPid})`);
+    expect(firstResult.code).toBe(0);
+    expect(chats(fake).map(promptOf).filter((prompt) => !prompt.startsWith('a'))).toEqual([]);
+    expect(chats(fake)).toHaveLength(16);
+    expect(results(readFileSync(out, 'utf8')).map((line) => line.content).sort()).toEqual(Array.from({ length: 16 }, (_, i) => `answer to a${i}`).sort());
+    // Released at the end: the next run on the file goes ahead (and has nothing left to do).
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    const again = await cli.run(['batch', first, '-o', out, '-m', MODEL]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/16 already answered/);
+  }, 60_000);
+
+  it('a lock left by a batch killed with kill -9 does not block the resume: it is taken over', async () => {
+    const { fake, cli } = await start(echo(150));
+    const input = join(cli.home, 'items.txt');
+    const total = 20;
+    writeFileSync(input, `${Array.from({ length: total }, (_, i) => `q${i}`).join('\n')}\n`);
+    const out = join(cli.home, 'out.ndjson');
+    let killed = false;
+    const first = await cli.run(['batch', input, '-o', out, '--concurrency', '2', '-m', MODEL], {
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (linesIn(out) < 4) return;
+          clearInterval(timer);
+          killed = child.kill('SIGKILL');
+        }, 20);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    expect(killed).toBe(true);
+    expect(first.signal).toBe('SIGKILL');
+    // The dead run's lock is still there.
+    expect(existsSync(`${out}.lock`)).toBe(true);
+    const answeredFirst = results(readFileSync(out, 'utf8')).length;
+    expect(answeredFirst).toBeLessThan(total);
+
+    const second = await cli.run(['batch', input, '-o', out, '--concurrency', '2', '-m', MODEL]);
+    expect(second.stderr).not.toMatch(/another batch/);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`${answeredFirst} already answered`));
+    expect(results(readFileSync(out, 'utf8')).map((line) => line.content).sort()).toEqual(Array.from({ length: total }, (_, i) => `answer to q${i}`).sort());
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    expect(new Set(chats(fake).map(promptOf)).size).toBe(total);
+  }, 60_000);
+});

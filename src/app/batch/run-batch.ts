@@ -28,7 +28,7 @@ import { loadTemplate } from '../templates/template-files.js';
 import type { Runtime } from '../runtime.js';
 import { answerItem, type BatchContext, type ItemAnswer, itemRequest } from './answer-item.js';
 import { itemKey, type ReadItem } from './items.js';
-import { openOutputFile, type OutputFile } from './output-file.js';
+import { lockOutputFile, openOutputFile, type OutputFile } from './output-file.js';
 import { BatchProgress, type BatchCounts } from './progress.js';
 import { countItems, type InputFormat, inputFormatOf, openInput } from './read-items.js';
 
@@ -141,10 +141,20 @@ function resultLine(read: ReadItem, outcome: Outcome): string {
 const kindOf = (error: unknown): string => (error instanceof DevsynthError ? error.kind : 'internal');
 
 export async function runBatch(runtime: Runtime, options: BatchOptions): Promise<void> {
+  const outputPath = options.output !== undefined ? resolve(runtime.io.cwd, options.output) : undefined;
+  // One writer per output file, for the whole run: taken before anything is read or sent.
+  const release = outputPath ? await lockOutputFile(outputPath, options.output as string) : undefined;
+  try {
+    await runBatchLocked(runtime, options, outputPath);
+  } finally {
+    release?.();
+  }
+}
+
+async function runBatchLocked(runtime: Runtime, options: BatchOptions, outputPath: string | undefined): Promise<void> {
   const format = inputFormatOf(options.input, options.inputFormat);
   const input = await openInput(runtime, options.input, format);
   const context = await batchContext(runtime, options);
-  const outputPath = options.output !== undefined ? resolve(runtime.io.cwd, options.output) : undefined;
   const file: OutputFile | undefined = outputPath ? openOutputFile(outputPath, options.output as string, runtime.warn) : undefined;
   const { stdout, stderr } = runtime.io;
   const progress = new BatchProgress(stderr, Boolean(stderr.isTTY) && !options.quiet);
