@@ -3,6 +3,7 @@
 // one writer per output file (a second batch on the same -o is refused before any request, a
 // lock left by kill -9 is taken over); a line that is not valid UTF-8 or is over the cap is
 // that item's error, not the batch's, without the line ever held whole in memory.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -166,5 +167,73 @@ describe('batch -o: one writer per output file', () => {
     expect(results(readFileSync(out, 'utf8')).map((line) => line.content).sort()).toEqual(Array.from({ length: total }, (_, i) => `answer to q${i}`).sort());
     expect(existsSync(`${out}.lock`)).toBe(false);
     expect(new Set(chats(fake).map(promptOf)).size).toBe(total);
+  }, 60_000);
+});
+
+describe('batch: a line that cannot be read is that item\'s error', () => {
+  it('invalid UTF-8 and a 50 MB line: each its own error (usage, exit_code 2, its line number), nothing sent for them, the rest answered, exit 12, in bounded memory; resume and --shard know them by their bytes\' hash', async () => {
+    const { fake, cli } = await start(echo());
+    const input = join(cli.home, 'items.txt');
+    const notUtf8 = Buffer.from([0x61, 0xff, 0xfe, 0x62]);
+    const long = Buffer.alloc(50 * 1024 * 1024, 'y');
+    writeFileSync(input, Buffer.concat([Buffer.from('q0\n'), notUtf8, Buffer.from('\nq2\n'), long, Buffer.from('\nq4\n')]));
+    const out = join(cli.home, 'out.ndjson');
+    const first = await cli.run(['batch', input, '-o', out, '--ordered', '-m', MODEL], { measureRss: true });
+    expect(first.code).toBe(12);
+    const lines = results(readFileSync(out, 'utf8'));
+    expect(lines.map((line) => [line.index, line.content ?? line.error.kind, line.error?.exit_code])).toEqual([
+      [0, 'answer to q0', undefined],
+      [1, 'usage', 2],
+      [2, 'answer to q2', undefined],
+      [3, 'usage', 2],
+      [4, 'answer to q4', undefined],
+    ]);
+    expect(lines[1]?.error.message).toMatch(/line 2 of .*items\.txt is not valid UTF-8 text/);
+    expect(lines[3]?.error.message).toMatch(/line 4 of .*items\.txt is over 1 MB/);
+    expect(chats(fake).map(promptOf)).toEqual(['q0', 'q2', 'q4']);
+    expect(first.stderr).toMatch(/5 items: 3 succeeded, 2 failed \(2 usage\)/);
+    // The 50 MB line was never held whole (nor decoded).
+    expect(first.peakRssMb).toBeDefined();
+    expect(first.peakRssMb!).toBeLessThan(150);
+    // Their key is the hash of their bytes, as for any line.
+    const hashOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    expect([lines[1]?.hash, lines[3]?.hash]).toEqual([hashOf(notUtf8), hashOf(long)]);
+
+    // Resumed: the answered items are skipped, the two bad lines fail again (nothing sent), one line per item.
+    const again = await cli.run(['batch', input, '-o', out, '--ordered', '-m', MODEL]);
+    expect(again.code).toBe(12);
+    expect(again.stderr).toMatch(/2 items: 0 succeeded, 2 failed \(2 usage\), 3 already answered/);
+    expect(chats(fake)).toHaveLength(3);
+    const resumed = results(readFileSync(out, 'utf8'));
+    expect(resumed.map((line) => [line.index, line.hash]).sort()).toEqual(lines.map((line) => [line.index, line.hash]).sort());
+
+    // Shards: every item, the bad ones too, in exactly one shard.
+    const shards: number[][] = [];
+    for (const i of [1, 2, 3]) {
+      const part = join(cli.home, `part${i}.ndjson`);
+      const run = await cli.run(['batch', input, '--shard', `${i}/3`, '-o', part, '-m', MODEL]);
+      expect([0, 12]).toContain(run.code);
+      shards.push(results(readFileSync(part, 'utf8')).map((line) => line.index as number));
+    }
+    expect(shards.flat().sort()).toEqual([0, 1, 2, 3, 4]);
+  }, 120_000);
+
+  it('JSON Lines: an invalid UTF-8 line arriving mid-way on stdin is its item\'s error; the lines after it are still sent', async () => {
+    const { fake, cli } = await start(echo());
+    const stdin = (async function* () {
+      yield Buffer.from('{"id":"a","prompt":"q0"}\n');
+      while (chats(fake).length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      yield Buffer.from([0x7b, 0xc3, 0x28, 0x7d, 0x0a]);
+      yield Buffer.from('{"id":"c","prompt":"q2"}\n');
+    })();
+    const result = await cli.run(['batch', '-', '--input-format', 'jsonl', '--ordered', '-m', MODEL], { stdin });
+    expect(result.code).toBe(12);
+    const lines = results(result.stdout);
+    expect(lines.map((line) => [line.id, line.content ?? line.error.message])).toEqual([
+      ['a', 'answer to q0'],
+      [null, expect.stringMatching(/^line 2 of standard input is not valid UTF-8 text$/)],
+      ['c', 'answer to q2'],
+    ]);
+    expect(chats(fake).map(promptOf)).toEqual(['q0', 'q2']);
   }, 60_000);
 });

@@ -1,12 +1,12 @@
 // The batch's input as a stream of items, never the whole of it in memory: lines of text or
-// JSON Lines (readLines: UTF-8, each line capped), or CSV/TSV records with a header (csv-parse,
-// streamed). Blank lines are not items. The format: --input-format, else the file's extension
+// JSON Lines (readLineEntries: UTF-8, each line capped; a line that is not, is its item's
+// error), or CSV/TSV records with a header (csv-parse, streamed). Blank lines are not items. The format: --input-format, else the file's extension
 // (.csv, .tsv, .jsonl/.ndjson), else text (where a line starting with "{" is a JSON item).
 import { open } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { UsageError } from '../../core/index.js';
-import { fileProblem, MAX_LINE_CHARS, readLines } from '../read-lines.js';
+import { badLineMessage, fileProblem, MAX_LINE_CHARS, readLineEntries } from '../read-lines.js';
 import type { Runtime } from '../runtime.js';
 import { itemOfLine, itemOfRecord, lineHash, type ReadItem } from './items.js';
 
@@ -56,8 +56,17 @@ async function* itemsOf(source: AsyncIterable<Buffer | string>, format: InputFor
   }
   let index = 0;
   let lineNumber = 0;
-  for await (const line of readLines(source, what)) {
+  for await (const line of readLineEntries(source, what)) {
     lineNumber += 1;
+    if (typeof line !== 'string') {
+      // Not UTF-8, or over the cap (never held whole): that item's error, and the batch goes on.
+      // Its key is the hash of its bytes, as any line's (a valid line's text hashes to the same),
+      // so a resumed run and every --shard know it as the same item wherever the lines around
+      // it move; it is never answered, so a resumed run reports it failed again.
+      yield { index, id: null, hash: line.sha256.slice(0, 16), error: new UsageError(badLineMessage(line, what)) };
+      index += 1;
+      continue;
+    }
     if (line.trim() === '') continue;
     // Text: a line starting with "{" is a JSON item; JSON Lines: every line is one.
     yield format === 'jsonl' && !line.trim().startsWith('{')

@@ -334,7 +334,7 @@ async function runBatchLocked(runtime: Runtime, options: BatchOptions, outputPat
     }
     await Promise.all(inFlight);
   } finally {
-    // Reading failed mid-way (invalid UTF-8, a line over the cap, bad CSV): nothing more is
+    // Reading failed mid-way (a read error, CSV that cannot be parsed on): nothing more is
     // sent, and the items in flight are written before the file is closed.
     if (inFlight.size > 0) {
       stopped = true;
