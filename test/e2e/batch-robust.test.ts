@@ -237,3 +237,30 @@ describe('batch: a line that cannot be read is that item\'s error', () => {
     expect(chats(fake).map(promptOf)).toEqual(['q0', 'q2']);
   }, 60_000);
 });
+
+describe('batch: CSV records that cannot be read', () => {
+  it('a record with more fields than the header is its item\'s error, in its place; an unclosed quote still stops the batch, saying so', async () => {
+    const { fake, cli } = await start(echo());
+    const input = join(cli.home, 'rows.csv');
+    writeFileSync(input, 'id,prompt\nr1,first\nr2,second,extra\nr3,"third, quoted"\n');
+    const result = await cli.run(['batch', input, '--ordered', '-m', MODEL]);
+    expect(result.code).toBe(12);
+    const lines = results(result.stdout);
+    expect(lines.map((line) => [line.index, line.id, line.content ?? line.error.kind])).toEqual([
+      [0, 'r1', 'answer to first'],
+      [1, null, 'usage'],
+      [2, 'r3', 'answer to third, quoted'],
+    ]);
+    expect(lines[1]?.error).toMatchObject({ exit_code: 2, message: expect.stringMatching(/^line 3 of .*rows\.csv is not a valid CSV record: /) });
+    expect(chats(fake).map(promptOf).sort()).toEqual(['first', 'third, quoted']);
+    // The same record is the same item to a later run and to every shard.
+    const again = await cli.run(['batch', input, '--ordered', '-m', MODEL]);
+    expect(results(again.stdout)[1]?.hash).toBe(lines[1]?.hash);
+
+    // After an unclosed quote csv-parse cannot tell where the next record starts: exit 2, named.
+    writeFileSync(input, 'id,prompt\nr1,"never closed\nr2,second\n');
+    const stopped = await cli.run(['batch', input, '-m', MODEL]);
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toMatch(/rows\.csv is not valid CSV: Quote Not Closed/);
+  }, 60_000);
+});
