@@ -267,10 +267,10 @@ describe('batch -o: resume', () => {
 });
 
 describe('batch: input that cannot be read', () => {
-  it('invalid UTF-8 mid-way stops reading (exit 2); the items already sent are written', async () => {
+  it('invalid UTF-8 mid-way fails that item only (exit 12); the items before and after it are sent and written', async () => {
     const { fake, cli } = await start({ delayOf: () => 300 });
     const out = join(cli.home, 'out.ndjson');
-    // The first items arrive, are sent; then bytes that are not UTF-8.
+    // The first items arrive, are sent; then bytes that are not UTF-8, then a good line.
     const stdin = (async function* () {
       yield Buffer.from('q0\nq1\n');
       while (chats(fake).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -278,10 +278,10 @@ describe('batch: input that cannot be read', () => {
       yield Buffer.from('q3\n');
     })();
     const result = await cli.run(['batch', '-', '-o', out, '-m', MODEL], { stdin });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/not valid UTF-8/);
-    expect(chats(fake).map(promptOf)).toEqual(['q0', 'q1']);
-    expect(results(readFileSync(out, 'utf8')).map((line) => line.content)).toEqual(expect.arrayContaining(['answer to q0', 'answer to q1']));
+    expect(result.code).toBe(12);
+    expect(chats(fake).map(promptOf)).toEqual(['q0', 'q1', 'q3']);
+    const lines = results(readFileSync(out, 'utf8'));
+    expect(lines.map((line) => line.content ?? line.error.message).sort()).toEqual(['answer to q0', 'answer to q1', 'answer to q3', 'line 3 of standard input is not valid UTF-8 text']);
   });
 
   it('a missing input file is a usage error before anything is sent', async () => {

@@ -69,6 +69,12 @@ export interface ItemAnswer {
   cached?: boolean;
   /** The item's reservation of the budget, settled once its usage is recorded (run-batch.ts). */
   reservation?: Reservation;
+  /**
+   * Set when the answer came (and was paid for) but failed its check afterwards (--schema: a
+   * mismatch, or JSON cut short at max_tokens): the item is failed, its usage is recorded all
+   * the same (run-batch.ts), so that `usage` and the budgets count what it cost.
+   */
+  error?: unknown;
 }
 
 /** The prices of each model list, looked up once a batch (the catalogue is read from disk each time otherwise). */
@@ -146,7 +152,8 @@ export async function itemRequest(context: BatchContext, item: BatchItem): Promi
 
 /**
  * Sends one item's request and gathers its answer; with --schema the answer is checked (a
- * mismatch is an AnswerContractError, exit 10 kind). Every failure is thrown as it came.
+ * mismatch is an AnswerContractError, exit 10 kind). A failure before an answer is thrown as it
+ * came; a failure of an answer had (paid for) is returned in the answer's `error`.
  */
 export async function answerItem(context: BatchContext, request: ChatRequest, signal: AbortSignal): Promise<ItemAnswer> {
   const { runtime, provider } = context;
@@ -183,9 +190,10 @@ export async function answerItem(context: BatchContext, request: ChatRequest, si
     try {
       shaped = context.schema.shaper.finish(result.content);
     } catch (error) {
-      // The answer was paid for: its usage is not recorded (the item failed), so the ledger keeps it.
-      await reservation?.settle(result.usage?.cost, { recorded: false });
-      throw error;
+      // The answer was paid for: its usage is recorded and its reservation settled as an
+      // answered item's (run-batch.ts); it is not kept in the cache.
+      answer.error = error;
+      return answer;
     }
     answer.data = shaped.fields?.data;
   }

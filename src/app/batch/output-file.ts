@@ -3,10 +3,13 @@
 // the items it already answered are skipped (by id, else by their line's hash), failed ones
 // are tried again, a last line cut short by a kill is dropped; at the end the file is
 // compacted to one line per item (a temporary file renamed over it). A symbolic link at the
-// name is refused: the results are not written wherever a link planted there points.
+// name is refused: the results are not written wherever a link planted there points. One batch
+// writes a file at a time: it holds `<file>.lock` for its whole run (lockOutputFile).
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../../core/index.js';
+import { lockStateFile } from '../../state/file-lock.js';
+import { readStateFile, THIS_HOST } from '../../state/safe-files.js';
 import { fileLines, parseResultLine, resultKey } from './ndjson-file.js';
 
 const { O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDWR, O_WRONLY } = constants;
@@ -40,6 +43,42 @@ function openFor(path: string, what: string, flags: number): number {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new UsageError(`cannot write ${what}: it is a symbolic link`);
+    throw new UsageError(`cannot write ${what}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+  }
+}
+
+/** Who holds the lock of `path` as "pid N" (" on host H" when another machine's), when its lock file says. */
+function holderOf(path: string): string | undefined {
+  let content: string | undefined;
+  try {
+    content = readStateFile(`${path}.lock`);
+  } catch {
+    return undefined;
+  }
+  const [host, pidText] = (content ?? '').split(' ');
+  const pid = Number(pidText);
+  if (!host || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return host === THIS_HOST ? `pid ${pid}` : `pid ${pid} on ${host}`;
+}
+
+/**
+ * Takes the output file's lock for the whole run (the state files' lock, src/state/file-lock.ts:
+ * `<file>.lock`, created exclusively and never through a link; a holder killed with kill -9 is
+ * seen to be gone and its lock taken over). Two batches appending to one file would interleave
+ * and compact away each other's lines: a file another batch is writing is refused at once,
+ * before anything is read or sent. Resolves to the release.
+ */
+export async function lockOutputFile(path: string, what: string): Promise<() => void> {
+  try {
+    return await lockStateFile(path, { waitMs: 0 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOCKED') {
+      const holder = holderOf(path);
+      throw new UsageError(`${what} is being written by another batch${holder ? ` (${holder})` : ''}`, {
+        hint: 'wait for it to end, or give this one another -o file (its results can be joined with batch merge)',
+      });
+    }
     throw new UsageError(`cannot write ${what}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
   }
 }

@@ -28,7 +28,7 @@ import { loadTemplate } from '../templates/template-files.js';
 import type { Runtime } from '../runtime.js';
 import { answerItem, type BatchContext, type ItemAnswer, itemRequest } from './answer-item.js';
 import { itemKey, type ReadItem } from './items.js';
-import { openOutputFile, type OutputFile } from './output-file.js';
+import { lockOutputFile, openOutputFile, type OutputFile } from './output-file.js';
 import { BatchProgress, type BatchCounts } from './progress.js';
 import { countItems, type InputFormat, inputFormatOf, openInput } from './read-items.js';
 
@@ -116,8 +116,11 @@ async function batchContext(runtime: Runtime, options: BatchOptions): Promise<Ba
   };
 }
 
+/** How an item ended: its answer, or its error (with the usage of an answer that failed its check afterwards). */
+type Outcome = { answer: ItemAnswer } | { error: unknown; usage?: Usage | null };
+
 /** The result line of an item: its answer, or its error. */
-function resultLine(read: ReadItem, outcome: { answer: ItemAnswer } | { error: unknown }): string {
+function resultLine(read: ReadItem, outcome: Outcome): string {
   const head = { id: read.id, index: read.index, hash: read.hash };
   if ('answer' in outcome) {
     const { answer } = outcome;
@@ -130,16 +133,28 @@ function resultLine(read: ReadItem, outcome: { answer: ItemAnswer } | { error: u
       ? error.toJSON()
       : { kind: 'internal', message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`, exit_code: EXIT_CODES.internal };
   if (error instanceof DevsynthError && error.partialContent) json.partial_content = error.partialContent;
-  return `${redactSecrets(terminalSafeJson({ ...head, error: json }))}\n`;
+  // What the failure cost, when it was paid for: a CI job sees it beside the error.
+  const usage = 'usage' in outcome && outcome.usage ? { usage: outcome.usage } : {};
+  return `${redactSecrets(terminalSafeJson({ ...head, error: json, ...usage }))}\n`;
 }
 
 const kindOf = (error: unknown): string => (error instanceof DevsynthError ? error.kind : 'internal');
 
 export async function runBatch(runtime: Runtime, options: BatchOptions): Promise<void> {
+  const outputPath = options.output !== undefined ? resolve(runtime.io.cwd, options.output) : undefined;
+  // One writer per output file, for the whole run: taken before anything is read or sent.
+  const release = outputPath ? await lockOutputFile(outputPath, options.output as string) : undefined;
+  try {
+    await runBatchLocked(runtime, options, outputPath);
+  } finally {
+    release?.();
+  }
+}
+
+async function runBatchLocked(runtime: Runtime, options: BatchOptions, outputPath: string | undefined): Promise<void> {
   const format = inputFormatOf(options.input, options.inputFormat);
   const input = await openInput(runtime, options.input, format);
   const context = await batchContext(runtime, options);
-  const outputPath = options.output !== undefined ? resolve(runtime.io.cwd, options.output) : undefined;
   const file: OutputFile | undefined = outputPath ? openOutputFile(outputPath, options.output as string, runtime.warn) : undefined;
   const { stdout, stderr } = runtime.io;
   const progress = new BatchProgress(stderr, Boolean(stderr.isTTY) && !options.quiet);
@@ -215,12 +230,12 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
       emit(slot.line, slot.key);
     }
   };
-  const finish = (read: ReadItem, slot: { line?: string; key: string } | undefined, outcome: { answer: ItemAnswer } | { error: unknown }) => {
+  const finish = (read: ReadItem, slot: { line?: string; key: string } | undefined, outcome: Outcome) => {
+    // A cached answer cost nothing this run; a failed one may have (its usage says).
+    const cost = 'answer' in outcome ? (outcome.answer.cached ? undefined : outcome.answer.usage?.cost) : outcome.usage?.cost;
+    if (typeof cost === 'number' && Number.isFinite(cost)) counts.cost += cost;
     if ('answer' in outcome) {
       counts.succeeded += 1;
-      const cost = outcome.answer.usage?.cost;
-      // A cached answer cost nothing this run.
-      if (!outcome.answer.cached && typeof cost === 'number' && Number.isFinite(cost)) counts.cost += cost;
     } else {
       counts.failed += 1;
       const kind = kindOf(outcome.error);
@@ -251,7 +266,9 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
         const controller = new AbortController();
         controllers.add(controller);
         const answer = await answerItem(context, request, controller.signal).finally(() => controllers.delete(controller));
-        finish(read, slot, { answer });
+        // An answer that failed its check afterwards is the item's error, but it was paid for:
+        // its usage is recorded and its reservation settled as any answered item's.
+        finish(read, slot, answer.error !== undefined ? { error: answer.error, usage: answer.usage } : { answer });
         // A cached answer made no request: nothing is recorded.
         if (!answer.cached) {
           const recorded = record({ model: answer.model ?? context.model ?? context.provider.id, usage: answer.usage ?? undefined, ...(answer.provider ? { provider: answer.provider } : {}) });
@@ -317,7 +334,7 @@ export async function runBatch(runtime: Runtime, options: BatchOptions): Promise
     }
     await Promise.all(inFlight);
   } finally {
-    // Reading failed mid-way (invalid UTF-8, a line over the cap, bad CSV): nothing more is
+    // Reading failed mid-way (a read error, CSV that cannot be parsed on): nothing more is
     // sent, and the items in flight are written before the file is closed.
     if (inFlight.size > 0) {
       stopped = true;
