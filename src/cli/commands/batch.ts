@@ -58,7 +58,8 @@ Input: one item per line: a plain prompt, or a JSON object
   {"id": "a1", "prompt": "…" | "messages": [...], "system": "…", "model": "…", "vars": {…}, "attach": ["x.png"], "temperature": 0, "max_tokens": 100}
   CSV/TSV (.csv, .tsv): a header row; the columns are --template variables, an "id" column is the id.
 Output: one NDJSON line per item: {"id","index","hash","content" (or "data"),"model","provider","usage","finish_reason"}
-  or {"id","index","hash","error":{"kind","message","exit_code"}}. Exit 0: all answered; 12: some failed; or the
+  or {"id","index","hash","error":{"kind","message","exit_code"}}, with "usage" when the failed answer was paid for
+  (a --schema mismatch). Exit 0: all answered; 12: some failed; or the
   code of the error that stopped the batch (4 auth, 8 breaker open, 9 credits, 11 spend limit).
 
 Examples:
