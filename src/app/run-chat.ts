@@ -26,6 +26,7 @@ import { chatRouting } from './routing.js';
 import { costSettling, withSettledCost } from './cost/settle-cost.js';
 import { costOfFailure, openBudget, type Reservation } from './budget/guard.js';
 import { chatWorstCase } from './budget/worst-case.js';
+import { type ToolLoopBudget, toolLoopBudget } from './budget/tool-loop.js';
 import type { Runtime } from './runtime.js';
 import { outputFormatOf, prepareOutput, shapesAnswer } from './output/prepare-output.js';
 import { chatCache } from './response-cache/index.js';
@@ -160,6 +161,8 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
 
   const budget = await openBudget(runtime, options);
   let reservation: Reservation | undefined;
+  /** A tool loop under a limit: each of its model calls is reserved, not only the first. */
+  let loopBudget: ToolLoopBudget | undefined;
   let cost: number | undefined;
 
   const controller = new AbortController();
@@ -187,14 +190,15 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // --cache: an identical request answered before is replayed from disk, and nothing is sent.
     const cache = chatCache({ flag: options.cache, config: loaded.config.cache, withTools: Boolean(tools), provider, request, cacheDir: runtime.paths.cache, warn: runtime.warn,
       defaults: { temperature: settings?.temperature, max_tokens: settings?.max_tokens, routing: settings && 'routing' in settings ? settings.routing : undefined } });
-    const toolChatBatches = tools ? (await import('./mcp/tool-chat.js')).toolChatBatches : undefined;
-    const live = () => tools && toolChatBatches
-      ? toolChatBatches(provider, request, {
+    const toolChat = tools ? await import('./mcp/tool-chat.js') : undefined;
+    const live = () => tools && toolChat
+      ? toolChat.toolChatBatches(provider, request, {
           toolbox: tools.toolbox,
           gate: tools.gate,
           maxSteps: options.maxSteps,
           signal: controller.signal,
           onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
+          ...(loopBudget ? { beforeCall: loopBudget.beforeCall } : {}),
         })
       : provider.chat(request, { signal: controller.signal }).batched();
     replayed = cache?.hit ?? false;
@@ -202,8 +206,16 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
       // Spend limits: the worst case is reserved before anything is sent (refused: exit 11).
       // A cached answer sends nothing and spends nothing: no reservation.
       const maxTokens = settings?.max_tokens ?? 4096;
-      const worst = await chatWorstCase(runtime, provider, { models: [model ?? provider.model, ...fallbacks], messages: request.messages, maxTokens });
-      reservation = await budget.reserve(worst, `this chat (${model ?? provider.model}, up to ${maxTokens} tokens)`);
+      const models = [model ?? provider.model, ...fallbacks];
+      const label = `${model ?? provider.model}, up to ${maxTokens} tokens`;
+      if (tools && toolChat) {
+        // With tools, every model call of the loop is reserved before it is sent; the first now.
+        loopBudget = toolLoopBudget(runtime, budget, provider, { models, maxTokens, label });
+        await loopBudget.reserveFirst({ ...request, tools: toolChat.toolDefinitions(tools.toolbox) });
+      } else {
+        const worst = await chatWorstCase(runtime, provider, { models, messages: request.messages, maxTokens });
+        reservation = await budget.reserve(worst, `this chat (${label})`);
+      }
     }
     // The cost settled before the last events go on: reported, looked up or estimated (a
     // replayed answer keeps the cost it was stored with, and nothing is looked up for it).
@@ -238,7 +250,15 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     answer = error instanceof DevsynthError ? error.partialContent ?? '' : '';
     cost = costOfFailure(error);
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
-    if (!replayed && (error instanceof CancelledError || error instanceof AnswerContractError)) recorded = runtime.usage().record(model ?? provider.id, undefined);
+    const cutShort = !replayed && (error instanceof CancelledError || error instanceof AnswerContractError);
+    // A tool loop that stopped (a spend limit, a tool's failure): the model calls answered before count.
+    const answeredUsage = loopBudget?.answeredUsage();
+    if (cutShort || answeredUsage) {
+      recorded = runtime.usage().recordMany([
+        ...(answeredUsage ? [{ model: model ?? provider.id, usage: answeredUsage }] : []),
+        ...(cutShort ? [{ model: model ?? provider.id, usage: undefined }] : []),
+      ]);
+    }
     if (error instanceof OpenRouterInvalidModelError && model) throw await withSuggestions(runtime, error, model);
     throw error;
   } finally {
@@ -258,6 +278,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     await Promise.all([recorded, answer ? runtime.sessions().appendTurn(options.session ?? session.name, turn) : undefined]);
     // After the usage is recorded: the spend is counted there from now on.
     await reservation?.settle(cost);
+    await loopBudget?.settle();
   }
   if (options.interactive) {
     const { runRepl } = await import('./run-repl.js');

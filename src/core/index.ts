@@ -39,6 +39,8 @@ export {
   DEFAULT_MAX_STEPS,
   runTools,
   ToolFailure,
+  type AfterModelCall,
+  type ModelCallOutcome,
   type RunToolsOptions,
   type ToolHandler,
   type ToolHandlerContext,

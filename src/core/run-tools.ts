@@ -10,6 +10,8 @@
 //   the signal and finishes later;
 // - a handler throws: that error, unchanged (the other handlers of the step see their signal
 //   abort);
+// - the beforeCall hook throws (a spend limit refusing the call): that error, and that call is
+//   not sent;
 // - the model names a tool the request does not define: not an error of ours; the model is
 //   told, in that call's tool message, and the loop goes on.
 // Tool-call arguments that are not JSON or fail the tool's schema end the call with
@@ -46,11 +48,24 @@ export type ToolResultEvent = Extract<StreamEvent, { type: 'tool_result' }>;
 /** Everything a run shows: each step's stream events and each tool result. */
 export type ToolRunEvent = StreamEvent | ToolResultEvent;
 
+/** How one model call of a run ended: its result, or the error it failed with. */
+export type ModelCallOutcome = { result: ChatResult; error?: undefined } | { error: unknown; result?: undefined };
+
+/** Told how the model call that `beforeCall` allowed ended (the run goes on, or fails, after it). */
+export type AfterModelCall = (outcome: ModelCallOutcome) => void | Promise<void>;
+
 export interface RunToolsOptions extends CallOptions {
   /** The most model calls to make (default 10). */
   maxSteps?: number;
   /** Told every event of every step, in order, with the step's number (1 for the first). */
   onEvent?: (event: ToolRunEvent, step: number) => void;
+  /**
+   * Asked before each model call is sent, with the request exactly as it will go (its messages
+   * grow with the tool results) and the step's number: a spend limit's check. Throwing stops the
+   * run with that error before the call is sent. A function it returns is told how that call
+   * ended, once its result (and usage) or its error is known, before the run goes on or fails.
+   */
+  beforeCall?: (request: ChatRequest, step: number) => AfterModelCall | void | Promise<AfterModelCall | void>;
 }
 
 /** The last step's answer, with the usage of all steps summed. */
@@ -94,12 +109,23 @@ export async function runTools(
 
   for (let step = 1; ; step++) {
     throwIfCancelled(signal);
-    const collector = new ChatCollector();
-    for await (const event of provider.chat({ ...request, messages: [...messages] }, signal ? { signal } : {})) {
-      collector.add(event);
-      options.onEvent?.(event, step);
+    const stepRequest: ChatRequest = { ...request, messages: [...messages] };
+    const after = (await options.beforeCall?.(stepRequest, step)) ?? undefined;
+    let result: ChatResult;
+    try {
+      // The hook may have waited (a lock): a cancel meanwhile still sends nothing.
+      throwIfCancelled(signal);
+      const collector = new ChatCollector();
+      for await (const event of provider.chat(stepRequest, signal ? { signal } : {})) {
+        collector.add(event);
+        options.onEvent?.(event, step);
+      }
+      result = collector.result();
+    } catch (error) {
+      await after?.({ error });
+      throw error;
     }
-    const result = collector.result();
+    await after?.({ result });
     steps.push(result);
     const calls = result.toolCalls ?? [];
     if (calls.length === 0) {

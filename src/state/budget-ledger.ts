@@ -76,6 +76,13 @@ export function createBudgetLedger(dir: string, options: { warn?: Warn; now?: ()
         return { ...current, reservations: [...current.reservations, { id, host: THIS_HOST, pid: process.pid, at: now(), usd: amount }] };
       });
     },
+    /** Reservation `id` becomes `amount` USD (its request's real cost, known before it is recorded). */
+    async resize(id: string, amount: number): Promise<void> {
+      await store.update((file) => {
+        const current = tidy(file);
+        return { ...current, reservations: current.reservations.map((r) => (r.id === id ? { ...r, usd: amount } : r)) };
+      });
+    },
     /** Removes reservation `id`; `unrecorded` USD is added to today's spend not in the usage file. */
     async release(id: string, unrecorded = 0): Promise<void> {
       const day = new Date(now()).toISOString().slice(0, 10);

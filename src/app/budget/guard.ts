@@ -18,7 +18,10 @@
 // processes under the ledger's lock. settle() must come AFTER the request's usage is recorded
 // (runtime.usage().record): for a moment both count, never neither. Where the caller records
 // no usage (embed), settle(actual, { recorded: false }) keeps the spend in the ledger instead.
-// Each reservation settles once; settling again does nothing.
+// Each reservation settles once; settling again does nothing. A request answered before its
+// usage can be recorded (one model call of a tool loop, recorded with the others at the end)
+// holds its real cost meanwhile: reservation.hold(actualUsd) makes the reservation that sum, so
+// the next call's check counts what was spent rather than what might have been.
 import { randomUUID } from 'node:crypto';
 import { LLMProviderError, SpendLimitError, type SpendLimitName } from '../../core/index.js';
 import { createBudgetLedger, type BudgetLedger, type LedgerView } from '../../state/budget-ledger.js';
@@ -32,8 +35,13 @@ export interface Limit {
 }
 
 export interface Reservation {
-  /** The worst case reserved, in USD. */
+  /** What is reserved, in USD: the worst case, or what hold() made it. */
   readonly usd: number;
+  /**
+   * The request was answered and cost `actualUsd`, not yet recorded: the reservation becomes
+   * that sum until settle() (undefined, or after settle(): nothing changes).
+   */
+  hold(actualUsd: number | undefined): Promise<void>;
   settle(actualUsd: number | undefined, options?: { recorded?: boolean }): Promise<void>;
 }
 
@@ -46,6 +54,9 @@ export interface BudgetGuard {
 
 /** Sums of money that differ by less than this are equal (float dust). */
 const EPSILON = 1e-12;
+
+/** A cost that can be counted: finite, zero or more. */
+const validUsd = (usd: number | undefined) => (usd !== undefined && Number.isFinite(usd) && usd >= 0 ? usd : undefined);
 
 /** "$0.50", "$5.00": whole cents with two decimals; smaller sums with enough digits. */
 export function dollars(usd: number): string {
@@ -79,7 +90,7 @@ export interface GuardParts {
   limits: readonly Limit[];
   /** Needed for daily and monthly limits. */
   usage?: Pick<UsageStore, 'spentBetween'>;
-  ledger?: Pick<BudgetLedger, 'reserve' | 'release'>;
+  ledger?: Pick<BudgetLedger, 'reserve' | 'release' | 'resize'>;
   now?: () => number;
 }
 
@@ -90,6 +101,8 @@ export function createBudgetGuard(parts: GuardParts): BudgetGuard {
   if (sharedLimits.length > 0 && (!parts.usage || !parts.ledger)) throw new TypeError('daily and monthly limits need the usage store and the ledger');
   let runSpent = 0;
   let runReserved = 0;
+  /** Of runSpent: held by this run's reservations (answered, not yet recorded), still reserved in the ledger. */
+  let runHeld = 0;
   let reached: SpendLimitError | undefined;
   // One reserve or settle at a time in this process: each sees the others' effects.
   let queue: Promise<unknown> = Promise.resolve();
@@ -127,7 +140,9 @@ export function createBudgetGuard(parts: GuardParts): BudgetGuard {
       const period = periodOf(limit.name, at);
       const spent = (parts.usage?.spentBetween(period.from, period.to) ?? 0) + view.unrecordedBetween(period.from, period.to);
       if (worst === undefined || spent + view.reserved + worst > limit.usd + EPSILON) {
-        throw refuse(limit, { spent, reserved: view.reserved, worst, what, scope: period.scope, resetsAt: period.resetsAt });
+        // What this run holds is spent, though the ledger keeps it reserved until it is recorded.
+        const held = Math.min(runHeld, view.reserved);
+        throw refuse(limit, { spent: spent + held, reserved: view.reserved - held, worst, what, scope: period.scope, resetsAt: period.resetsAt });
       }
     }
   };
@@ -147,18 +162,44 @@ export function createBudgetGuard(parts: GuardParts): BudgetGuard {
           if (error instanceof SpendLimitError && worst !== undefined) reached = error;
           throw error;
         }
-        const amount = worst ?? 0;
+        let amount = worst ?? 0;
         runReserved += amount;
         let settled = false;
+        let held = false;
         return {
-          usd: amount,
+          get usd() {
+            return amount;
+          },
+          hold(actualUsd) {
+            return serially(async () => {
+              const actual = validUsd(actualUsd);
+              if (settled || actual === undefined) return;
+              // Spent from now on, as this run counts; reserved in the ledger until it is recorded.
+              if (held) {
+                runSpent += actual - amount;
+                runHeld += actual - amount;
+              } else {
+                runReserved -= amount;
+                runSpent += actual;
+                runHeld += actual;
+              }
+              held = true;
+              amount = actual;
+              if (sharedLimits.length > 0) await parts.ledger?.resize(id, actual);
+            });
+          },
           settle(actualUsd, options = {}) {
             return serially(async () => {
               if (settled) return;
               settled = true;
-              const actual = actualUsd !== undefined && Number.isFinite(actualUsd) && actualUsd >= 0 ? actualUsd : undefined;
-              runReserved -= amount;
-              runSpent += actual ?? amount;
+              const actual = validUsd(actualUsd);
+              if (held) {
+                runHeld -= amount;
+                runSpent += (actual ?? amount) - amount;
+              } else {
+                runReserved -= amount;
+                runSpent += actual ?? amount;
+              }
               // Unknown: the worst case is kept as spend. Not recorded in the usage file: the spend is kept here.
               const unrecorded = actual === undefined ? amount : options.recorded === false ? actual : 0;
               if (sharedLimits.length > 0) await parts.ledger?.release(id, unrecorded);

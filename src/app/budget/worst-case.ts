@@ -8,7 +8,7 @@
 //   it could reach would cost;
 // - otherwise (another remote provider, which publishes no prices; no catalogue to be had) the
 //   price is unknown: undefined, which the guard refuses under a limit (exit 11, with a hint).
-import { type ChatMessage, estimateTokens, type ModelInfo } from '../../core/index.js';
+import { type ChatMessage, estimateTokens, type ModelInfo, type ToolDefinition } from '../../core/index.js';
 import { loadCatalogue } from '../catalogue.js';
 import { type Prices, pricesOfEntry, worstCaseCost } from '../cost/prices.js';
 import type { Runtime } from '../runtime.js';
@@ -67,15 +67,25 @@ export async function assumedPrices(
   return prices;
 }
 
-/** The worst case of a chat request whose answer is served by one of `models`. */
+/** Text sent as prompt tokens besides the messages' content: the tools offered, and the calls an assistant turn made. */
+function toolTokens(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined): number {
+  const asText = (value: unknown) => estimateTokens({ role: 'user', content: JSON.stringify(value) });
+  let tokens = tools && tools.length > 0 ? asText(tools) : 0;
+  for (const message of messages) {
+    if (message.role === 'assistant' && message.tool_calls && message.tool_calls.length > 0) tokens += asText(message.tool_calls);
+  }
+  return tokens;
+}
+
+/** The worst case of a chat request whose answer is served by one of `models` (its tools and tool calls count as prompt). */
 export async function chatWorstCase(
   runtime: Runtime,
   provider: { id: string; endpoint(): string },
-  request: { models: readonly string[]; messages: readonly ChatMessage[]; maxTokens: number },
+  request: { models: readonly string[]; messages: readonly ChatMessage[]; maxTokens: number; tools?: readonly ToolDefinition[] | undefined },
 ): Promise<number | undefined> {
   const prices = await assumedPrices(runtime, provider, request.models);
   if (!prices) return undefined;
-  const promptTokens = request.messages.reduce((sum, message) => sum + estimateTokens(message), 0);
+  const promptTokens = request.messages.reduce((sum, message) => sum + estimateTokens(message), 0) + toolTokens(request.messages, request.tools);
   return Math.max(0, ...prices.map((p) => worstCaseCost(p, promptTokens, request.maxTokens)));
 }
 

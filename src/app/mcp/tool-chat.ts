@@ -2,6 +2,7 @@
 // renderers take. Each step's own usage and `done` are held back; the run's summed usage and
 // one `done` end the stream, so a renderer sees one answer with its tool calls inside it.
 import {
+  type AfterModelCall,
   type BaseProvider,
   type ChatRequest,
   runTools,
@@ -21,6 +22,8 @@ export interface ToolChatOptions {
   signal: AbortSignal;
   /** Told when the run stops at maxSteps with calls still asked for. */
   onMaxSteps?: (steps: number) => void;
+  /** Asked before each model call is sent (runTools' beforeCall): the spend limits' check. */
+  beforeCall?: (request: ChatRequest, step: number) => Promise<AfterModelCall>;
 }
 
 /** The toolbox's tools as the request's `tools`. */
@@ -60,6 +63,7 @@ export function toolChatBatches(provider: BaseProvider, request: ChatRequest, op
       const run = runTools(provider, { ...request, tools: toolDefinitions(options.toolbox) }, handlersFor(options.toolbox, options.gate), {
         maxSteps: options.maxSteps,
         signal: options.signal,
+        ...(options.beforeCall ? { beforeCall: options.beforeCall } : {}),
         onEvent: (event) => {
           if (event.type !== 'usage' && event.type !== 'done') push(event);
         },

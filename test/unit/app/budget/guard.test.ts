@@ -159,6 +159,37 @@ describe('daily and monthly budgets', () => {
     await refusal(guard().reserve(0.5, 'too much'));
   });
 
+  it('hold(): an answered request counts at its real cost until it settles, as spent in this run and reserved in the ledger', async () => {
+    const dir = tempDir();
+    const { usage, ledger, guard } = parts(dir, [{ name: 'daily', usd: 1 }, { name: 'max_cost', usd: 0.9 }]);
+    const run = guard();
+    const first = await run.reserve(0.7, 'call 1');
+    // At its worst case, call 1 leaves no room for call 2; at the 0.1 it cost, it does.
+    await first.hold(0.1);
+    expect(run.spent()).toBeCloseTo(0.1);
+    expect(ledger.read().reserved).toBeCloseTo(0.1);
+    const second = await run.reserve(0.7, 'call 2');
+    await second.hold(0.2);
+    // Another run sees this one's held spend as reserved; this run names it spent.
+    const other = await refusal(guard().reserve(0.75, 'another run'));
+    expect(other.message).toContain('($0.00 spent today (UTC) and $0.30 reserved by requests in flight)');
+    const own = await refusal(run.reserve(0.75, 'call 3'));
+    expect(own.message).toContain('more than is left of --max-cost $0.90 ($0.30 spent in this run)');
+    // Recorded, then settled: the usage file counts it, the ledger no longer does.
+    await usage.record('m', { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost: 0.3 });
+    await first.settle(0.1);
+    await second.settle(0.2);
+    expect(run.spent()).toBeCloseTo(0.3);
+    expect(ledger.read().reserved).toBe(0);
+    expect(ledger.read().unrecordedBetween('2026-11-29', '2026-11-29')).toBe(0);
+    // An unknown cost holds nothing: the worst case stays, and settles as spend the usage file lacks.
+    const unknown = await guard().reserve(0.2, 'unknown');
+    await unknown.hold(undefined);
+    expect(ledger.read().reserved).toBeCloseTo(0.2);
+    await unknown.settle(undefined);
+    expect(ledger.read().unrecordedBetween('2026-11-29', '2026-11-29')).toBeCloseTo(0.2);
+  });
+
   it('never follows a link planted at the ledger; an invalid ledger is set aside', async () => {
     const dir = tempDir();
     const target = join(tempDir(), 'elsewhere.json');
