@@ -2,15 +2,18 @@
 // prompt from arguments and stdin), fit it to the model's context, stream the answer to the
 // renderer, and keep the turn (session, usage) even when it was interrupted.
 import {
+  type AfterModelCall,
   AnswerContractError,
   CancelledError,
   type ChatMessage,
+  type ChatResult,
   DevsynthError,
   OpenRouterInvalidModelError,
   pruneToContext,
   suggestModels,
   UsageError,
 } from '../core/index.js';
+import { sumUsage } from '../core/run-tools.js';
 import type { ChatOptions } from '../cli/commands/chat-options.js';
 import { readStdin } from './read-stdin.js';
 import { type Session, type Turn, UNNAMED_SESSION, validateSessionName } from '../state/sessions.js';
@@ -163,6 +166,11 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
   let reservation: Reservation | undefined;
   /** A tool loop under a limit: each of its model calls is reserved, not only the first. */
   let loopBudget: ToolLoopBudget | undefined;
+  /** A tool loop's answered model calls, kept to be recorded should a later step fail (no limit). */
+  const answeredCalls: ChatResult[] = [];
+  const keepAnswered: AfterModelCall = (outcome) => {
+    if (outcome.result) answeredCalls.push(outcome.result);
+  };
   let cost: number | undefined;
 
   const controller = new AbortController();
@@ -198,7 +206,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
           maxSteps: options.maxSteps,
           signal: controller.signal,
           onMaxSteps: (steps) => runtime.warn(`stopped after ${steps} model calls with tool calls still asked for (--max-steps)`),
-          ...(loopBudget ? { beforeCall: loopBudget.beforeCall } : {}),
+          beforeCall: loopBudget ? loopBudget.beforeCall : async () => keepAnswered,
         })
       : provider.chat(request, { signal: controller.signal }).batched();
     replayed = cache?.hit ?? false;
@@ -252,7 +260,7 @@ export async function runChat(runtime: Runtime, options: ChatOptions): Promise<v
     // A request cut short by a signal or a closed stdout was still made: it counts (tokens unknown).
     const cutShort = !replayed && (error instanceof CancelledError || error instanceof AnswerContractError);
     // A tool loop that stopped (a spend limit, a tool's failure): the model calls answered before count.
-    const answeredUsage = loopBudget?.answeredUsage();
+    const answeredUsage = loopBudget ? loopBudget.answeredUsage() : sumUsage(answeredCalls);
     if (cutShort || answeredUsage) {
       recorded = runtime.usage().recordMany([
         ...(answeredUsage ? [{ model: model ?? provider.id, usage: answeredUsage }] : []),

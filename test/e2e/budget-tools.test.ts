@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { errorBodies, type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
 
 // Each test starts a real MCP server process (and the CLI): generous on a loaded machine.
@@ -87,6 +87,19 @@ describe('chat --max-cost with tools', () => {
     expect(chatRequests()).toBe(1);
     expect(result.stderr).toContain('model call 2 of this chat');
     expect(result.stderr).toContain('more than is left of --max-cost $0.20 ($0.001 spent in this run)');
+  });
+
+  it('with no limit, a tool loop that fails at a later call still records the calls answered before it', async () => {
+    // Call 1 is answered (and paid for), call 2 is refused by the server: the chat fails (exit
+    // 2, the 422's kind), and the $0.05 of call 1 is in the usage records all the same.
+    fake.script(
+      { kind: 'tool-calls', content: ['Let me add.'], calls: [{ id: 'call_1', name: 'add', arguments: { a: 2, b: 40 } }], usage: usage(0.05) },
+      errorBodies.unprocessable(),
+    );
+    const result = await cli.run(['chat', '-m', 'openai/gpt-4', '--mcp', MCP, '--allow-tool', 'add', 'What is 2 + 40?']);
+    expect(result.code).not.toBe(0);
+    expect(chatRequests()).toBe(2);
+    expect(await usageRows()).toEqual([expect.objectContaining({ key: 'openai/gpt-4', requests: 1, cost: 0.05 })]);
   });
 
   it('a limit that covers every call: exit 0, each call checked at its real cost so far, the usage recorded is their sum', async () => {
