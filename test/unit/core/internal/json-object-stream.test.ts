@@ -11,13 +11,20 @@ async function* chunked(text: string, cuts: number[]): AsyncGenerator<Uint8Array
   }
 }
 
-/** Parses `text` cut at every single offset, and at every pair of offsets for short texts. */
+/**
+ * Parses `text` cut at every single offset, and at every pair of offsets for short texts, by
+ * the scanner (`wholeUpTo` 0, as for a body over 256 KB), by the scanner after a few bytes read
+ * ahead, and whole (the default for a body this small).
+ */
 async function everyCut(text: string, arrays = ['data']): Promise<unknown[]> {
   const length = Buffer.byteLength(text);
   const results: unknown[] = [await parseJsonStream(chunked(text, []), { arrays })];
-  for (let cut = 0; cut <= length; cut++) results.push(await parseJsonStream(chunked(text, [cut]), { arrays }));
-  if (length < 60) {
-    for (let a = 0; a <= length; a++) for (let b = a; b <= length; b++) results.push(await parseJsonStream(chunked(text, [a, b]), { arrays }));
+  for (const wholeUpTo of [0, 3, undefined]) {
+    const options = { arrays, ...(wholeUpTo !== undefined ? { wholeUpTo } : {}) };
+    for (let cut = 0; cut <= length; cut++) results.push(await parseJsonStream(chunked(text, [cut]), options));
+    if (length < 60) {
+      for (let a = 0; a <= length; a++) for (let b = a; b <= length; b++) results.push(await parseJsonStream(chunked(text, [a, b]), options));
+    }
   }
   return results;
 }
@@ -77,7 +84,7 @@ describe('parseJsonStream', () => {
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
     const length = Buffer.byteLength(text);
     for (let cut = 0; cut <= length; cut++) {
-      await expect(parseJsonStream(chunked(text, [cut]), { arrays: ['data', 'a'] })).rejects.toThrow(SyntaxError);
+      for (const wholeUpTo of [0, 3, 1024]) await expect(parseJsonStream(chunked(text, [cut]), { arrays: ['data', 'a'], wholeUpTo })).rejects.toThrow(SyntaxError);
     }
   });
 
@@ -86,7 +93,29 @@ describe('parseJsonStream', () => {
     const vectors = Array.from({ length: 200 }, (_, i) => Array.from({ length: 64 }, (_, j) => Math.sin(i * 64 + j)));
     const text = JSON.stringify({ data: vectors.map((embedding, index) => ({ index, embedding })), model: 'm' });
     const cuts = Array.from({ length: Math.floor(text.length / 1000) }, (_, i) => (i + 1) * 1000);
+    const result = (await parseJsonStream(chunked(text, cuts), { arrays: ['data'], wholeUpTo: 0 })) as { data: Array<{ embedding: number[] }> };
+    expect(result.data.map((item) => item.embedding)).toEqual(vectors);
+  });
+
+  it('parses a body over the whole-body size by the scanner, from the chunks read ahead on, and closes the source', async () => {
+    // 300 KB of vectors in chunks of 10,000 bytes: the first 27 chunks are read ahead, then scanned.
+    const vectors = Array.from({ length: 500 }, (_, i) => Array.from({ length: 64 }, (_, j) => Math.cos(i * 64 + j)));
+    const text = JSON.stringify({ data: vectors.map((embedding, index) => ({ index, embedding })), model: 'm' });
+    expect(text.length).toBeGreaterThan(256 * 1024);
+    const cuts = Array.from({ length: Math.floor(text.length / 10_000) }, (_, i) => (i + 1) * 10_000);
     const result = (await parseJsonStream(chunked(text, cuts), { arrays: ['data'] })) as { data: Array<{ embedding: number[] }> };
     expect(result.data.map((item) => item.embedding)).toEqual(vectors);
+    // A body that turns out invalid past the read-ahead: a SyntaxError, and the source is ended.
+    let closed = false;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* chunked(`${text.slice(0, -1)}]`, cuts);
+        yield Buffer.from('never read');
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(parseJsonStream(source(), { arrays: ['data'] })).rejects.toThrow(SyntaxError);
+    expect(closed).toBe(true);
   });
 });
