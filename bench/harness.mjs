@@ -29,11 +29,13 @@ export async function startBench(extraEnv = {}) {
   // Its own tmux server: a benchmark run elsewhere on the machine must not kill this one's.
   const tmuxSocket = `devsynth-bench-${process.pid}`;
 
-  /** Runs a command `runs` times, piped. */
+  /** Runs a command `runs` times, piped; `args` may be a function of the run's number (0, 1, …). */
   function measure(command, args, runs, moreEnv = {}) {
     const samples = [];
     const out = join(home, 'time.txt');
+    const argsOf = typeof args === 'function' ? args : () => args;
     for (let i = 0; i < runs; i++) {
+      const args = argsOf(i);
       // /usr/bin/time reports wall time in 10 ms steps: the wall clock is read here instead.
       const started = performance.now();
       const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, command, ...args], { env: { ...env, ...moreEnv }, stdio: ['ignore', 'ignore', 'pipe'] });

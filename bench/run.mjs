@@ -85,7 +85,11 @@ function runEmbedRows() {
   const more = join(home, 'more.txt');
   writeFileSync(more, Array.from({ length: 90_000 }, (_, i) => `another line ${i}`).join('\n'));
   spawnSync(node, [BIN, 'embed', '-f', more], { env, stdio: 'ignore' });
-  log('embed one new text, 100,000 vectors cached', measure(node, [BIN, 'embed', `new text ${Date.now()}`], RUNS.light));
+  // A text not cached yet on every run (one text for all runs would be a cache hit from the second on).
+  const stamp = Date.now();
+  log('embed one new text, 100,000 vectors cached', measure(node, (i) => [BIN, 'embed', `new text ${stamp} ${i}`], RUNS.light));
+  // The same with an empty vector cache (the code cache kept): what the 100,000 vectors add.
+  log('embed one new text, empty vector cache', measure(node, (i) => [BIN, 'embed', `new text ${stamp} ${i}`], RUNS.light, { DEVSYNTH_HOME: join(home, 'state-empty-cache') }));
   if (EMBED_ONLY) return;
   // One request per line is sequential, so its time grows linearly: 1,000 lines are measured
   // and scaled to 10,000 (a full run would take over a minute).
@@ -115,6 +119,7 @@ const targets = [
       ]
     : []),
   ['embed one new text, 100,000 cached (wall s)', get('embed one new text, 100,000 vectors cached').wall, '< 0.15'],
+  ['embed one new text: 100,000 cached vs an empty cache (wall)', ratio('embed one new text, 100,000 vectors cached', 'embed one new text, empty vector cache'), '≤ 1.1'],
   ['models from cache vs --version (wall)', ratio('devsynth-or models (from cache)', 'devsynth-or --version'), '≤ 1.5'],
   ...batchTargets(get),
 ];
