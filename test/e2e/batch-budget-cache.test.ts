@@ -10,7 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { defaultUsage, type FakeOpenRouter, type RecordedRequest, type Step, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { defaultUsage, type FakeOpenRouter, type Step, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { chats, promptOf, results } from '../helpers/batch-results.js';
 import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
 
 const servers: FakeOpenRouter[] = [];
@@ -47,17 +48,6 @@ async function start(options: { cost?: number; omitCost?: boolean; delayMs?: num
   return { fake, cli };
 }
 
-const chats = (fake: FakeOpenRouter) => fake.requests.filter((r) => r.method === 'POST' && r.path === '/chat/completions');
-const promptOf = (request: RecordedRequest) => {
-  const messages = request.body?.messages as Array<{ role: string; content: unknown }>;
-  return messages.filter((m) => m.role === 'user').at(-1)?.content as string;
-};
-const results = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, any>);
 const prompts = (n: number, prefix = 'q') => `${Array.from({ length: n }, (_, i) => `${prefix}${i}`).join('\n')}\n`;
 const usageFile = (cli: CliSandbox) => {
   try {

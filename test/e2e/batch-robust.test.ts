@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { defaultUsage, type FakeOpenRouter, type RecordedRequest, type Step, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { defaultUsage, type FakeOpenRouter, type Step, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { chats, promptOf, results } from '../helpers/batch-results.js';
 import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
 
 const servers: FakeOpenRouter[] = [];
@@ -38,17 +39,6 @@ const echo =
     return delayMs > 0 ? { kind: 'delay', ms: delayMs, then: reply } : reply;
   };
 
-const chats = (fake: FakeOpenRouter) => fake.requests.filter((r) => r.method === 'POST' && r.path === '/chat/completions');
-const promptOf = (request: RecordedRequest) => {
-  const messages = request.body?.messages as Array<{ role: string; content: unknown }>;
-  return messages.filter((m) => m.role === 'user').at(-1)?.content as string;
-};
-const results = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, any>);
 const linesIn = (path: string) => {
   try {
     return readFileSync(path, 'utf8').split('\n').length - 1;

@@ -3,7 +3,8 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { errorBodies, type FakeOpenRouter, type FakeOptions, type RecordedRequest, type Step, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { errorBodies, type FakeOpenRouter, type FakeOptions, type Step, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
+import { chats, promptOf, results } from '../helpers/batch-results.js';
 import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
 
 const servers: FakeOpenRouter[] = [];
@@ -36,17 +37,6 @@ async function start(options: FakeOptions & { delayOf?: (prompt: string) => numb
 
 /** A paid model: the free ones are paced to 20 requests a minute, as OpenRouter limits them. */
 const MODEL = 'openai/gpt-4o-mini';
-const chats = (fake: FakeOpenRouter) => fake.requests.filter((r) => r.path === '/chat/completions');
-const promptOf = (request: RecordedRequest) => {
-  const messages = request.body?.messages as Array<{ role: string; content: unknown }>;
-  return messages.filter((m) => m.role === 'user').at(-1)?.content;
-};
-const results = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, any>);
 
 describe('batch: items, order and output', () => {
   it('answers every plain line, in input order with --ordered though later items finish first', async () => {
