@@ -235,7 +235,11 @@ export function sumUsage(steps: readonly ChatResult[]): Usage | undefined {
     total.prompt_tokens += usage.prompt_tokens ?? 0;
     total.completion_tokens += usage.completion_tokens ?? 0;
     total.total_tokens += usage.total_tokens ?? 0;
-    if (typeof usage.cost === 'number') total.cost = (total.cost ?? 0) + usage.cost;
   }
+  // A cost only when every step reported one: the sum of some would read as the server's figure
+  // for all of them. Without it the caller estimates the whole from the tokens (settle-cost.ts:
+  // several generations are never looked up by one of their ids).
+  const costs = steps.map((step) => step.usage?.cost);
+  if (costs.every((cost): cost is number => typeof cost === 'number')) total.cost = costs.reduce((sum, cost) => sum + cost, 0);
   return total;
 }
