@@ -12,21 +12,35 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export const MAX_CONCURRENCY = 64;
 
 /**
- * Runs a batch with V8's young generation free to grow (its default), which the bin holds at its
+ * Runs a batch with V8's young generation free to grow (to 16 MB), which the bin holds at its
  * starting size for a long stream's peak memory. A batch allocates a request's worth of short-lived
  * objects per item: at the starting size it collected so often that a third of its CPU was the
  * collector (10,000 items: 9.0 s CPU, 85 MB; free to grow: 6.1 s, 115 MB; docs/benchmarks.md).
  * The flag is put back before the bin writes the code cache, which V8 refuses under other flags.
  */
 async function withYoungGenerationGrowth(run: () => Promise<void>): Promise<void> {
-  const { setFlagsFromString } = await import('node:v8');
+  const { getHeapSpaceStatistics, setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--semi-space-growth-factor=2');
+  // Held at 16 MB: left to itself V8 grows it to 32 MB on Node 20 and to 64 MB on Node 24, where
+  // 10,000 items then peaked at 213 MB. At 16 MB: 96 MB on Node 20 and 120-127 MB on Node 24, at
+  // the same speed as 32 MB within this machine's noise. V8 grows it a doubling at a time, at a
+  // collection: looked at often enough to stop there.
+  const watch = setInterval(() => {
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+    if (young < YOUNG_GENERATION_BYTES) return;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    clearInterval(watch);
+  }, 5).unref();
   try {
     await run();
   } finally {
+    clearInterval(watch);
     setFlagsFromString('--semi-space-growth-factor=1');
   }
 }
+
+/** The young generation (both its halves) that batch lets V8 grow to. */
+const YOUNG_GENERATION_BYTES = 16 * 1024 * 1024;
 
 export function batchCommand(runtime: () => Runtime): Command {
   const command = new Command('batch')
