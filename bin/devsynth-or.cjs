@@ -2,8 +2,9 @@
 // Thin entry, in CommonJS. `--version` alone is answered here without loading the CLI, or even
 // Node's ES module loader (a version check in a script should cost what starting Node costs);
 // `models` and `__models` from a fresh cache are answered by a small module that loads no more
-// than it needs (src/cli/fast-catalogue.ts); everything else goes to the bundled CLI, run
-// through V8's code cache (src/cli/compiled-bundle.ts), which holds the one error handler.
+// than it needs (src/cli/fast-catalogue.ts); everything else goes to the bundled CLI (`embed`
+// to a bundle of its own, a third of the size), run through V8's code cache
+// (src/cli/compiled-bundle.ts), which holds the one error handler.
 'use strict';
 const args = process.argv.slice(2);
 
@@ -36,8 +37,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     // across a network wait, so it ran at 4 times that: 130 to 160 MB where 1.5 times gives 95 to
     // 100 (docs/benchmarks.md). No limit: a larger live heap still gets a larger heap.
     require('node:v8').setFlagsFromString('--heap-growing-percent=50');
+    // `embed` first: its own bundle, the same program with that command only (a third of the size).
+    const bundle = args[0] === 'embed' ? 'embed.cjs' : 'cli.cjs';
     // The bundle's import() of the terminal UI's ES modules goes through this module's own.
-    start.runCli(require('node:path').join(__dirname, '../dist/bundle/cli.cjs'), process.argv, (specifier) => import(specifier)).catch((error) => {
+    start.runCli(require('node:path').join(__dirname, '../dist/bundle', bundle), process.argv, (specifier) => import(specifier)).catch((error) => {
       // The CLI handles its own errors; this is the bundle failing to load (a broken install).
       process.stderr.write(`devsynth-or: unexpected error: cannot start: ${error.message}\n`);
       process.exitCode = 1;

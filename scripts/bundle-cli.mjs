@@ -28,6 +28,8 @@ rmSync(outdir, { recursive: true, force: true });
 
 /** Where cli.cjs finds the terminal libraries (relative to itself), and the global they share. */
 const TERMINAL_LIBRARIES = { yoga: './terminal/yoga.js', libraries: './terminal/libraries.cjs', key: 'devsynth-or.terminal-libraries' };
+/** Where the bundles find the config-file libraries (relative to themselves), and what each import takes from them. */
+const CONFIG_LIBRARIES = { file: './config-files.cjs', exports: { yaml: 'yaml', cosmiconfig: 'cosmiconfig' } };
 
 const shared = {
   bundle: true,
@@ -40,28 +42,32 @@ const shared = {
   logLevel: 'warning',
 };
 
-await build({
-  ...shared,
-  entryPoints: [dist('cli/main.js')],
-  outfile: `${outdir}cli.cjs`,
-  format: 'cjs',
-  // import() becomes a lazy require(): code run through vm.Script has no module loader of its
-  // own to import() with (the terminal libraries come through __importModule instead).
-  supported: { 'dynamic-import': false },
-  // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
-  // ../../config/default.yml and ../../package.json still point at the package's files.
-  define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  external: ['@napi-rs/keyring', 'undici', 'typescript', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', 'ajv', 'ajv/*', 'ajv-formats'],
-  plugins: [terminalLibraries(), ofetchWithoutGlobals(), lazyBuiltins()],
-  // An import of a name a module does not export (one lazyBuiltins does not give) fails here,
-  // not as undefined at run time.
-  logOverride: { 'import-is-undefined': 'error' },
-});
-// An import() left in cli.cjs would fail at run time (above): better now.
-const cli = readFileSync(`${outdir}cli.cjs`, 'utf8');
-const leftImport = /[^\w.$]import\(/.exec(cli);
-if (leftImport) throw new Error(`cli.cjs still calls import(): ${cli.slice(leftImport.index - 80, leftImport.index + 80)}`);
+// The full CLI, and `embed`'s own (the bin's choice when `embed` is the first argument): the
+// same code, the embed command only, about a third of the size to read and deserialise.
+for (const [entry, file] of [['cli/main.js', 'cli.cjs'], ['cli/main-embed.js', 'embed.cjs']]) {
+  await build({
+    ...shared,
+    entryPoints: [dist(entry)],
+    outfile: `${outdir}${file}`,
+    format: 'cjs',
+    // import() becomes a lazy require(): code run through vm.Script has no module loader of its
+    // own to import() with (the terminal libraries come through __importModule instead).
+    supported: { 'dynamic-import': false },
+    // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
+    // ../../config/default.yml and ../../package.json still point at the package's files.
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    external: ['@napi-rs/keyring', 'undici', 'typescript', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', 'ajv', 'ajv/*', 'ajv-formats'],
+    plugins: [terminalLibraries(), configLibraries(), ofetchWithoutGlobals(), lazyBuiltins()],
+    // An import of a name a module does not export (one lazyBuiltins does not give) fails here,
+    // not as undefined at run time.
+    logOverride: { 'import-is-undefined': 'error' },
+  });
+  // An import() left in the bundle would fail at run time (above): better now.
+  const code = readFileSync(`${outdir}${file}`, 'utf8');
+  const leftImport = /[^\w.$]import\(/.exec(code);
+  if (leftImport) throw new Error(`${file} still calls import(): ${code.slice(leftImport.index - 80, leftImport.index + 80)}`);
+}
 
 // yoga-layout, Ink's layout engine: WebAssembly set up behind a top-level await, so an ES module.
 await build({
@@ -91,6 +97,22 @@ await build({
   plugins: [yogaFromHost(), inkWithoutTopLevelAwait()],
 });
 
+// yaml and cosmiconfig (with js-yaml and the rest cosmiconfig brings), which only a run with a
+// config file uses: 270 KB that every other start would read and hand to V8 (about 30 us per KB
+// of bundle here: docs/benchmarks.md). cli.cjs and embed.cjs load it at the first parse or
+// search (configLibraries), through the code cache like themselves.
+await build({
+  ...shared,
+  stdin: { contents: "export * as yaml from 'yaml'; export * as cosmiconfig from 'cosmiconfig';", resolveDir: root.pathname, sourcefile: 'config-files.js' },
+  outfile: `${outdir}config-files.cjs`,
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // cosmiconfig's loader for .ts config files, which our search never asks for.
+  external: ['typescript'],
+});
+
 // The bin's first require (src/cli/start.ts), as CommonJS: node built-ins and a few small modules.
 await build({
   ...shared,
@@ -101,7 +123,7 @@ await build({
 
 // The loader reads the bundles as Latin-1 (src/cli/compiled-bundle.ts): a byte over 0x7f would
 // come out as another character. esbuild escapes them (its charset is ASCII unless told otherwise).
-for (const file of ['cli.cjs', 'terminal/libraries.cjs']) {
+for (const file of ['cli.cjs', 'embed.cjs', 'config-files.cjs', 'terminal/libraries.cjs']) {
   const text = readFileSync(`${outdir}${file}`, 'latin1');
   const wide = /[^\x00-\x7f]/.exec(text);
   if (wide) throw new Error(`${file} is not ASCII: ${JSON.stringify(text.slice(wide.index - 40, wide.index + 40))}`);
@@ -139,8 +161,9 @@ function ofetchWithoutGlobals() {
  * Node built-ins required on first use instead of as the bundle loads, where the importer uses
  * them on some paths only: commander's child_process (for executable subcommands; 7 ms with net
  * and dgram), and our own node:crypto (hashes: cache keys, attachments, batch ids; 9 ms, most of
- * it not in Node's start-up snapshot) and node:zlib (crc32 of cache entries), which every command
- * loaded through the session store and the caches whether it hashed anything or not. Measured
+ * it not in Node's start-up snapshot), node:zlib (crc32 of cache entries) and node:fs/promises
+ * (files opened for reading: 4 ms), which every command loaded through the session store, the
+ * caches and the input readers whether it hashed or opened anything or not. Measured
  * with --cpu-prof and process.moduleLoadList.
  */
 function lazyBuiltins() {
@@ -150,13 +173,13 @@ function lazyBuiltins() {
   // (a proxy would be read then): they get functions of the same names that load on a call.
   const lazy = [
     { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/, namespace: 'lazy-builtin' },
-    { from: ours, builtin: /^node:(crypto|zlib)$/, namespace: 'lazy-builtin-functions', kinds: ['import-statement'] },
+    { from: ours, builtin: /^node:(crypto|zlib|fs\/promises)$/, namespace: 'lazy-builtin-functions', kinds: ['import-statement'] },
   ];
   const load = (path) => `let loaded; const load = () => (loaded ??= require(${JSON.stringify(path)}));`;
   return {
     name: 'lazy-builtins',
     setup(builder) {
-      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib)$/ }, (args) => {
+      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib|fs\/promises)$/ }, (args) => {
         // Static imports only: a dynamic import() (node-fetch's zlib, for a compressed body)
         // loads the module when it runs anyway, and takes all of it (zlib.constants).
         const rule = lazy.find(({ from, builtin, kinds }) => from.test(args.importer) && builtin.test(args.path) && (!kinds || kinds.includes(args.kind)));
@@ -181,6 +204,42 @@ module.exports = new Proxy({}, {
           loader: 'js',
         };
       });
+    },
+  };
+}
+
+/**
+ * In cli.cjs and embed.cjs, `yaml` and `cosmiconfig` are those of config-files.cjs, loaded (and
+ * run through the code cache, saved at exit) when a module that imports them is first evaluated:
+ * src/config/yaml-file.ts and project-file.ts, both imported only when a config file exists.
+ */
+function configLibraries() {
+  const names = Object.keys(CONFIG_LIBRARIES.exports);
+  const loader = 'config-libraries-loader';
+  return {
+    name: 'config-libraries',
+    setup(builder) {
+      builder.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'config-library' }));
+      builder.onResolve({ filter: new RegExp(`^${loader}$`) }, () => ({ path: loader, namespace: 'config-library' }));
+      builder.onLoad({ filter: /.*/, namespace: 'config-library' }, (args) =>
+        args.path === loader
+          ? {
+              contents: `import { fileURLToPath } from 'node:url';
+import { codeCacheDir, loadCompiledBundle } from './cli/compiled-bundle.js';
+let libraries;
+export function configLibraries() {
+  if (!libraries) {
+    const bundle = loadCompiledBundle(fileURLToPath(new URL(${JSON.stringify(CONFIG_LIBRARIES.file)}, __importMetaUrl)), codeCacheDir(process.env), __importModule);
+    process.once('exit', () => bundle.saveCache());
+    libraries = bundle.exports;
+  }
+  return libraries;
+}`,
+              resolveDir: dist(''),
+              loader: 'js',
+            }
+          : { contents: `module.exports = require('${loader}').configLibraries().${CONFIG_LIBRARIES.exports[args.path]};`, loader: 'js' },
+      );
     },
   };
 }

@@ -3,18 +3,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDER_NAMES } from '../config/schema.js';
 import { Runtime, type CliIO, type GlobalOptions } from '../app/runtime.js';
-import { authCommand } from './commands/auth.js';
-import { cacheCommand } from './commands/cache.js';
-import { batchCommand } from './commands/batch.js';
-import { chatCommand } from './commands/chat.js';
-import { configCommand } from './commands/config.js';
-import { embedCommand } from './commands/embed.js';
-import { mcpCommand } from './commands/mcp.js';
-import { modelsCommand } from './commands/models.js';
-import { statusCommand } from './commands/status.js';
-import { usageCommand } from './commands/usage.js';
-import { templateNamesCommand, templatesCommand } from './commands/templates.js';
-import { completionCommand, modelIdsCommand } from './commands/completion.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -31,7 +19,14 @@ function providerOption(): Option {
   });
 }
 
-export function buildProgram(io: CliIO): Command {
+/** A command of the program: made with the runtime getter; a hidden one is left out of --help. */
+export interface CommandEntry {
+  create(runtime: () => Runtime): Command;
+  hidden?: boolean;
+}
+
+/** The root command with `commands` under it (all of them: commands/all.ts). */
+export function buildProgram(io: CliIO, commands: readonly CommandEntry[]): Command {
   const program = new Command('devsynth-or')
     .description('OpenRouter from the terminal, shell pipes and CI')
     .version(packageVersion(), '-V, --version')
@@ -49,24 +44,12 @@ export function buildProgram(io: CliIO): Command {
     .exitOverride();
   let runtime: Runtime | undefined;
   const getRuntime = () => (runtime ??= new Runtime(io, program.opts<GlobalOptions>()));
-  for (const command of [
-    chatCommand(getRuntime),
-    embedCommand(getRuntime),
-    batchCommand(getRuntime),
-    modelsCommand(getRuntime),
-    statusCommand(getRuntime),
-    usageCommand(getRuntime),
-    configCommand(getRuntime),
-    templatesCommand(getRuntime),
-    authCommand(getRuntime),
-    mcpCommand(getRuntime),
-    cacheCommand(getRuntime),
-    completionCommand(getRuntime),
-  ]) {
-    program.addCommand(routed(command, io));
+  for (const { create, hidden } of commands) {
+    const command = create(getRuntime);
+    // Hidden ones (__models, __templates) are the completion scripts' look-ups, answered as is.
+    if (hidden) program.addCommand(command, { hidden: true });
+    else program.addCommand(routed(command, io));
   }
-  program.addCommand(modelIdsCommand(getRuntime), { hidden: true });
-  program.addCommand(templateNamesCommand(getRuntime), { hidden: true });
   return program;
 }
 

@@ -50,6 +50,46 @@ describe('the code cache', () => {
     expect(again.stderr).toContain(`[debug] code cache: used (${cacheDir()})`);
   });
 
+  it('embed runs its own bundle with its own cache, and says what the full CLI says', async () => {
+    // `embed` first picks its bundle (bin/devsynth-or.cjs): --debug comes from the environment.
+    const debug = { env: { DEVSYNTH_DEBUG: '1' } };
+    const first = await cli.run(['embed', 'a text'], debug);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('[debug] code cache: compiled; cached after this run');
+    expect(readdirSync(cacheDir())).toEqual([expect.stringMatching(/^embed-[0-9a-f]{8}-.*\.v8cache$/)]);
+    const second = await cli.run(['embed', 'a text'], debug);
+    expect(second.stderr).toContain(`[debug] code cache: used (${cacheDir()})`);
+    expect(second.stdout).toBe(first.stdout);
+    expect(withoutDebug(second.stderr)).toBe(withoutDebug(first.stderr));
+    // A global flag first: the full CLI (cli.cjs), which must print the same.
+    const full = await cli.run(['--no-color', 'embed', 'a text'], debug);
+    expect(full.stdout).toBe(first.stdout);
+    expect(readdirSync(cacheDir()).sort()).toEqual([expect.stringMatching(/^cli-/), expect.stringMatching(/^embed-/)]);
+    for (const args of [['--help'], ['--batch-size', '0', 'x'], ['--bogus', 'x'], []]) {
+      const own = await cli.run(['embed', ...args]);
+      const viaFull = await cli.run(['--no-color', 'embed', ...args]);
+      expect({ code: own.code, stdout: own.stdout, stderr: own.stderr }).toEqual({ code: viaFull.code, stdout: viaFull.stdout, stderr: viaFull.stderr });
+    }
+  });
+
+  it('the config-file libraries load from their own bundle, through their own cache, only when a config file exists', async () => {
+    await cli.run(['chat', 'hello']);
+    expect(readdirSync(cacheDir()).filter((name) => name.startsWith('config-files-'))).toEqual([]);
+    const config = join(cli.env.DEVSYNTH_HOME!, '..', 'devsynth.yml');
+    writeFileSync(config, 'llm:\n  provider: offline\n');
+    for (const run of [1, 2]) {
+      const answer = await cli.run(['chat', 'hello'], { env: { DEVSYNTH_CONFIG: config } });
+      expect({ run, code: answer.code }).toEqual({ run, code: 0 });
+      expect(answer.stdout).toContain('[offline]');
+      expect(readdirSync(cacheDir()).filter((name) => name.startsWith('config-files-'))).toEqual([expect.stringMatching(/^config-files-[0-9a-f]{8}-.*\.v8cache$/)]);
+    }
+    // A broken file is reported by line, through the same libraries.
+    writeFileSync(config, 'llm:\n  provider: [offline\n');
+    const broken = await cli.run(['embed', 'x'], { env: { DEVSYNTH_CONFIG: config } });
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toContain(`${config}:`);
+  });
+
   it('is neither read nor written with DEVSYNTH_CODE_CACHE=0', async () => {
     const run = await cli.run(['--debug', 'chat', 'hello'], { env: { DEVSYNTH_CODE_CACHE: '0' } });
     expect(run.code).toBe(0);

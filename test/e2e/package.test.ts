@@ -17,7 +17,7 @@ describe('the package', () => {
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '--offline'], { cwd: ROOT, encoding: 'utf8' });
     const [packed] = JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>;
     const files = packed!.files.map((file) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'bin/devsynth-or.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/cli.cjs', 'dist/bundle/start.cjs', 'config/default.yml']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'bin/devsynth-or.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/cli.cjs', 'dist/bundle/embed.cjs', 'dist/bundle/config-files.cjs', 'dist/bundle/start.cjs', 'config/default.yml']));
     expect(files.filter((path) => /^(src|test|scripts|bench|docs|\.ci)\//.test(path))).toEqual([]);
   }, 60_000);
 

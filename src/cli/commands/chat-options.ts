@@ -1,6 +1,7 @@
 // The chat command's flags as a schema: strings from commander in, typed options out.
 import * as z from '../../config/zod.js';
 import { DATA_COLLECTION, PROVIDER_SLUG, QUANTIZATIONS, ROUTING_SORTS } from '../../config/routing-schema.js';
+import { usdAmount } from './usd-amount.js';
 
 const number = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^-?\d+(\.\d+)?$/, `${what} must be a number`)), z.transform(Number));
 const integer = (what: string) => z.pipe(z.string().check(z.trim(), z.regex(/^[-+]?\d+$/, `${what} must be a whole number`)), z.transform(Number));
@@ -13,12 +14,6 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: (issue) => `expected ${values.join(', ')}, got "${String(issue.input)}"` });
 const usdPerMillion = z.pipe(
   z.string().check(z.trim(), z.refine((value) => /^\d+(\.\d+)?$/.test(value), { error: (issue) => `"${String(issue.input)}" is not a price in USD per million tokens (a number of 0 or more)` })),
-  z.transform(Number),
-);
-
-/** A sum of money in USD (--max-cost): a number of 0 or more. */
-export const usdAmount = z.pipe(
-  z.string().check(z.trim(), z.refine((value) => /^\d+(\.\d+)?$/.test(value), { error: (issue) => `"${String(issue.input)}" is not an amount in USD (a number of 0 or more)` })),
   z.transform(Number),
 );
 

@@ -1,6 +1,6 @@
 // The embed command's flags as a schema (loaded with the command: see chat.ts).
 import * as z from '../../config/zod.js';
-import { usdAmount } from './chat-options.js';
+import { usdAmount } from './usd-amount.js';
 
 const count = (what: string, max: number) =>
   z.pipe(

@@ -4,6 +4,7 @@ import { Argument, Command, Option } from 'commander';
 import { describe, expect, it } from '@jest/globals';
 import { completionSpec } from '../../../src/cli/completion-spec.js';
 import { buildProgram } from '../../../src/cli/program.js';
+import { ALL_COMMANDS } from '../../../src/cli/commands/all.js';
 import { AVAILABLE_PROVIDERS } from '../../../src/core/index.js';
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}, cwd: process.cwd(), onInterrupt: () => () => undefined };
@@ -22,7 +23,7 @@ describe('completionSpec', () => {
   });
 
   it('the real program: --sort, the shells, model and embedding ids, files', () => {
-    const spec = table(buildProgram(io));
+    const spec = table(buildProgram(io, ALL_COMMANDS));
     expect(spec.get('val:models|--sort')).toBe('choices id price context');
     expect(spec.get('arg:completion|0')).toBe('choices bash zsh fish');
     expect(spec.get('val:chat|-m')).toBe('models');
@@ -38,13 +39,13 @@ describe('completionSpec', () => {
   });
 
   it('global flags hold after any command, with their own values; --version only before', () => {
-    const spec = table(buildProgram(io));
+    const spec = table(buildProgram(io, ALL_COMMANDS));
     expect(spec.get('val:auth login|--provider')).toBe(spec.get('val:|--provider'));
     expect(spec.get('val:models show|--config')).toBe('files');
     expect(spec.get('flags:chat')?.split(' ')).toEqual(expect.arrayContaining(['--provider', '--no-color', '-h', '--help']));
     expect(spec.get('flags:chat')?.split(' ')).not.toContain('--version');
     expect(spec.get('flags:')?.split(' ')).toContain('--version');
-    expect(completionSpec(buildProgram(io)).globalValueFlags).toEqual(['--config', '--provider', '--base-url']);
+    expect(completionSpec(buildProgram(io, ALL_COMMANDS)).globalValueFlags).toEqual(['--config', '--provider', '--base-url']);
   });
 
   it('--provider without declared choices: the providers the factory can make', () => {
