@@ -25,18 +25,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   const start = require('../dist/bundle/start.cjs');
   if (!start.answerFromCache(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })) {
-    // V8 grows its young generation to 16 MB per semi-space under a long stream's allocation
-    // rate, which is most of a 100,000-chunk answer's peak memory: kept at its starting size it
-    // costs about 20 MB less for about 0.02 s more CPU (docs/benchmarks.md). A growth heuristic,
-    // read when V8 decides to grow, so it can be set now; the heap's sizes themselves cannot.
-    // Set before the bundle is compiled: V8's code cache must see the same flags every run.
-    require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
-    // Likewise the old generation: V8 lets it grow to up to 4 times what the last full
-    // collection kept before collecting again. What the CLI keeps is small (10 to 25 MB, the same
-    // at 100,000 embedded lines as at 10,000), but a long `embed` promotes every vector it holds
-    // across a network wait, so it ran at 4 times that: 130 to 160 MB where 1.5 times gives 95 to
-    // 100 (docs/benchmarks.md). No limit: a larger live heap still gets a larger heap.
-    require('node:v8').setFlagsFromString('--heap-growing-percent=50');
     // `embed` first: its own bundle, the same program with that command only (a third of the size).
     const bundle = args[0] === 'embed' ? 'embed.cjs' : 'cli.cjs';
     // The bundle's import() of the terminal UI's ES modules goes through this module's own.

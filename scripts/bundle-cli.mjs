@@ -119,6 +119,9 @@ await build({
   entryPoints: [dist('cli/start.js')],
   outfile: `${outdir}start.cjs`,
   format: 'cjs',
+  // node:v8 (v8-flags.ts) only once the CLI runs: `models` from the cache never loads it.
+  plugins: [lazyBuiltins()],
+  logOverride: { 'import-is-undefined': 'error' },
 });
 
 // The loader reads the bundles as Latin-1 (src/cli/compiled-bundle.ts): a byte over 0x7f would
@@ -173,13 +176,13 @@ function lazyBuiltins() {
   // (a proxy would be read then): they get functions of the same names that load on a call.
   const lazy = [
     { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/, namespace: 'lazy-builtin' },
-    { from: ours, builtin: /^node:(crypto|zlib|fs\/promises)$/, namespace: 'lazy-builtin-functions', kinds: ['import-statement'] },
+    { from: ours, builtin: /^node:(crypto|zlib|fs\/promises|v8)$/, namespace: 'lazy-builtin-functions', kinds: ['import-statement'] },
   ];
   const load = (path) => `let loaded; const load = () => (loaded ??= require(${JSON.stringify(path)}));`;
   return {
     name: 'lazy-builtins',
     setup(builder) {
-      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib|fs\/promises)$/ }, (args) => {
+      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib|fs\/promises|v8)$/ }, (args) => {
         // Static imports only: a dynamic import() (node-fetch's zlib, for a compressed body)
         // loads the module when it runs anyway, and takes all of it (zlib.constants).
         const rule = lazy.find(({ from, builtin, kinds }) => from.test(args.importer) && builtin.test(args.path) && (!kinds || kinds.includes(args.kind)));

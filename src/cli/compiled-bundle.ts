@@ -9,11 +9,12 @@
 // other flags, in which case the bundle is compiled as usual and the cache written afresh. A
 // missing, refused or unwritable cache only costs the time it would have saved.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { rootOf, statePaths } from '../state/paths.js';
 import { ensureStateDir, readStateBytes, stateDirIsSafe, sweepStaleTempFiles, writeStateFileAtomic } from '../state/safe-files.js';
+import { withDefaultV8Flags } from './v8-flags.js';
 
 /** Loads an ES module (or anything import() takes): the bundle cannot import() itself. */
 export type ImportModule = (specifier: string) => Promise<unknown>;
@@ -53,7 +54,7 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
   const cacheUsed = cachedData !== undefined && script.cachedDataRejected === false;
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (...values: unknown[]) => void;
-  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importModule);
+  run.call(module.exports, module.exports, bundleRequire(file), module, file, dirname(file), importModule);
   return {
     exports: module.exports,
     cacheUsed,
@@ -76,6 +77,21 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
       }
     },
   };
+}
+
+/**
+ * The bundle's require: Node's, but a built-in module is loaded under V8's default flags, where
+ * Node's code cache for it is taken (v8-flags.ts).
+ */
+function bundleRequire(file: string): NodeJS.Require {
+  const real = createRequire(file);
+  const loaded = new Set<string>();
+  const wrapped = (id: string): unknown => {
+    if (loaded.has(id) || !isBuiltin(id)) return real(id);
+    loaded.add(id);
+    return withDefaultV8Flags(() => real(id));
+  };
+  return Object.assign(wrapped, { resolve: real.resolve, cache: real.cache, main: real.main, extensions: real.extensions });
 }
 
 /** Where code caches are kept: `v8/` in the cache directory; none with DEVSYNTH_CODE_CACHE=0. */

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { CancelledError, EXIT_CODES, STOP_SIGNALS, type StopSignal } from '../core/index.js';
 import { markShown, wasShown } from '../ui/shown-errors.js';
 import type { CliIO } from '../app/runtime.js';
+import { lazyProcessStdin } from './process-stdin.js';
 import { buildProgram, type CommandEntry } from './program.js';
 import { renderError } from './render-error.js';
 
@@ -44,8 +45,11 @@ function watchOutputs(): void {
 
 function processIO(): CliIO {
   watchOutputs();
+  const stdin = lazyProcessStdin();
   return {
-    stdin: process.stdin,
+    get stdin() {
+      return stdin();
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

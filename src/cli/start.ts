@@ -2,6 +2,7 @@
 // answer, and the CLI bundle run through V8's code cache. Nothing here loads the CLI itself.
 import type { CliIO } from '../app/runtime.js';
 import { codeCacheDir, type ImportModule, loadCompiledBundle } from './compiled-bundle.js';
+import { setV8Flag } from './v8-flags.js';
 
 export { answerFromCache } from './fast-catalogue.js';
 
@@ -9,8 +10,20 @@ interface CliBundle {
   main(argv: string[], io?: CliIO): Promise<number>;
 }
 
-/** Runs the CLI (dist/bundle/cli.cjs) on `argv`; the exit code is left in process.exitCode. */
+/** Runs the CLI (dist/bundle/cli.cjs or embed.cjs) on `argv`; the exit code is left in process.exitCode. */
 export async function runCli(bundle: string, argv: string[], importModule: ImportModule): Promise<void> {
+  // V8 grows its young generation to 16 MB per semi-space under a long stream's allocation
+  // rate, which is most of a 100,000-chunk answer's peak memory: kept at its starting size it
+  // costs about 20 MB less for about 0.02 s more CPU (docs/benchmarks.md). A growth heuristic,
+  // read when V8 decides to grow, so it can be set now; the heap's sizes themselves cannot.
+  // Set before the bundle is compiled: V8's code cache must see the same flags every run.
+  setV8Flag('semi-space-growth-factor', 1);
+  // Likewise the old generation: V8 lets it grow to up to 4 times what the last full
+  // collection kept before collecting again. What the CLI keeps is small (10 to 25 MB, the same
+  // at 100,000 embedded lines as at 10,000), but a long `embed` promotes every vector it holds
+  // across a network wait, so it ran at 4 times that: 130 to 160 MB where 1.5 times gives 95 to
+  // 100 (docs/benchmarks.md). No limit: a larger live heap still gets a larger heap.
+  setV8Flag('heap-growing-percent', 50);
   const cacheDir = codeCacheDir(process.env);
   const cli = loadCompiledBundle<CliBundle>(bundle, cacheDir, importModule);
   if (argv.includes('--debug') || process.env.DEVSYNTH_DEBUG === '1') {

@@ -3,16 +3,13 @@
 // the terminal-width measure (wrap-ansi, whose string-width builds an Intl.Segmenter as it loads)
 // only with the terminal UI (src/ui/format-footer.ts). Each was milliseconds of every start
 // (docs/benchmarks.md has the figures; speed itself is measured there, not here).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
 import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
-
-const run = promisify(execFile);
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;
@@ -30,7 +27,19 @@ beforeAll(async () => {
     `let segmenters = 0;
 const Segmenter = Intl.Segmenter;
 Intl.Segmenter = class extends Segmenter { constructor(...args) { super(...args); segmenters++; } };
-process.on('exit', () => process.stderr.write('\\nPROBE' + JSON.stringify({ builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), segmenters }) + '\\n'));`,
+// V8's code-cache tag (a hash of its flags): a built-in required under changed flags is one
+// Node's own code cache is refused for.
+const v8 = require('node:v8');
+const Module = require('node:module');
+const defaults = v8.cachedDataVersionTag();
+const underChangedFlags = [];
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  const loaded = process.moduleLoadList.includes('NativeModule ' + request.replace(/^node:/, ''));
+  if (Module.isBuiltin(request) && !loaded && v8.cachedDataVersionTag() !== defaults) underChangedFlags.push(request);
+  return load.call(this, request, ...rest);
+};
+process.on('exit', () => process.stderr.write('\\nPROBE' + JSON.stringify({ builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), segmenters, underChangedFlags, flagsChanged: v8.cachedDataVersionTag() !== defaults }) + '\\n'));`,
   );
 });
 afterAll(async () => {
@@ -39,11 +48,29 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function startOf(args: string[]): Promise<{ builtins: string[]; segmenters: number; stdout: string }> {
-  const pending = run(process.execPath, ['-r', probe, BIN, ...args], { env: cli.env, timeout: 60_000 });
+interface Start {
+  builtins: string[];
+  segmenters: number;
+  /** Built-ins required while V8's flags were changed (Node's code cache refused for them). */
+  underChangedFlags: string[];
+  /** Whether the run's heap flags were in force at its end. */
+  flagsChanged: boolean;
+  stdout: string;
+}
+
+/** A run with the probe; stdin an ended pipe, or /dev/null. */
+async function startOf(args: string[], stdin: 'pipe' | 'null' = 'pipe'): Promise<Start> {
+  const stdinFd = stdin === 'null' ? openSync('/dev/null', 'r') : undefined;
+  const child = spawn(process.execPath, ['-r', probe, BIN, ...args], { env: cli.env, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'], timeout: 60_000 });
+  if (stdinFd !== undefined) closeSync(stdinFd);
   // No stdin: chat would wait for a piped prompt.
-  pending.child.stdin?.end();
-  const { stdout, stderr } = await pending;
+  child.stdin?.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  expect({ args, code, stderr: stderr.split('\n').filter((l) => !l.startsWith('PROBE')).join('\n').trim() }).toEqual({ args, code: 0, stderr: '' });
   const line = stderr.split('\n').find((l) => l.startsWith('PROBE'));
   expect(line).toBeDefined();
   return { ...JSON.parse(line!.slice(5)), stdout };
@@ -68,5 +95,25 @@ describe('what a start loads', () => {
     const embed = await startOf(['embed', 'a text']);
     expect(JSON.parse(embed.stdout.split('\n')[0]!).embedding.length).toBeGreaterThan(0);
     expect(embed.builtins).toContain('crypto');
+  });
+
+  it("loads Node's built-ins under V8's default flags, so that their code cache is taken, and runs under the heap flags", async () => {
+    // Texts not embedded before in this sandbox: a cached vector would send no request.
+    for (const args of [['embed', 'a new text'], ['chat', '--no-cache', 'hello'], ['--no-color', 'embed', 'another new text']]) {
+      const start = await startOf(args);
+      // Among them node:http and node:crypto, 3 ms each with Node's cache and 8 to 9 without.
+      expect(start.builtins).toEqual(expect.arrayContaining(['http']));
+      expect({ args, underChangedFlags: start.underChangedFlags }).toEqual({ args, underChangedFlags: [] });
+      expect(start.flagsChanged).toBe(true);
+    }
+  });
+
+  it('stdin that is /dev/null is read as empty without loading the stream modules for it', async () => {
+    const embed = await startOf(['embed', 'a text'], 'null');
+    expect(embed.stdout.trim().split('\n')).toHaveLength(1);
+    expect(embed.builtins).not.toContain('internal/fs/streams');
+    const chat = await startOf(['chat', '--no-cache', 'hello'], 'null');
+    expect(chat.stdout.length).toBeGreaterThan(0);
+    expect(chat.builtins).not.toContain('internal/fs/streams');
   });
 });

@@ -19,8 +19,9 @@ export const MAX_CONCURRENCY = 64;
  * The flag is put back before the bin writes the code cache, which V8 refuses under other flags.
  */
 async function withYoungGenerationGrowth(run: () => Promise<void>): Promise<void> {
-  const { getHeapSpaceStatistics, setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--semi-space-growth-factor=2');
+  const { getHeapSpaceStatistics } = await import('node:v8');
+  const { setV8Flag } = await import('../v8-flags.js');
+  setV8Flag('semi-space-growth-factor', 2);
   // Held at 16 MB: left to itself V8 grows it to 32 MB on Node 20 and to 64 MB on Node 24, where
   // 10,000 items then peaked at 213 MB. At 16 MB: 96 MB on Node 20 and 120-127 MB on Node 24, at
   // the same speed as 32 MB within this machine's noise. V8 grows it a doubling at a time, at a
@@ -28,14 +29,14 @@ async function withYoungGenerationGrowth(run: () => Promise<void>): Promise<void
   const watch = setInterval(() => {
     const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
     if (young < YOUNG_GENERATION_BYTES) return;
-    setFlagsFromString('--semi-space-growth-factor=1');
+    setV8Flag('semi-space-growth-factor', 1);
     clearInterval(watch);
   }, 5).unref();
   try {
     await run();
   } finally {
     clearInterval(watch);
-    setFlagsFromString('--semi-space-growth-factor=1');
+    setV8Flag('semi-space-growth-factor', 1);
   }
 }
 
