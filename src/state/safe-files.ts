@@ -74,9 +74,13 @@ export function stateDirIsSafe(dir: string, root: string): boolean {
   return true;
 }
 
-function isOwnPlainFile(fd: number): boolean {
+/**
+ * A plain file's number of links, or undefined for anything else. Ours have one; none is a file
+ * another run replaced (renamed over) since this one opened it; two or more are someone else's.
+ */
+function linksOf(fd: number): number | undefined {
   const stats = fstatSync(fd);
-  return stats.isFile() && stats.nlink === 1;
+  return stats.isFile() ? stats.nlink : undefined;
 }
 
 /** The file's text, or undefined when there is none; a link is refused (UnsafeStatePathError). */
@@ -95,8 +99,10 @@ export function readStateBytes(path: string): Buffer | undefined {
   }
   try {
     // A FIFO or device planted under our name would never end: plain files only. A second
-    // hard link is someone else's file under our name (ours are never linked).
-    if (!isOwnPlainFile(fd)) throw new UnsafeStatePathError(path);
+    // hard link is someone else's file under our name (ours are never linked). A file replaced
+    // since it was opened (no link left) is still a whole one of ours: a parallel run's rename.
+    const links = linksOf(fd);
+    if (links === undefined || links > 1) throw new UnsafeStatePathError(path);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -153,17 +159,24 @@ export function writeStateFileAtomic(path: string, text: string | Uint8Array): v
 
 /** Appends `text` (mode 0600 when it creates the file); a link is refused. */
 export function appendStateFile(path: string, text: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, STATE_FILE_MODE);
-  } catch (error) {
-    return refuseLink(error, path);
-  }
-  try {
-    if (!isOwnPlainFile(fd)) throw new UnsafeStatePathError(path);
-    writeAll(fd, text);
-  } finally {
-    closeSync(fd);
+  // A file another run replaces (renames over) between the open and the write would take the
+  // line with it: opened again, a few times at most.
+  for (let attempt = 1; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, STATE_FILE_MODE);
+    } catch (error) {
+      return refuseLink(error, path);
+    }
+    try {
+      const links = linksOf(fd);
+      if (links === undefined || links > 1) throw new UnsafeStatePathError(path);
+      if (links === 0 && attempt < 5) continue;
+      writeAll(fd, text);
+      return;
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 

@@ -99,6 +99,26 @@ describe('disk cache', () => {
     expect(readFileSync(join(dir, 'store', 'embeddings', 'size.log'), 'utf8')).toBe(`${held}\n`);
   });
 
+  it('size.log, a line per run that stores something, is replaced by its sum once it is long', () => {
+    const dir = tempDir();
+    const value = Buffer.alloc(100, 1);
+    const log = join(dir, 'store', 'embeddings', 'size.log');
+    openDiskCache(dir, { namespace: 'embeddings' }).put('first', value);
+    const entry = lstatSync(entryPath(dir, 'first')).size;
+    // 300 earlier runs' lines (as if each had stored 10 bytes), then this run's first put.
+    writeFileSync(log, `${entry}\n${'+10\n'.repeat(300)}`);
+    const cache = openDiskCache(dir, { namespace: 'embeddings' });
+    cache.put('second', value);
+    const second = lstatSync(entryPath(dir, 'second')).size;
+    expect(readFileSync(log, 'utf8')).toBe(`${entry + 3000}\n+${second}\n`);
+    // Short logs are left as they are; the sum is the same either way.
+    cache.put('third', value);
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    writeFileSync(log, `${entry}\n${'+10\n'.repeat(200)}`);
+    openDiskCache(dir, { namespace: 'embeddings' }).put('fourth', value);
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(202);
+  });
+
   it('the cap holds over many puts, counted across runs', () => {
     const dir = tempDir();
     const value = Buffer.alloc(2000, 1);
