@@ -31,6 +31,14 @@ const TERMINAL_LIBRARIES = { yoga: './terminal/yoga.js', libraries: './terminal/
 /** Where the bundles find the config-file libraries (relative to themselves), and what each import takes from them. */
 const CONFIG_LIBRARIES = { file: './config-files.cjs', exports: { yaml: 'yaml', cosmiconfig: 'cosmiconfig' } };
 
+// Each bundle run through the code cache starts and ends as the function the loader runs it as,
+// so that it is not copied into a wrapped string at every start (src/cli/compiled-bundle.ts).
+const { BUNDLE_HEAD, BUNDLE_TAIL } = await import(new URL('dist/cli/compiled-bundle.js', root).href);
+const asCachedBundle = {
+  banner: { js: `${BUNDLE_HEAD}var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+  footer: { js: BUNDLE_TAIL },
+};
+
 const shared = {
   bundle: true,
   platform: 'node',
@@ -56,7 +64,7 @@ for (const [entry, file] of [['cli/main.js', 'cli.cjs'], ['cli/main-embed.js', '
     // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
     // ../../config/default.yml and ../../package.json still point at the package's files.
     define: { 'import.meta.url': '__importMetaUrl' },
-    banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    ...asCachedBundle,
     external: ['@napi-rs/keyring', 'undici', 'typescript', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', 'ajv', 'ajv/*', 'ajv-formats'],
     plugins: [terminalLibraries(), configLibraries(), ofetchWithoutGlobals(), lazyBuiltins()],
     // An import of a name a module does not export (one lazyBuiltins does not give) fails here,
@@ -91,7 +99,7 @@ await build({
   format: 'cjs',
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...asCachedBundle,
   // Ink's devtools (DEV=true only), required when asked for.
   external: ['react-devtools-core'],
   plugins: [yogaFromHost(), inkWithoutTopLevelAwait()],
@@ -108,7 +116,7 @@ await build({
   format: 'cjs',
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...asCachedBundle,
   // cosmiconfig's loader for .ts config files, which our search never asks for.
   external: ['typescript'],
 });

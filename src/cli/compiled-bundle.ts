@@ -33,6 +33,14 @@ export interface CompiledBundle<T> {
  */
 const PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', '__importModule'];
 
+/**
+ * What the CLI's bundles start and end with (scripts/bundle-cli.mjs): the function the loader
+ * would otherwise wrap the source in. Wrapped here, the source would be copied whole into a new
+ * string for V8 to compile: 0.3 to 0.9 MB more to allocate at every start, and a collection.
+ */
+export const BUNDLE_HEAD = `(function (${PARAMETERS.join(', ')}) {`;
+export const BUNDLE_TAIL = '\n})';
+
 export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined, importModule: ImportModule): CompiledBundle<T> {
   // Read as Latin-1, which copies bytes into a one-byte string: the bundle is ASCII (esbuild
   // escapes the rest; scripts/bundle-cli.mjs checks it), where decoding UTF-8 cost about 10 ms
@@ -47,7 +55,7 @@ export function loadCompiledBundle<T>(file: string, cacheDir: string | undefined
   } catch {
     // No cache yet.
   }
-  const script = new Script(`(function (${PARAMETERS.join(', ')}) {${source}\n})`, {
+  const script = new Script(source.startsWith(BUNDLE_HEAD) ? source : `${BUNDLE_HEAD}${source}${BUNDLE_TAIL}`, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { loadCompiledBundle } from '../../../src/cli/compiled-bundle.js';
+import { BUNDLE_HEAD, BUNDLE_TAIL, loadCompiledBundle } from '../../../src/cli/compiled-bundle.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -56,6 +56,19 @@ describe('loadCompiledBundle', () => {
     expect(loaded.exports.requireWorks).toBe(true);
     await loaded.exports.load('file:///x.js');
     expect(imported).toEqual(['file:///x.js']);
+  });
+
+  it('runs a bundle that is already its own function (as the build writes them) the same way, cache and all', async () => {
+    const { bundle, cacheDir } = scratch(`${BUNDLE_HEAD}${SOURCE}${BUNDLE_TAIL}\n`);
+    const imported: string[] = [];
+    const loaded = loadCompiledBundle<Bundle>(bundle, cacheDir, async (specifier) => imported.push(specifier));
+    expect(loaded.exports.answer()).toBe(42);
+    expect(loaded.exports.where).toBe(`${bundle} in ${join(bundle, '..')}`);
+    expect(loaded.exports.requireWorks).toBe(true);
+    await loaded.exports.load('file:///y.js');
+    expect(imported).toEqual(['file:///y.js']);
+    expect(runFresh(bundle, cacheDir)).toEqual({ used: false, answer: 42 });
+    expect(runFresh(bundle, cacheDir)).toEqual({ used: true, answer: 42 });
   });
 
   // V8 keeps what one process compiled in memory, so that a cache is only really read by a new
