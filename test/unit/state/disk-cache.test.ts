@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { keyHash, openDiskCache } from '../../../src/state/disk-cache/index.js';
-import { packNumbers, unpackNumbers } from '../../../src/state/disk-cache/packed-numbers.js';
+import fc from 'fast-check';
+import { NATIVE_CALLS, packLoop, packNative, packNumbers, unpackLoop, unpackNative, unpackNumbers } from '../../../src/state/disk-cache/packed-numbers.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -238,5 +239,29 @@ describe('disk cache', () => {
     }
     expect(packNumbers('1,"x"')).toBeUndefined();
     expect(packNumbers('1]},{"a":1')).toBeUndefined();
+  });
+
+  it('the native codec and the loop give the same bytes, and packNumbers moves from one to the other', () => {
+    const alphabet = fc.constantFrom(...'0123456789-.e+,'.split(''));
+    const numbers = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 40 }).map((v) => JSON.stringify(v).slice(1, -1));
+    const anyText = fc.oneof(fc.string({ unit: alphabet, maxLength: 61 }), numbers, fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }));
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const native = packNative(text);
+        const loop = packLoop(text);
+        expect(native === undefined ? undefined : [...native]).toEqual(loop === undefined ? undefined : [...loop]);
+        if (loop) expect(unpackNative(loop).toString('latin1')).toBe(unpackLoop(loop).toString('latin1'));
+      }),
+      { numRuns: 2000 },
+    );
+    // Any byte (a damaged entry), the pad nibble in the middle too: both read it alike.
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        expect(unpackNative(bytes).toString('latin1')).toBe(unpackLoop(bytes).toString('latin1'));
+      }),
+    );
+    // Past the native calls, the same round trip.
+    const text = JSON.stringify([0.25, -1e-9, 3]).slice(1, -1);
+    for (let i = 0; i < NATIVE_CALLS + 3; i++) expect(unpackNumbers(packNumbers(text) as Buffer).toString('latin1')).toBe(text);
   });
 });
