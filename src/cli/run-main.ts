@@ -1,4 +1,4 @@
-// runMain(argv, io, commands): build the program, run it, and turn whatever it throws into text
+// runMain(argv, commands, io): build the program, run it, and turn whatever it throws into text
 // and an exit code here and only here. The entries (main.ts, main-embed.ts) say which commands.
 import { CommanderError } from 'commander';
 import { CancelledError, EXIT_CODES, STOP_SIGNALS, type StopSignal } from '../core/index.js';

@@ -24,6 +24,12 @@ export async function runCli(bundle: string, argv: string[], importModule: Impor
   // across a network wait, so it ran at 4 times that: 130 to 160 MB where 1.5 times gives 95 to
   // 100 (docs/benchmarks.md). No limit: a larger live heap still gets a larger heap.
   setV8Flag('heap-growing-percent', 50);
+  // V8 drops the compiled code of a function not run for a few full collections. In a long run
+  // (a 30,000-line `embed`, a long answer) that is all of the start-up's, and the code cache this
+  // run writes at its end then lacks it: every later start compiled it again, 22 ms of a one-text
+  // embed after a 30,000-line one (docs/benchmarks.md). Kept, the cache holds what the run
+  // compiled; what it costs is that code's memory, a few megabytes at most.
+  setV8Flag('flush-bytecode', false);
   const cacheDir = codeCacheDir(process.env);
   const cli = loadCompiledBundle<CliBundle>(bundle, cacheDir, importModule);
   if (argv.includes('--debug') || process.env.DEVSYNTH_DEBUG === '1') {

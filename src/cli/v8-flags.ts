@@ -15,18 +15,19 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** V8's defaults (the same on Node 20, 22 and 24). */
-const DEFAULTS = { 'semi-space-growth-factor': 2, 'heap-growing-percent': 0 } as const;
+const DEFAULTS = { 'semi-space-growth-factor': 2, 'heap-growing-percent': 0, 'flush-bytecode': true } as const;
 
 export type V8Flag = keyof typeof DEFAULTS;
+type Value = number | boolean;
 
 const KEY = Symbol.for('devsynth-or.v8-flags');
-const changed: Map<V8Flag, number> = ((globalThis as Record<symbol, unknown>)[KEY] as Map<V8Flag, number> | undefined) ?? new Map();
+const changed: Map<V8Flag, Value> = ((globalThis as Record<symbol, unknown>)[KEY] as Map<V8Flag, Value> | undefined) ?? new Map();
 (globalThis as Record<symbol, unknown>)[KEY] = changed;
 
-const apply = (flag: V8Flag, value: number) => setFlagsFromString(`--${flag}=${value}`);
+const apply = (flag: V8Flag, value: Value) => setFlagsFromString(typeof value === 'boolean' ? `--${value ? '' : 'no-'}${flag}` : `--${flag}=${value}`);
 
 /** Sets a V8 flag (its default value undoes the change). */
-export function setV8Flag(flag: V8Flag, value: number): void {
+export function setV8Flag<F extends V8Flag>(flag: F, value: (typeof DEFAULTS)[F] extends boolean ? boolean : number): void {
   if (value === DEFAULTS[flag]) changed.delete(flag);
   else changed.set(flag, value);
   apply(flag, value);

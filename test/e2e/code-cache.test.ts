@@ -1,11 +1,14 @@
 // The bin runs the CLI bundle through V8's code cache (src/cli/compiled-bundle.ts): written in
 // the cache directory after the first run, used by the next, off with DEVSYNTH_CODE_CACHE=0,
 // and never a change in what a command prints.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
-import { type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
+import { BIN, type CliSandbox, cliSandbox } from '../helpers/run-cli.js';
 
 let fake: FakeOpenRouter;
 let cli: CliSandbox;
@@ -88,6 +91,35 @@ describe('the code cache', () => {
     const broken = await cli.run(['embed', 'x'], { env: { DEVSYNTH_CONFIG: config } });
     expect(broken.code).toBe(3);
     expect(broken.stderr).toContain(`${config}:`);
+  });
+
+  it("keeps the start-up's compiled code when the run that writes it was a long one", async () => {
+    // V8 drops the code of functions not run for a few full collections, which in a long run is
+    // all of the start-up's: the cache it wrote then lacked it, and every later start compiled it
+    // again. A long run's collections, made here: each collection drops whatever is not running
+    // (--stress-flush-code), and ten come just before the cache is written.
+    const dir = mkdtempSync(join(tmpdir(), 'devsynth-flush-'));
+    try {
+      const preload = join(dir, 'collect.cjs');
+      writeFileSync(preload, `const vm = require('node:vm'); const create = vm.Script.prototype.createCachedData;
+vm.Script.prototype.createCachedData = function (...args) { for (let i = 0; i < 10; i++) global.gc(); return create.apply(this, args); };`);
+      const cacheSize = async (home: string, collect: boolean) => {
+        const flags = ['--expose-gc', '--stress-flush-code', ...(collect ? ['-r', preload] : [])];
+        const pending = promisify(execFile)(process.execPath, [...flags, BIN, 'embed', `a text ${home}`], { env: { ...cli.env, DEVSYNTH_HOME: home }, timeout: 60_000 });
+        // Nothing on stdin: embed reads piped lines after its arguments.
+        pending.child.stdin?.end();
+        await pending;
+        const v8 = join(home, 'cache', 'v8');
+        const [file] = readdirSync(v8);
+        return statSync(join(v8, file as string)).size;
+      };
+      const plain = await cacheSize(join(dir, 'plain'), false);
+      const afterCollections = await cacheSize(join(dir, 'collected'), true);
+      // Flushed, it was half the size (220 KB against 441).
+      expect(afterCollections).toBeGreaterThan(plain * 0.9);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is neither read nor written with DEVSYNTH_CODE_CACHE=0', async () => {

@@ -9,6 +9,7 @@ const defaults = cachedDataVersionTag();
 afterEach(() => {
   setV8Flag('semi-space-growth-factor', 2);
   setV8Flag('heap-growing-percent', 0);
+  setV8Flag('flush-bytecode', true);
 });
 
 describe('V8 flags', () => {
@@ -19,6 +20,16 @@ describe('V8 flags', () => {
     expect(changed).not.toBe(defaults);
     expect(withDefaultV8Flags(() => cachedDataVersionTag())).toBe(defaults);
     expect(cachedDataVersionTag()).toBe(changed);
+  });
+
+  it('a boolean flag too (--no-flush-bytecode)', () => {
+    setV8Flag('flush-bytecode', false);
+    const changed = cachedDataVersionTag();
+    expect(changed).not.toBe(defaults);
+    expect(withDefaultV8Flags(() => cachedDataVersionTag())).toBe(defaults);
+    expect(cachedDataVersionTag()).toBe(changed);
+    setV8Flag('flush-bytecode', true);
+    expect(cachedDataVersionTag()).toBe(defaults);
   });
 
   it('puts them back when the load throws', () => {
