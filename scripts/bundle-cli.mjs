@@ -31,10 +31,18 @@ const TERMINAL_LIBRARIES = { yoga: './terminal/yoga.js', libraries: './terminal/
 /** Where the bundles find the config-file libraries (relative to themselves), and what each import takes from them. */
 const CONFIG_LIBRARIES = { file: './config-files.cjs', exports: { yaml: 'yaml', cosmiconfig: 'cosmiconfig' } };
 
-// Each bundle run through the code cache starts and ends as the function the loader runs it as,
-// so that it is not copied into a wrapped string at every start (src/cli/compiled-bundle.ts).
+// What every bundle run through the code cache (src/cli/compiled-bundle.ts) is built with.
 const { BUNDLE_HEAD, BUNDLE_TAIL } = await import(new URL('dist/cli/compiled-bundle.js', root).href);
 const asCachedBundle = {
+  format: 'cjs',
+  // import() becomes a lazy require(): code run through vm.Script has no module loader of its
+  // own to import() with (the terminal libraries come through __importModule instead).
+  supported: { 'dynamic-import': false },
+  // A bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
+  // ../../config/default.yml and ../../package.json still point at the package's files.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  // It starts and ends as the function the loader runs it as, so that it is not copied into a
+  // wrapped string at every start.
   banner: { js: `${BUNDLE_HEAD}var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
   footer: { js: BUNDLE_TAIL },
 };
@@ -57,13 +65,6 @@ for (const [entry, file] of [['cli/main.js', 'cli.cjs'], ['cli/main-embed.js', '
     ...shared,
     entryPoints: [dist(entry)],
     outfile: `${outdir}${file}`,
-    format: 'cjs',
-    // import() becomes a lazy require(): code run through vm.Script has no module loader of its
-    // own to import() with (the terminal libraries come through __importModule instead).
-    supported: { 'dynamic-import': false },
-    // The bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
-    // ../../config/default.yml and ../../package.json still point at the package's files.
-    define: { 'import.meta.url': '__importMetaUrl' },
     ...asCachedBundle,
     external: ['@napi-rs/keyring', 'undici', 'typescript', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*', 'ajv', 'ajv/*', 'ajv-formats'],
     plugins: [terminalLibraries(), configLibraries(), ofetchWithoutGlobals(), lazyBuiltins()],
@@ -96,9 +97,6 @@ await build({
     sourcefile: 'libraries.js',
   },
   outfile: `${outdir}terminal/libraries.cjs`,
-  format: 'cjs',
-  supported: { 'dynamic-import': false },
-  define: { 'import.meta.url': '__importMetaUrl' },
   ...asCachedBundle,
   // Ink's devtools (DEV=true only), required when asked for.
   external: ['react-devtools-core'],
@@ -113,9 +111,6 @@ await build({
   ...shared,
   stdin: { contents: "export * as yaml from 'yaml'; export * as cosmiconfig from 'cosmiconfig';", resolveDir: root.pathname, sourcefile: 'config-files.js' },
   outfile: `${outdir}config-files.cjs`,
-  format: 'cjs',
-  supported: { 'dynamic-import': false },
-  define: { 'import.meta.url': '__importMetaUrl' },
   ...asCachedBundle,
   // cosmiconfig's loader for .ts config files, which our search never asks for.
   external: ['typescript'],
