@@ -63,6 +63,10 @@ export function createEmbeddingsCache(cacheDir: string, source: EmbeddingSource,
         return undefined;
       }
     },
+    /** Gets the store ready for these texts' vectors (disk-cache's prepare). */
+    prepare(hashes: readonly string[]): void {
+      store.prepare(hashes.map(keyOf));
+    },
     /**
      * Stores vectors, each with the JSON text it is printed as (JSON.stringify of the vector:
      * given when the caller has made it already). Invalid vectors are left out.

@@ -1,7 +1,7 @@
 // `embed` and its on-disk vector cache against the fake server with real-sized vectors (1,536
 // dimensions): a cached run prints byte for byte what an uncached one does, without a request,
-// and vectors are cached apart for each endpoint.
-import { readdirSync, writeFileSync } from 'node:fs';
+// and vectors are cached apart for each endpoint; the store is set up during the first request.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type FakeOpenRouter, startFakeOpenRouter } from '../helpers/fake-openrouter.js';
@@ -76,7 +76,7 @@ describe('embed with the vector cache', () => {
     const cli = cliSandbox(fake.url);
     sandboxes.push(cli);
     const old = join(cli.env.DEVSYNTH_HOME as string, 'cache', 'embeddings');
-    const { mkdirSync, existsSync } = await import('node:fs');
+    const { mkdirSync } = await import('node:fs');
     mkdirSync(old, { recursive: true });
     const { createHash } = await import('node:crypto');
     const h = createHash('sha256').update('alpha').digest('hex');
@@ -86,5 +86,37 @@ describe('embed with the vector cache', () => {
     expect(JSON.parse(result.stdout).embedding).toHaveLength(8);
     expect(embedRequests(fake)).toBe(1);
     expect(existsSync(join(old, 'openai_text-embedding-3-small.jsonl'))).toBe(false);
+  });
+
+  it("the store's set-up is done while the first request is on its way, not after the answer", async () => {
+    const fake = await start();
+    const cli = cliSandbox(fake.url);
+    sandboxes.push(cli);
+    const store = join(cli.env.DEVSYNTH_HOME as string, 'cache', 'store', 'embeddings');
+    const fans = () => (existsSync(store) ? readdirSync(store).filter((name) => /^[0-9a-f]{2}$/.test(name)) : []);
+    let seen: string[] | undefined;
+    // The answer waits (up to 5 s) for the entry's folder: made only by the wait's set-up, since
+    // nothing has been stored in this home yet.
+    fake.script({
+      kind: 'raw',
+      handle: (_req, res, body) => {
+        void (async () => {
+          for (const until = Date.now() + 5000; fans().length === 0 && Date.now() < until; ) await new Promise((done) => setTimeout(done, 10));
+          seen = fans();
+          const model = String((body as { model?: unknown } | undefined)?.model);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.5, -0.25, 1e-9] }], model, usage: { prompt_tokens: 2, total_tokens: 2, cost: 0 } }));
+        })();
+      },
+    });
+    const result = await cli.run(['embed', 'a text never embedded']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).embedding).toEqual([0.5, -0.25, 1e-9]);
+    expect(seen).toHaveLength(1);
+    // The vector went into that folder, and comes back from it.
+    expect(readdirSync(join(store, (seen as string[])[0] as string)).filter((name) => /^[0-9a-f]{64}$/.test(name))).toHaveLength(1);
+    expect((await cli.run(['embed', 'a text never embedded'])).stdout).toBe(result.stdout);
+    expect(embedRequests(fake)).toBe(1);
   });
 });

@@ -47,8 +47,11 @@ export function packNumbers(text: string): Buffer | undefined {
 /** packNumbers through the hex codec: each character renamed to its nibble's hex digit. */
 export function packNative(text: string): Buffer | undefined {
   if (!PACKABLE.test(text)) return undefined;
-  // "e" first, before "," becomes one.
-  const hex = text.replaceAll('e', 'c').replaceAll(',', 'e').replaceAll('-', 'a').replaceAll('.', 'b').replaceAll('+', 'd');
+  // "e" first, before "," becomes one. Each pass copies the text: the two for characters that
+  // JSON.stringify writes only for very small or very large numbers are skipped when absent.
+  const withoutE = text.includes('e') ? text.replaceAll('e', 'c') : text;
+  const renamed = withoutE.replaceAll(',', 'e').replaceAll('-', 'a').replaceAll('.', 'b');
+  const hex = renamed.includes('+') ? renamed.replaceAll('+', 'd') : renamed;
   return Buffer.from(text.length % 2 === 1 ? `${hex}f` : hex, 'hex');
 }
 

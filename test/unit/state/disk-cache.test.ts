@@ -120,6 +120,33 @@ describe('disk cache', () => {
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(202);
   });
 
+  it('prepare makes the folders for its keys and reads the size count, as the first put would; never through a link', () => {
+    const dir = tempDir();
+    const log = join(dir, 'store', 'embeddings', 'size.log');
+    openDiskCache(dir, { namespace: 'embeddings' }).put('earlier', Buffer.alloc(50, 1));
+    const earlier = lstatSync(entryPath(dir, 'earlier')).size;
+    const cache = openDiskCache(dir, { namespace: 'embeddings' });
+    cache.prepare(['one', 'two']);
+    for (const key of ['one', 'two']) expect(lstatSync(join(entryPath(dir, key), '..')).isDirectory()).toBe(true);
+    expect(existsSync(entryPath(dir, 'one'))).toBe(false);
+    // The count was read then: a line another run adds afterwards is not summed by this one.
+    writeFileSync(log, `${earlier}\n+999999\n`);
+    cache.put('one', Buffer.alloc(50, 2));
+    const one = lstatSync(entryPath(dir, 'one')).size;
+    expect(readFileSync(log, 'utf8')).toBe(`${earlier}\n+999999\n+${one}\n`);
+    expect(cache.get('one')).toEqual(Buffer.alloc(50, 2));
+    // A fan-out folder planted as a link: refused (said once), nothing made through it, no throw.
+    const fanOf = (key: string) => keyHash(key).slice(0, 2);
+    const planted = ['three', 'four', 'five', 'six'].find((key) => !['earlier', 'one', 'two'].map(fanOf).includes(fanOf(key))) as string;
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, join(entryPath(dir, planted), '..'));
+    const warnings: string[] = [];
+    openDiskCache(dir, { namespace: 'embeddings', warn: (m) => warnings.push(m) }).prepare([planted]);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(warnings.join('\n')).toMatch(/is a symbolic link/);
+  });
+
   it('the cap holds over many puts, counted across runs', () => {
     const dir = tempDir();
     const value = Buffer.alloc(2000, 1);

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { UsageError } from '../../../src/core/index.js';
 import { createEmbeddingsCache } from '../../../src/state/embeddings-cache.js';
 import { lockStateFile } from '../../../src/state/file-lock.js';
-import { appendStateFile, ensureStateDir, readStateFile, THIS_HOST, UnsafeStatePathError, writeStateFileAtomic } from '../../../src/state/safe-files.js';
+import { appendStateFile, ensureStateDir, readStateBytes, readStateFile, THIS_HOST, UnsafeStatePathError, writeStateFileAtomic } from '../../../src/state/safe-files.js';
 import { createSessionStore, validateSessionName } from '../../../src/state/sessions.js';
 import { createUsageStore } from '../../../src/state/usage-store.js';
 import { withoutSecrets } from '../../../src/state/without-secrets.js';
@@ -100,6 +100,26 @@ describe('files and folders never used through a link', () => {
     // The temporary file of the refused write is gone too.
     expect(readFileSync(link, 'utf8')).toBe('precious');
     expect(readdirSync(home)).toEqual(['usage.json']);
+  });
+
+  it("read into the caller's buffer: the same bytes, the same refusal of a link", () => {
+    const { victim, home } = setup();
+    const file = join(home, 'data.bin');
+    writeFileSync(file, 'twelve bytes');
+    const scratch = Buffer.alloc(64, 0x2a);
+    const sizes: number[] = [];
+    const read = readStateBytes(file, (size) => {
+      sizes.push(size);
+      return scratch.subarray(0, size);
+    });
+    expect(sizes).toEqual([12]);
+    expect(read?.toString()).toBe('twelve bytes');
+    // Read into the caller's memory, not a copy of it.
+    expect(read?.buffer).toBe(scratch.buffer);
+    expect(readStateBytes(join(home, 'missing'), () => scratch)).toBeUndefined();
+    const link = join(home, 'link.bin');
+    symlinkSync(victim, link);
+    expect(() => readStateBytes(link, () => scratch)).toThrow(UnsafeStatePathError);
   });
 
   it('a folder below the root that is a link is refused; the root itself may be one', () => {
