@@ -40,7 +40,9 @@ const asCachedBundle = {
   supported: { 'dynamic-import': false },
   // A bundle sits at the same depth as dist/cli/, so import.meta.url paths such as
   // ../../config/default.yml and ../../package.json still point at the package's files.
-  define: { 'import.meta.url': '__importMetaUrl' },
+  // The package's version written in (src/cli/version.ts): reading package.json for it cost
+  // 0.7 ms of every start.
+  define: { 'import.meta.url': '__importMetaUrl', DEVSYNTH_BUILD_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version) },
   // It starts and ends as the function the loader runs it as, so that it is not copied into a
   // wrapped string at every start.
   banner: { js: `${BUNDLE_HEAD}var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },

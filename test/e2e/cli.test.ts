@@ -335,7 +335,9 @@ describe('status, config, completion, help', () => {
     expect((await run(['completion', 'tcsh'])).code).toBe(2);
     const help = await run(['chat', '--help']);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('Examples:') });
-    expect((await run(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // The bin's own answer, and each bundle's (the version written in at build time): package.json's.
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['chat', '--version'], ['embed', '--version']]) expect((await run(args)).stdout).toBe(`${version}\n`);
   });
 });
 
