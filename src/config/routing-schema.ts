@@ -12,19 +12,22 @@ export const QUANTIZATIONS = ['int4', 'int8', 'fp4', 'mxfp4', 'nvfp4', 'fp6', 'f
 /** A provider slug as OpenRouter writes them: `anthropic`, `amazon-bedrock`, `deepinfra/turbo`. */
 export const PROVIDER_SLUG = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 
-const slugs = () => z.array(z.string().check(z.regex(PROVIDER_SLUG, 'expected a provider slug such as anthropic or amazon-bedrock')));
-const usdPerMillion = () => z.number().check(z.minimum(0));
+// One instance of each field's schema, used by every field of its kind: a zod schema is
+// immutable, and each instance costs 0.5 to 3 KB built at every start (config/schema.ts).
+const slugs = z.optional(z.array(z.string().check(z.regex(PROVIDER_SLUG, 'expected a provider slug such as anthropic or amazon-bedrock'))));
+const usdPerMillion = z.optional(z.number().check(z.minimum(0)));
+const flag = z.optional(z.boolean());
 
 export const routingSchema = z.strictObject({
-  order: z.optional(slugs()),
-  only: z.optional(slugs()),
-  ignore: z.optional(slugs()),
-  allow_fallbacks: z.optional(z.boolean()),
+  order: slugs,
+  only: slugs,
+  ignore: slugs,
+  allow_fallbacks: flag,
   sort: z.optional(z.enum(ROUTING_SORTS, `expected ${ROUTING_SORTS.join(', ')}`)),
   /** USD per million tokens. */
-  max_price: z.optional(z.strictObject({ prompt: z.optional(usdPerMillion()), completion: z.optional(usdPerMillion()) })),
+  max_price: z.optional(z.strictObject({ prompt: usdPerMillion, completion: usdPerMillion })),
   data_collection: z.optional(z.enum(DATA_COLLECTION, 'expected allow or deny')),
-  zdr: z.optional(z.boolean()),
+  zdr: flag,
   quantizations: z.optional(z.array(z.enum(QUANTIZATIONS, `expected one of ${QUANTIZATIONS.join(', ')}`))),
 });
 
