@@ -27,8 +27,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   if (!start.answerFromCache(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })) {
     // `embed` first: its own bundle, the same program with that command only (a third of the size).
     const bundle = args[0] === 'embed' ? 'embed.cjs' : 'cli.cjs';
-    // The bundle's import() of the terminal UI's ES modules goes through this module's own.
-    start.runCli(require('node:path').join(__dirname, '../dist/bundle', bundle), process.argv, (specifier) => import(specifier)).catch((error) => {
+    // The bundle's import() of the terminal UI's ES modules goes through this module's own, and
+    // its built-ins come through this module's require.
+    start.runCli(require('node:path').join(__dirname, '../dist/bundle', bundle), process.argv, (specifier) => import(specifier), require).catch((error) => {
       // The CLI handles its own errors; this is the bundle failing to load (a broken install).
       process.stderr.write(`devsynth-or: unexpected error: cannot start: ${error.message}\n`);
       process.exitCode = 1;

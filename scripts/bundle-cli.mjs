@@ -171,7 +171,8 @@ function ofetchWithoutGlobals() {
  * and dgram), and our own node:crypto (hashes: cache keys, attachments, batch ids; 9 ms, most of
  * it not in Node's start-up snapshot), node:zlib (crc32 of cache entries) and node:fs/promises
  * (files opened for reading: 4 ms), which every command loaded through the session store, the
- * caches and the input readers whether it hashed or opened anything or not. Measured
+ * caches and the input readers whether it hashed or opened anything or not, and node:module
+ * (createRequire, for the offline provider and for required packages: 0.7 ms). Measured
  * with --cpu-prof and process.moduleLoadList.
  */
 function lazyBuiltins() {
@@ -181,13 +182,13 @@ function lazyBuiltins() {
   // (a proxy would be read then): they get functions of the same names that load on a call.
   const lazy = [
     { from: /[\\/]node_modules[\\/]commander[\\/]/, builtin: /^(node:)?child_process$/, namespace: 'lazy-builtin' },
-    { from: ours, builtin: /^node:(crypto|zlib|fs\/promises|v8)$/, namespace: 'lazy-builtin-functions', kinds: ['import-statement'] },
+    { from: ours, builtin: /^node:(crypto|zlib|fs\/promises|v8|module)$/, namespace: 'lazy-builtin-functions', kinds: ['import-statement'] },
   ];
   const load = (path) => `let loaded; const load = () => (loaded ??= require(${JSON.stringify(path)}));`;
   return {
     name: 'lazy-builtins',
     setup(builder) {
-      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib|fs\/promises|v8)$/ }, (args) => {
+      builder.onResolve({ filter: /^(node:)?(child_process|crypto|zlib|fs\/promises|v8|module)$/ }, (args) => {
         // Static imports only: a dynamic import() (node-fetch's zlib, for a compressed body)
         // loads the module when it runs anyway, and takes all of it (zlib.constants).
         const rule = lazy.find(({ from, builtin, kinds }) => from.test(args.importer) && builtin.test(args.path) && (!kinds || kinds.includes(args.kind)));
@@ -237,7 +238,7 @@ import { codeCacheDir, loadCompiledBundle } from './cli/compiled-bundle.js';
 let libraries;
 export function configLibraries() {
   if (!libraries) {
-    const bundle = loadCompiledBundle(fileURLToPath(new URL(${JSON.stringify(CONFIG_LIBRARIES.file)}, __importMetaUrl)), codeCacheDir(process.env), __importModule);
+    const bundle = loadCompiledBundle(fileURLToPath(new URL(${JSON.stringify(CONFIG_LIBRARIES.file)}, __importMetaUrl)), codeCacheDir(process.env), __importModule, require);
     process.once('exit', () => bundle.saveCache());
     libraries = bundle.exports;
   }
@@ -281,7 +282,7 @@ export async function loadTerminalLibraries() {
   if (globalThis[key]?.ink) return;
   const yoga = await __importModule(new URL(${JSON.stringify(TERMINAL_LIBRARIES.yoga)}, __importMetaUrl).href);
   globalThis[key] = { yoga: yoga.default };
-  const libraries = loadCompiledBundle(fileURLToPath(new URL(${JSON.stringify(TERMINAL_LIBRARIES.libraries)}, __importMetaUrl)), codeCacheDir(process.env), __importModule);
+  const libraries = loadCompiledBundle(fileURLToPath(new URL(${JSON.stringify(TERMINAL_LIBRARIES.libraries)}, __importMetaUrl)), codeCacheDir(process.env), __importModule, require);
   Object.assign(globalThis[key], libraries.exports);
   process.once('exit', () => libraries.saveCache());
 }`,

@@ -10,8 +10,11 @@ interface CliBundle {
   main(argv: string[], io?: CliIO): Promise<number>;
 }
 
-/** Runs the CLI (dist/bundle/cli.cjs or embed.cjs) on `argv`; the exit code is left in process.exitCode. */
-export async function runCli(bundle: string, argv: string[], importModule: ImportModule): Promise<void> {
+/**
+ * Runs the CLI (dist/bundle/cli.cjs or embed.cjs) on `argv`; the exit code is left in
+ * process.exitCode. `requireBuiltins`: the bin's require, which loads the bundle's built-ins.
+ */
+export async function runCli(bundle: string, argv: string[], importModule: ImportModule, requireBuiltins?: NodeJS.Require): Promise<void> {
   // V8 grows its young generation to 16 MB per semi-space under a long stream's allocation
   // rate, which is most of a 100,000-chunk answer's peak memory: kept at its starting size it
   // costs about 20 MB less for about 0.02 s more CPU (docs/benchmarks.md). A growth heuristic,
@@ -31,7 +34,7 @@ export async function runCli(bundle: string, argv: string[], importModule: Impor
   // compiled; what it costs is that code's memory, a few megabytes at most.
   setV8Flag('flush-bytecode', false);
   const cacheDir = codeCacheDir(process.env);
-  const cli = loadCompiledBundle<CliBundle>(bundle, cacheDir, importModule);
+  const cli = loadCompiledBundle<CliBundle>(bundle, cacheDir, importModule, requireBuiltins);
   if (argv.includes('--debug') || process.env.DEVSYNTH_DEBUG === '1') {
     const state = !cacheDir ? 'off (DEVSYNTH_CODE_CACHE=0)' : cli.cacheUsed ? `used (${cacheDir})` : `compiled; cached after this run in ${cacheDir}`;
     process.stderr.write(`[debug] code cache: ${state}\n`);
