@@ -89,6 +89,10 @@ function runEmbedRows() {
   // next half minute: measured during that, one new text took 0.20 s instead of 0.17 (the disk
   // busy writing the fill, not this run). A cache is filled long before it is used: flushed first.
   spawnSync('sync');
+  // This machine's speed drifts by a third over minutes (node -e 0 took 0.066 s and 0.092 s
+  // within ten minutes of one session): Node's own start, measured right beside the one-text
+  // rows, is the gauge to read their absolute figures against.
+  log('node -e 0, beside the one-text rows', measure(node, ['-e', '0'], RUNS.light));
   // A text not cached yet on every run (one text for all runs would be a cache hit from the second on).
   const stamp = Date.now();
   log('embed one new text, 100,000 vectors cached', measure(node, (i) => [BIN, 'embed', `new text ${stamp} ${i}`], RUNS.light));
