@@ -35,7 +35,7 @@
 // memory: better-sqlite3 and lmdb build native code, sql.js loads the whole file, node:sqlite
 // is Node 22's; cacache (npm's) has no size cap and follows links.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { defaultWarn, stateNotSaved, type Warn } from '../json-store.js';
@@ -45,6 +45,7 @@ import {
   ensureStateDir,
   processIsAlive,
   randomHex,
+  readInto,
   readStateFile,
   STALE_TEMP_MS,
   STATE_FILE_MODE,
@@ -240,14 +241,8 @@ export function openDiskCache(cacheDir: string, options: DiskCacheOptions): Disk
         return undefined;
       }
       if (stats.size > MAX_ENTRY_BYTES) return undefined;
-      const bytes = Buffer.allocUnsafe(stats.size);
-      let offset = 0;
-      while (offset < bytes.length) {
-        const n = readSync(fd, bytes, offset, bytes.length - offset, offset);
-        if (n === 0) break;
-        offset += n;
-      }
-      if (offset !== bytes.length) return undefined;
+      const bytes = readInto(fd, Buffer.allocUnsafe(stats.size));
+      if (bytes.length !== stats.size) return undefined;
       if (touchAfterMs >= 0 && now() - stats.mtimeMs >= touchAfterMs) {
         try {
           const at = new Date(now());
